@@ -1,0 +1,141 @@
+/**
+ * Resolve a model id to its profile: dated snapshots, aliases, `ft:` fine-tunes (by their base),
+ * Azure `<base>.ft-<hex>` ids, user overrides on top, and models the catalog does not know when
+ * the user describes them.
+ */
+import type { Method } from '../dataset/types.js';
+import { ALIASES, ENCODINGS, MODELS, type Encoding, type ModelProfile } from './models.js';
+import { PLATFORM_EVENTS, SHUTDOWN_WARNING_DAYS, daysBetween, type PlatformEvent } from './platform.js';
+
+export * from './models.js';
+export * from './platform.js';
+export * from './profiles.js';
+export * from './overheads.js';
+
+/** What a user may set on top of (or instead of) the catalog. */
+export interface ModelOverrides {
+  encoding?: Encoding;
+  trainingContext?: number;
+  pricePerMillion?: number;
+  shutdownDate?: string;
+}
+
+export class CatalogError extends Error {
+  constructor(message: string, readonly hint: string) {
+    super(message);
+    this.name = 'CatalogError';
+  }
+}
+
+/** The base model of an id: `ft:gpt-4.1-mini-2025-04-14:org:suffix:id` → `gpt-4.1-mini-2025-04-14`. */
+export function baseModelId(id: string): string {
+  let base = id.trim();
+  if (base.startsWith('ft:')) base = base.slice(3).split(':')[0] ?? base;
+  const azure = /^(.+)\.ft-[0-9a-f]{8,}$/i.exec(base);
+  if (azure?.[1]) base = azure[1];
+  return ALIASES[base] ?? base;
+}
+
+export function findModel(id: string): ModelProfile | undefined {
+  const base = baseModelId(id);
+  return MODELS.find((m) => m.id === base);
+}
+
+/** Guess an encoding for a model we do not know: newer OpenAI families use o200k_base. */
+function guessEncoding(base: string): Encoding | undefined {
+  if (/^(gpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|o\d)/.test(base)) return 'o200k_base';
+  if (/^(gpt-3\.5|gpt-4|davinci-002|babbage-002)/.test(base)) return 'cl100k_base';
+  return undefined;
+}
+
+export function resolveModel(id: string, overrides: ModelOverrides = {}): ModelProfile {
+  if (overrides.encoding && !ENCODINGS.includes(overrides.encoding)) {
+    throw new CatalogError(`unknown encoding "${overrides.encoding}"`, `use one of: ${ENCODINGS.join(', ')}`);
+  }
+  const known = findModel(id);
+  const base = baseModelId(id);
+  const profile: ModelProfile = known
+    ? { ...known, methods: [...known.methods], unconfirmed: [...known.unconfirmed] }
+    : {
+        id: base,
+        provider: 'openai',
+        encoding: overrides.encoding ?? guessEncoding(base) ?? 'o200k_base',
+        approximateTokens: !overrides.encoding && !guessEncoding(base),
+        trainingContext: null,
+        trainingPricePerMillion: null,
+        inferencePricePerMillion: null,
+        methods: ['supervised', 'dpo', 'reinforcement'] as Method[],
+        shutdownDate: null,
+        unconfirmed: ['encoding', 'trainingContext', 'trainingPricePerMillion', 'methods'],
+        source: 'not in the catalog: figures given by the user',
+        asOf: 'n/a',
+      };
+  const setByUser: string[] = [];
+  if (overrides.encoding !== undefined) {
+    profile.encoding = overrides.encoding;
+    profile.approximateTokens = false;
+    setByUser.push('encoding');
+  }
+  if (overrides.trainingContext !== undefined) {
+    profile.trainingContext = overrides.trainingContext;
+    setByUser.push('trainingContext');
+  }
+  if (overrides.pricePerMillion !== undefined) {
+    profile.trainingPricePerMillion = overrides.pricePerMillion;
+    setByUser.push('trainingPricePerMillion');
+  }
+  if (overrides.shutdownDate !== undefined) {
+    profile.shutdownDate = overrides.shutdownDate;
+    setByUser.push('shutdownDate');
+  }
+  if (setByUser.length) {
+    profile.unconfirmed = profile.unconfirmed.filter((f) => !setByUser.includes(f));
+    profile.source = known ? `${profile.source}; set by the user: ${setByUser.join(', ')}` : profile.source;
+  }
+  return profile;
+}
+
+export interface Notice {
+  severity: 'error' | 'warning' | 'info';
+  code: string;
+  message: string;
+  hint: string;
+}
+
+/** Shutdown and platform notices for a model on a given day. */
+export function modelNotices(profile: ModelProfile, on: string, requestedId = profile.id): Notice[] {
+  const notices: Notice[] = [];
+  if (profile.shutdownDate) {
+    const days = daysBetween(on, profile.shutdownDate);
+    if (days <= 0) {
+      notices.push({
+        severity: 'warning',
+        code: 'model-shut-down',
+        message: `${requestedId} was shut down on ${profile.shutdownDate}: it can no longer be fine-tuned, and its fine-tunes no longer answer`,
+        hint: 'choose a model that is still offered (see the catalog in the README), or another provider',
+      });
+    } else if (days <= SHUTDOWN_WARNING_DAYS) {
+      notices.push({
+        severity: 'warning',
+        code: 'model-shutdown-soon',
+        message: `${requestedId} shuts down on ${profile.shutdownDate} (in ${days} day${days === 1 ? '' : 's'}); fine-tunes built on it stop working then too`,
+        hint: 'plan a move to another model or provider before that date',
+      });
+    }
+  }
+  for (const e of platformNotices(profile.provider, on)) notices.push(e);
+  return notices;
+}
+
+/** Platform-wide events for a provider that are past or within the warning window. */
+export function platformNotices(provider: PlatformEvent['provider'], on: string): Notice[] {
+  const upcoming = PLATFORM_EVENTS.filter((e) => e.provider === provider)
+    .map((e) => ({ e, days: daysBetween(on, e.date) }))
+    .filter(({ days }) => days > 0 && days <= SHUTDOWN_WARNING_DAYS);
+  return upcoming.map(({ e, days }) => ({
+    severity: 'warning' as const,
+    code: 'provider-closing',
+    message: `from ${e.date} (in ${days} days) ${e.what}${e.confirmed ? '' : ' (reported by secondary sources)'}`,
+    hint: 'start needed fine-tunes before then, or move to another provider (provider: azure or together)',
+  }));
+}

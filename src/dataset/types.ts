@@ -1,0 +1,39 @@
+/**
+ * The data every part of finetune-ci passes around about a dataset: diagnostics, formats,
+ * methods and the per-file report. Pure types, no behaviour.
+ */
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/**
+ * One problem found in a dataset. `code` is stable kebab-case (tests and users key on it),
+ * `message` is for people, `hint` says how to fix it. `file` is the dataset path as given;
+ * `line` is 1-based (null for whole-file problems such as too few examples); `path` is where
+ * inside the line's JSON the problem sits (e.g. `messages[2].content`), "" for the whole line.
+ */
+export interface Diagnostic {
+  code: string;
+  severity: Severity;
+  file: string;
+  line: number | null;
+  path: string;
+  message: string;
+  hint: string;
+}
+
+/** What one line of data looks like. `reinforcement` is never guessed: only a method sets it. */
+export type DataFormat = 'chat' | 'dpo' | 'completion' | 'reinforcement';
+
+/** The training method, the same word in CLI, action inputs and config. */
+export type Method = 'supervised' | 'dpo' | 'reinforcement';
+export const METHODS: readonly Method[] = ['supervised', 'dpo', 'reinforcement'];
+
+/** Five-number-and-then-some summary of a distribution. */
+export interface Distribution {
+  min: number;
+  max: number;
+  mean: number;
+  median: number;
+  p10: number;
+  p90: number;
+}

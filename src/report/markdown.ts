@@ -1,0 +1,85 @@
+/**
+ * Markdown for GitHub comments and job summaries. Dataset text and model answers are
+ * untrusted: `escapeText` makes them inert (no HTML tags or comments, no @mentions or #refs
+ * that notify, no table breaks, no markdown syntax), `code` puts them in an inline code span.
+ */
+
+const ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '|': '&#124;',
+  '`': '&#96;',
+  '\\': '&#92;',
+  '*': '&#42;',
+  _: '&#95;',
+  '[': '&#91;',
+  ']': '&#93;',
+  '~': '&#126;',
+  '#': '&#35;',
+  '!': '&#33;',
+};
+
+/**
+ * Escape untrusted text for use anywhere in GitHub-flavoured markdown, table cells included.
+ * Newlines become spaces (a cell is one line); `@` gets a zero-width joiner after it so that
+ * no one is mentioned; control characters are dropped.
+ */
+export function escapeText(text: string): string {
+  return text
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+    .replace(/\r?\n|\r/g, ' ')
+    .replace(/[&<>"'|`\\*_[\]~#!]/g, (c) => ENTITIES[c] ?? c)
+    .replace(/@/g, '@\u200d')
+    .replace(/:\/\//g, ':&#47;&#47;');
+}
+
+/** Shorten to `max` characters (by code point), marking the cut with an ellipsis. */
+export function truncate(text: string, max: number): string {
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  return `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
+}
+
+/** Untrusted text, first line-ish, shortened and escaped: for table cells and lists. */
+export function cell(text: string, max = 80): string {
+  return escapeText(truncate(text.replace(/\s+/g, ' ').trim(), max));
+}
+
+export function table(header: string[], rows: string[][], align?: ('l' | 'r' | 'c')[]): string {
+  const sep = header.map((_, i) => {
+    const a = align?.[i] ?? 'l';
+    return a === 'r' ? '---:' : a === 'c' ? ':---:' : '---';
+  });
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(sep), ...rows.map(line)].join('\n');
+}
+
+export function details(summary: string, body: string): string {
+  return `<details><summary>${summary}</summary>\n\n${body}\n\n</details>`;
+}
+
+export function formatInt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+export function formatUsd(n: number | null): string {
+  if (n === null || !Number.isFinite(n)) return 'unknown';
+  const abs = Math.abs(n);
+  const digits = abs !== 0 && abs < 0.01 ? 4 : 2;
+  return `${n < 0 ? '−' : ''}$${abs.toFixed(digits)}`;
+}
+
+/** A signed delta for a table: "+1,234", "−12", "±0". */
+export function formatDelta(n: number, fmt: (v: number) => string = formatInt): string {
+  if (n === 0) return '±0';
+  return n > 0 ? `+${fmt(n)}` : `−${fmt(-n)}`;
+}
+
+export function formatUsdDelta(n: number | null): string {
+  if (n === null || !Number.isFinite(n)) return 'unknown';
+  if (Math.abs(n) < 0.00005) return '±$0.00';
+  return n > 0 ? `+${formatUsd(n)}` : `−${formatUsd(-n)}`;
+}
