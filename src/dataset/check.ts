@@ -1,0 +1,334 @@
+/**
+ * Check one dataset file: stream its lines through `analyzeLine` (in worker threads for large
+ * files), then the rules that need the whole file (format, duplicates, minimum examples,
+ * truncation), and return a report with every count and the first diagnostics.
+ */
+import { stat } from 'node:fs/promises';
+import type { ValidationProfile } from '../catalog/profiles.js';
+import { analyzeLine, type LineContext, type LineResult } from './line.js';
+import { readLineBatches, type ReadProblem } from './read.js';
+import type { Finding } from './rules.js';
+import { IntList, distribution } from './stats.js';
+import type { DataFormat, Diagnostic, Distribution, Method } from './types.js';
+import { runInWorkers, type WorkerOptions } from './workers.js';
+
+export interface FileCheckOptions extends LineContext {
+  role: 'training' | 'validation';
+  trainingContext: number | null;
+  /** Diagnostics kept for the report; all are still counted. */
+  keepDiagnostics?: number;
+  /** Hashes of the training file's examples, to find validation examples that repeat them. */
+  trainingHashes?: ReadonlySet<string>;
+  /** Called with bytes read so far. */
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+  workers?: WorkerOptions;
+}
+
+export interface CodeCount {
+  code: string;
+  severity: Diagnostic['severity'];
+  count: number;
+}
+
+export interface FileReport {
+  path: string;
+  role: 'training' | 'validation';
+  /** The data's format, or null when no line had a recognisable shape. */
+  format: DataFormat | null;
+  bytes: number;
+  lines: number;
+  /** Non-blank lines: what the provider counts as examples. */
+  examples: number;
+  /** Examples that passed their schema and were counted. */
+  validExamples: number;
+  errors: number;
+  warnings: number;
+  infos: number;
+  diagnostics: Diagnostic[];
+  /** How many diagnostics were counted but not kept. */
+  diagnosticsOmitted: number;
+  byCode: CodeCount[];
+  tokens: {
+    /** Billed tokens before truncation. */
+    total: number;
+    /** Σ min(example, training context). */
+    billable: number;
+    assistant: number;
+    perExample: Distribution | null;
+    /** Examples longer than the training context (truncated when trained). */
+    overContext: number;
+  };
+  stats: {
+    messages: number;
+    messagesPerExample: Distribution | null;
+    images: number;
+    missingSystem: number;
+    missingUser: number;
+    duplicates: number;
+    /** Validation examples that also appear in the training file. */
+    inTraining: number;
+  };
+  /** Per-example keys for the diff against the base branch (not serialised). */
+  keys: { hash: string[]; promptHash: string[]; tokens: Uint32Array };
+}
+
+const FORMAT_OF_METHOD: Record<Method, DataFormat[]> = {
+  supervised: ['chat', 'completion'],
+  dpo: ['dpo'],
+  reinforcement: ['reinforcement'],
+};
+
+/** The method a file's data implies when none is given. */
+export function methodForFormat(format: DataFormat | null): Method {
+  return format === 'dpo' ? 'dpo' : format === 'reinforcement' ? 'reinforcement' : 'supervised';
+}
+
+export class FileAggregator {
+  private readonly diagnostics: Diagnostic[] = [];
+  private omitted = 0;
+  private readonly counts = new Map<string, CodeCount>();
+  private errors = 0;
+  private warnings = 0;
+  private infos = 0;
+  private lines = 0;
+  private examples = 0;
+  private valid = 0;
+  private shape: LineResult['shape'] = null;
+  private firstExampleLine: number | null = null;
+  private readonly tokens = new IntList();
+  private readonly messagesPer = new IntList();
+  private readonly hashes: string[] = [];
+  private readonly promptHashes: string[] = [];
+  private readonly seen = new Map<string, number>();
+  private total = 0;
+  private billable = 0;
+  private assistant = 0;
+  private overContext = 0;
+  private messages = 0;
+  private images = 0;
+  private missingSystem = 0;
+  private missingUser = 0;
+  private duplicates = 0;
+  private inTraining = 0;
+  private readonly keep: number;
+
+  constructor(
+    private readonly path: string,
+    private readonly opts: FileCheckOptions,
+  ) {
+    this.keep = opts.keepDiagnostics ?? 1000;
+  }
+
+  private emit(line: number | null, f: Finding): void {
+    const c = this.counts.get(f.code);
+    if (c) c.count++;
+    else this.counts.set(f.code, { code: f.code, severity: f.severity, count: 1 });
+    if (f.severity === 'error') this.errors++;
+    else if (f.severity === 'warning') this.warnings++;
+    else this.infos++;
+    if (this.diagnostics.length < this.keep) {
+      this.diagnostics.push({ ...f, file: this.path, line });
+    } else {
+      this.omitted++;
+    }
+  }
+
+  problem(p: ReadProblem): void {
+    this.lines = Math.max(this.lines, p.line);
+    if (p.kind === 'bom') {
+      this.emit(p.line, {
+        code: 'bom',
+        severity: 'warning',
+        path: '',
+        message: 'the file starts with a UTF-8 byte-order mark',
+        hint: 'save the file as UTF-8 without BOM; some tools read the mark as part of the first line',
+      });
+    } else {
+      this.examples++;
+      this.emit(p.line, {
+        code: 'line-too-long',
+        severity: 'error',
+        path: '',
+        message: `the line is ${(p.length ?? 0).toLocaleString('en-US')} bytes, over the ${this.opts.profile.maxLineBytes.toLocaleString('en-US')}-byte limit; it was skipped`,
+        hint: 'shorten the example (large base64 images are the usual cause: use https image URLs or smaller images)',
+      });
+    }
+  }
+
+  add(r: LineResult): void {
+    this.lines = Math.max(this.lines, r.line);
+    if (!r.blank) this.examples++;
+    let valid = r.valid;
+    if (r.shape !== null) {
+      if (this.shape === null) {
+        this.shape = r.shape;
+        this.firstExampleLine = r.line;
+      } else if (r.shape !== this.shape) {
+        this.emit(r.line, {
+          code: 'mixed-formats',
+          severity: 'error',
+          path: '',
+          message: `the line is ${r.shape} data, but the file is ${this.shape} data (from line ${this.firstExampleLine})`,
+          hint: 'keep one format per file',
+        });
+        valid = false;
+      }
+    }
+    for (const f of r.findings) this.emit(r.line, f);
+    if (!valid) return;
+    this.valid++;
+    this.tokens.push(r.tokens);
+    this.messagesPer.push(r.messages);
+    this.hashes.push(r.hash);
+    this.promptHashes.push(r.promptHash);
+    this.total += r.tokens;
+    this.assistant += r.assistantTokens;
+    this.messages += r.messages;
+    this.images += r.images;
+    if (!r.hasSystem) this.missingSystem++;
+    if (!r.hasUser) this.missingUser++;
+    const ctx = this.opts.trainingContext;
+    if (ctx !== null && r.tokens > ctx) {
+      this.overContext++;
+      this.billable += ctx;
+      this.emit(r.line, {
+        code: 'over-context',
+        severity: 'warning',
+        path: '',
+        message: `the example is ${r.tokens.toLocaleString('en-US')} tokens, over the model's ${ctx.toLocaleString('en-US')}-token training context: it will be truncated`,
+        hint: 'shorten or split the example; only the first part is trained on',
+      });
+    } else {
+      this.billable += r.tokens;
+    }
+    const first = this.seen.get(r.hash);
+    if (first !== undefined) {
+      this.duplicates++;
+      this.emit(r.line, {
+        code: 'duplicate-example',
+        severity: 'warning',
+        path: '',
+        message: `the example is an exact duplicate of line ${first}`,
+        hint: 'remove the copy: duplicates weigh an example twice',
+      });
+    } else {
+      this.seen.set(r.hash, r.line);
+    }
+    if (this.opts.trainingHashes?.has(r.hash)) {
+      this.inTraining++;
+      this.emit(r.line, {
+        code: 'in-training-and-validation',
+        severity: 'warning',
+        path: '',
+        message: 'this validation example also appears in the training file',
+        hint: 'remove it from one of the two files, or the validation loss flatters the model',
+      });
+    }
+  }
+
+  /** The format this file's data is in, given the method asked for. */
+  format(): DataFormat | null {
+    if (this.shape === 'chat' && this.opts.method === 'reinforcement') return 'reinforcement';
+    return this.shape;
+  }
+
+  finish(bytes: number): FileReport {
+    const format = this.format();
+    const method = this.opts.method;
+    if (format !== null && method !== null && !FORMAT_OF_METHOD[method].includes(format)) {
+      this.emit(this.firstExampleLine, {
+        code: 'method-does-not-fit-data',
+        severity: 'error',
+        path: '',
+        message: `method "${method}" needs ${FORMAT_OF_METHOD[method].join(' or ')} data, but the file is ${format} data`,
+        hint: `set the method to ${methodForFormat(format)} (or leave it on auto), or convert the data`,
+      });
+    }
+    if (format !== null && !this.opts.profile.formats.includes(format)) {
+      this.emit(this.firstExampleLine, {
+        code: 'format-not-supported',
+        severity: 'error',
+        path: '',
+        message: `${this.opts.profile.name} does not take ${format} data`,
+        hint: `use one of: ${this.opts.profile.formats.join(', ')}`,
+      });
+    }
+    if (this.examples === 0) {
+      this.emit(null, {
+        code: 'empty-file',
+        severity: 'error',
+        path: '',
+        message: 'the file has no examples',
+        hint: 'add examples, one JSON object per line',
+      });
+    } else if (this.opts.role === 'training' && this.examples < this.opts.profile.minExamples) {
+      this.emit(null, {
+        code: 'too-few-examples',
+        severity: 'error',
+        path: '',
+        message: `the file has ${this.examples} example${this.examples === 1 ? '' : 's'}; ${this.opts.profile.name} needs at least ${this.opts.profile.minExamples}`,
+        hint: `add examples: at least ${this.opts.profile.minExamples}, and 50–100 are advised`,
+      });
+    }
+    this.diagnostics.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    return {
+      path: this.path,
+      role: this.opts.role,
+      format,
+      bytes,
+      lines: this.lines,
+      examples: this.examples,
+      validExamples: this.valid,
+      errors: this.errors,
+      warnings: this.warnings,
+      infos: this.infos,
+      diagnostics: this.diagnostics,
+      diagnosticsOmitted: this.omitted,
+      byCode: [...this.counts.values()].sort((a, b) => b.count - a.count),
+      tokens: {
+        total: this.total,
+        billable: this.billable,
+        assistant: this.assistant,
+        perExample: distribution(this.tokens.values()),
+        overContext: this.overContext,
+      },
+      stats: {
+        messages: this.messages,
+        messagesPerExample: distribution(this.messagesPer.values()),
+        images: this.images,
+        missingSystem: this.missingSystem,
+        missingUser: this.missingUser,
+        duplicates: this.duplicates,
+        inTraining: this.inTraining,
+      },
+      keys: { hash: this.hashes, promptHash: this.promptHashes, tokens: Uint32Array.from(this.tokens.values()) },
+    };
+  }
+}
+
+/** Files at least this large are worth the start-up of worker threads. */
+export const WORKER_MIN_BYTES = 8 * 1024 * 1024;
+
+export async function checkFile(path: string, opts: FileCheckOptions): Promise<FileReport> {
+  const { size } = await stat(path);
+  const agg = new FileAggregator(path, opts);
+  const ctx: LineContext = { method: opts.method, encoding: opts.encoding, profile: opts.profile };
+  const batches = readLineBatches(path, { maxLineBytes: opts.profile.maxLineBytes });
+  const threads = opts.workers?.threads ?? 0;
+  if (threads > 0 && (size >= WORKER_MIN_BYTES || opts.workers?.always)) {
+    await runInWorkers(batches, ctx, opts.workers!, {
+      problem: (p) => agg.problem(p),
+      result: (r) => agg.add(r),
+      progress: (n) => opts.onProgress?.(n, size),
+    });
+  } else {
+    for await (const batch of batches) {
+      for (const p of batch.problems) agg.problem(p);
+      for (const l of batch.lines) agg.add(analyzeLine(l.bytes, l.line, ctx));
+      opts.onProgress?.(batch.bytesRead, size);
+    }
+  }
+  return agg.finish(size);
+}
+
+export type { ValidationProfile };

@@ -1,0 +1,259 @@
+/**
+ * One line of a dataset, start to finish: decode, parse, detect its format, check its shape and
+ * rules, count its billed tokens, hash it. Pure: the same input gives the same result, so it
+ * runs in a worker thread as well as in the main one.
+ */
+import { createHash } from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
+import type { Encoding } from '../catalog/models.js';
+import type { ValidationProfile } from '../catalog/profiles.js';
+import { KNOWN_KEYS, SCHEMAS, detectShape, type ChatExample, type CompletionExample, type DpoExample } from './formats.js';
+import { chatRules, dpoRules, pathString, schemaFindings, type Finding } from './rules.js';
+import { findSecrets } from './secrets.js';
+import { billedRules, counter, countChat, countCompletion, countDpo, type ExampleCount } from './tokens.js';
+import type { DataFormat, Method } from './types.js';
+
+export interface LineContext {
+  /** The method the user asked for, or null to follow the data. */
+  method: Method | null;
+  encoding: Encoding;
+  profile: ValidationProfile;
+}
+
+export interface LineResult {
+  line: number;
+  /** What the line looks like; null when it is not a JSON object of a known shape. */
+  shape: Exclude<DataFormat, 'reinforcement'> | null;
+  /** It passed its schema, so it counts as an example with tokens. */
+  valid: boolean;
+  blank: boolean;
+  tokens: number;
+  assistantTokens: number;
+  messages: number;
+  images: number;
+  hasSystem: boolean;
+  hasUser: boolean;
+  /** 16 hex of sha256 of the whole example, and of its prompt (all but the answer). */
+  hash: string;
+  promptHash: string;
+  findings: Finding[];
+}
+
+/** Byte index of the first byte that breaks UTF-8 (only called once a line is known bad). */
+export function firstInvalidUtf8(b: Buffer): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i] as number;
+    let n = 0;
+    let min = 0;
+    if (c < 0x80) n = 0;
+    else if (c >= 0xc2 && c <= 0xdf) n = 1;
+    else if (c >= 0xe0 && c <= 0xef) (n = 2), (min = 0x800);
+    else if (c >= 0xf0 && c <= 0xf4) (n = 3), (min = 0x10000);
+    else return i;
+    if (n > 0) {
+      let cp = c & (0x3f >> n);
+      for (let k = 1; k <= n; k++) {
+        const cc = b[i + k];
+        if (cc === undefined || (cc & 0xc0) !== 0x80) return i;
+        cp = (cp << 6) | (cc & 0x3f);
+      }
+      if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    }
+    i += n + 1;
+  }
+  return -1;
+}
+
+function hash16(s: string): string {
+  return createHash('sha256').update(s).digest('hex').slice(0, 16);
+}
+
+function locate(obj: unknown, needle: string, path: (string | number)[] = []): string | null {
+  if (typeof obj === 'string') return obj.includes(needle) ? pathString(path) : null;
+  if (Array.isArray(obj)) {
+    for (let i = 0; i < obj.length; i++) {
+      const p = locate(obj[i], needle, [...path, i]);
+      if (p !== null) return p;
+    }
+  } else if (obj && typeof obj === 'object') {
+    for (const [k, v] of Object.entries(obj)) {
+      const p = locate(v, needle, [...path, k]);
+      if (p !== null) return p;
+    }
+  }
+  return null;
+}
+
+function empty(line: number, blank: boolean, findings: Finding[], shape: LineResult['shape'] = null): LineResult {
+  return {
+    line,
+    shape,
+    valid: false,
+    blank,
+    tokens: 0,
+    assistantTokens: 0,
+    messages: 0,
+    images: 0,
+    hasSystem: false,
+    hasUser: false,
+    hash: '',
+    promptHash: '',
+    findings,
+  };
+}
+
+/** The prompt of a chat example: every message before the last assistant one, and the tools. */
+function chatPrompt(ex: ChatExample): string {
+  let last = ex.messages.length;
+  for (let i = ex.messages.length - 1; i >= 0; i--) {
+    if (ex.messages[i]?.role === 'assistant') {
+      last = i;
+      break;
+    }
+  }
+  return JSON.stringify([ex.messages.slice(0, last), ex.tools ?? null, ex.functions ?? null]);
+}
+
+export function analyzeLine(bytes: Buffer, line: number, ctx: LineContext): LineResult {
+  const findings: Finding[] = [];
+  if (!isUtf8(bytes)) {
+    const bad = firstInvalidUtf8(bytes);
+    findings.push({
+      code: 'invalid-utf8',
+      severity: 'error',
+      path: '',
+      message: `the line is not valid UTF-8 (first bad byte at column ${bad + 1})`,
+      hint: 're-save the file as UTF-8; the bytes were not replaced, so nothing was lost',
+    });
+    return empty(line, false, findings);
+  }
+  const text = bytes.toString('utf8');
+  if (text.trim().length === 0) {
+    findings.push({
+      code: 'blank-line',
+      severity: 'warning',
+      path: '',
+      message: 'blank line',
+      hint: 'remove blank lines: some uploaders count them as broken examples',
+    });
+    return empty(line, true, findings);
+  }
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch (e) {
+    findings.push({
+      code: 'invalid-json',
+      severity: 'error',
+      path: '',
+      message: `the line is not valid JSON: ${(e as Error).message}`,
+      hint: 'each line must be one complete JSON object; check quotes, commas and brackets (a pretty-printed object spans lines: put it on one)',
+    });
+    return empty(line, false, findings);
+  }
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
+    findings.push({
+      code: 'not-an-object',
+      severity: 'error',
+      path: '',
+      message: `the line is ${Array.isArray(obj) ? 'an array' : obj === null ? 'null' : `a ${typeof obj}`}, not a JSON object`,
+      hint: 'each line must be one object such as {"messages": [...]}',
+    });
+    return empty(line, false, findings);
+  }
+  const record = obj as Record<string, unknown>;
+  const shape = detectShape(record);
+  if (!shape) {
+    findings.push({
+      code: 'unknown-format',
+      severity: 'error',
+      path: '',
+      message: `the line has none of the keys of a training format (found: ${Object.keys(record).slice(0, 5).join(', ') || 'none'})`,
+      hint: 'use {"messages": [...]} for chat, {"input", "preferred_output", "non_preferred_output"} for DPO, or {"prompt", "completion"}',
+    });
+    return empty(line, false, findings);
+  }
+  const format: DataFormat = shape === 'chat' && ctx.method === 'reinforcement' ? 'reinforcement' : shape;
+  const parsed = SCHEMAS[format].safeParse(obj);
+  for (const s of findSecrets(text)) {
+    const where = locate(obj, s.raw) ?? '';
+    findings.push({
+      code: 'possible-secret',
+      severity: 'warning',
+      path: where,
+      message: `${where || 'the line'} contains what looks like a ${s.name} (${s.masked})`,
+      hint: 'remove the credential from the data and revoke it: a model must never be trained on a secret',
+    });
+  }
+  if (!parsed.success) {
+    schemaFindings(parsed.error.issues, obj, (f) => findings.push(f));
+    return empty(line, false, findings, shape);
+  }
+  if (format !== 'reinforcement') {
+    const known = KNOWN_KEYS[format];
+    for (const key of Object.keys(record)) {
+      if (!known.includes(key)) {
+        findings.push({
+          code: 'unknown-key',
+          severity: 'warning',
+          path: key,
+          message: `unknown top-level key "${key}" for ${format} data`,
+          hint: `remove it: ${format} lines take ${known.join(', ')}`,
+        });
+      }
+    }
+  }
+  const tok = counter(ctx.encoding);
+  const rules = billedRules(ctx.encoding);
+  const ruleCtx = { profile: ctx.profile, requireAssistant: format !== 'reinforcement' };
+  const emit = (f: Finding) => findings.push(f);
+  let count: ExampleCount;
+  let messages = 0;
+  let hasSystem = true;
+  let hasUser = true;
+  let prompt: string;
+  if (format === 'chat' || format === 'reinforcement') {
+    const ex = parsed.data as ChatExample;
+    const facts = chatRules(ex, ruleCtx, emit);
+    ({ hasSystem, hasUser } = facts);
+    count = countChat(ex, tok, rules);
+    messages = ex.messages.length;
+    prompt = chatPrompt(ex);
+  } else if (format === 'dpo') {
+    const ex = parsed.data as DpoExample;
+    const facts = dpoRules(ex, ruleCtx, emit);
+    ({ hasSystem, hasUser } = facts);
+    count = countDpo(ex, tok, rules);
+    messages = ex.input.messages.length + ex.preferred_output.length + ex.non_preferred_output.length;
+    prompt = JSON.stringify(ex.input);
+  } else {
+    const ex = parsed.data as CompletionExample;
+    if (ex.completion.trim().length === 0) {
+      emit({
+        code: 'empty-content',
+        severity: 'error',
+        path: 'completion',
+        message: 'completion is empty',
+        hint: 'write the completion the model should learn',
+      });
+    }
+    count = countCompletion(ex, tok);
+    prompt = JSON.stringify(ex.prompt);
+  }
+  return {
+    line,
+    shape,
+    valid: true,
+    blank: false,
+    tokens: count.tokens,
+    assistantTokens: count.assistantTokens,
+    messages,
+    images: count.images,
+    hasSystem,
+    hasUser,
+    hash: hash16(JSON.stringify(obj)),
+    promptHash: hash16(prompt),
+    findings,
+  };
+}

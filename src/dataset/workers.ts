@@ -1,0 +1,158 @@
+/**
+ * Line analysis in worker threads. The main thread reads and splits lines (cheap), packs each
+ * batch into one transferable buffer, and hands it to a worker; results come back tagged with
+ * the batch's sequence number and are passed on strictly in file order. At most two batches
+ * per worker are in flight, so memory stays bounded whatever the file size.
+ *
+ * The worker runs the same bundle as the caller (`url`): entry points call `isAnalysisWorker()`
+ * first and hand over to `serveAnalysis()` when it is true.
+ */
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { analyzeLine, type LineContext, type LineResult } from './line.js';
+import type { LineBatch, ReadProblem } from './read.js';
+
+export interface WorkerOptions {
+  threads: number;
+  /** The module a worker starts: the entry point's own `import.meta.url`. */
+  url?: URL;
+  /** Use workers even for small files (tests). */
+  always?: boolean;
+}
+
+interface BatchMessage {
+  seq: number;
+  buf: ArrayBuffer;
+  meta: Int32Array; // [line, start, end] per line
+}
+
+interface ResultMessage {
+  seq: number;
+  results?: LineResult[];
+  error?: string;
+}
+
+const FLAG = 'finetuneCiAnalysisWorker';
+
+export function isAnalysisWorker(): boolean {
+  return !isMainThread && !!(workerData as Record<string, unknown> | null)?.[FLAG];
+}
+
+/** Worker side: analyse every batch that arrives. */
+export function serveAnalysis(): void {
+  const ctx = (workerData as { ctx: LineContext }).ctx;
+  parentPort!.on('message', (m: BatchMessage) => {
+    try {
+      const bytes = Buffer.from(m.buf);
+      const results: LineResult[] = [];
+      for (let i = 0; i < m.meta.length; i += 3) {
+        const line = m.meta[i] as number;
+        const start = m.meta[i + 1] as number;
+        const end = m.meta[i + 2] as number;
+        results.push(analyzeLine(bytes.subarray(start, end), line, ctx));
+      }
+      parentPort!.postMessage({ seq: m.seq, results } satisfies ResultMessage);
+    } catch (e) {
+      parentPort!.postMessage({ seq: m.seq, error: (e as Error).stack ?? String(e) } satisfies ResultMessage);
+    }
+  });
+}
+
+function pack(batch: LineBatch, seq: number): BatchMessage {
+  let total = 0;
+  for (const l of batch.lines) total += l.bytes.length;
+  const buf = new ArrayBuffer(total);
+  const view = new Uint8Array(buf);
+  const meta = new Int32Array(batch.lines.length * 3);
+  let at = 0;
+  batch.lines.forEach((l, i) => {
+    view.set(l.bytes, at);
+    meta[i * 3] = l.line;
+    meta[i * 3 + 1] = at;
+    meta[i * 3 + 2] = at + l.bytes.length;
+    at += l.bytes.length;
+  });
+  return { seq, buf, meta };
+}
+
+export interface Handlers {
+  problem(p: ReadProblem): void;
+  result(r: LineResult): void;
+  progress(bytesRead: number): void;
+}
+
+export async function runInWorkers(
+  batches: AsyncIterable<LineBatch>,
+  ctx: LineContext,
+  opts: WorkerOptions,
+  on: Handlers,
+): Promise<void> {
+  if (!opts.url) throw new Error('runInWorkers needs the entry point URL (WorkerOptions.url)');
+  const pool = Array.from(
+    { length: opts.threads },
+    () => new Worker(opts.url!, { workerData: { [FLAG]: true, ctx } }),
+  );
+  const maxInFlight = opts.threads * 2;
+  const done = new Map<number, { batch: LineBatch; results: LineResult[] }>();
+  const waiting = new Map<number, LineBatch>();
+  let next = 0; // next seq to hand on
+  let inFlight = 0;
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  const signal = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+
+  const flush = () => {
+    for (;;) {
+      const ready = done.get(next);
+      if (!ready) break;
+      done.delete(next);
+      for (const p of ready.batch.problems) on.problem(p);
+      for (const r of ready.results) on.result(r);
+      on.progress(ready.batch.bytesRead);
+      next++;
+    }
+  };
+
+  for (const w of pool) {
+    w.on('message', (m: ResultMessage) => {
+      inFlight--;
+      const batch = waiting.get(m.seq)!;
+      waiting.delete(m.seq);
+      if (m.error) failure ??= new Error(`analysis worker failed: ${m.error}`);
+      else done.set(m.seq, { batch: { ...batch, lines: [] }, results: m.results ?? [] });
+      flush();
+      signal();
+    });
+    w.on('error', (e) => {
+      failure ??= e;
+      signal();
+    });
+  }
+
+  try {
+    let seq = 0;
+    for await (const batch of batches) {
+      while (inFlight >= maxInFlight && !failure) await new Promise<void>((r) => (wake = r));
+      if (failure) throw failure;
+      const s = seq++;
+      waiting.set(s, { ...batch, lines: [] });
+      if (batch.lines.length === 0) {
+        done.set(s, { batch, results: [] });
+        waiting.delete(s);
+        flush();
+        continue;
+      }
+      const msg = pack(batch, s);
+      inFlight++;
+      pool[s % pool.length]!.postMessage(msg, [msg.buf]);
+    }
+    while (inFlight > 0 && !failure) await new Promise<void>((r) => (wake = r));
+    if (failure) throw failure;
+    flush();
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+}
