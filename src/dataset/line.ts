@@ -9,7 +9,7 @@ import type { Encoding } from '../catalog/models.js';
 import type { ValidationProfile } from '../catalog/profiles.js';
 import { KNOWN_KEYS, SCHEMAS, detectShape, type ChatExample, type CompletionExample, type DpoExample } from './formats.js';
 import { chatRules, dpoRules, pathString, schemaFindings, type Finding } from './rules.js';
-import { findSecrets } from './secrets.js';
+import { findSecrets, type SecretMatch } from './secrets.js';
 import { billedRules, counter, countChat, countCompletion, countDpo, type ExampleCount } from './tokens.js';
 import type { DataFormat, Method } from './types.js';
 
@@ -115,7 +115,23 @@ function chatPrompt(ex: ChatExample): string {
   return JSON.stringify([ex.messages.slice(0, last), ex.tools ?? null, ex.functions ?? null]);
 }
 
+/**
+ * A diagnostic must never repeat a secret whole: messages quote short values (a role, a key,
+ * the JSON parser's excerpt of the line), so every finding of a line with a secret is masked.
+ */
+function redact(f: Finding, secrets: readonly SecretMatch[]): Finding {
+  const hide = (s: string) => secrets.reduce((acc, m) => acc.split(m.raw).join(m.masked), s);
+  return { ...f, path: hide(f.path), message: hide(f.message), hint: hide(f.hint) };
+}
+
 export function analyzeLine(bytes: Buffer, line: number, ctx: LineContext): LineResult {
+  const secrets: SecretMatch[] = [];
+  const result = analyzeLineUnmasked(bytes, line, ctx, secrets);
+  if (secrets.length > 0) result.findings = result.findings.map((f) => redact(f, secrets));
+  return result;
+}
+
+function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secrets: SecretMatch[]): LineResult {
   const findings: Finding[] = [];
   if (!isUtf8(bytes)) {
     const bad = firstInvalidUtf8(bytes);
@@ -139,6 +155,20 @@ export function analyzeLine(bytes: Buffer, line: number, ctx: LineContext): Line
     });
     return empty(line, true, findings);
   }
+  // Before parsing: a credential on a line that is not valid JSON is still a credential.
+  secrets.push(...findSecrets(text));
+  const flagSecrets = (obj: unknown) => {
+    for (const s of secrets) {
+      const where = locate(obj, s.raw) ?? '';
+      findings.push({
+        code: 'possible-secret',
+        severity: 'warning',
+        path: where,
+        message: `${where || 'the line'} contains what looks like a credential (${s.name}: ${s.masked})`,
+        hint: 'remove the credential from the data and revoke it: a model must never be trained on a secret',
+      });
+    }
+  };
   let obj: unknown;
   try {
     obj = JSON.parse(text);
@@ -147,9 +177,11 @@ export function analyzeLine(bytes: Buffer, line: number, ctx: LineContext): Line
       code: 'invalid-json',
       severity: 'error',
       path: '',
-      message: `the line is not valid JSON: ${(e as Error).message}`,
+      // The parser's message quotes the line; not when the line holds a credential.
+      message: `the line is not valid JSON${secrets.length > 0 ? '' : `: ${(e as Error).message}`}`,
       hint: 'each line must be one complete JSON object; check quotes, commas and brackets (a pretty-printed object spans lines: put it on one)',
     });
+    flagSecrets(null);
     return empty(line, false, findings);
   }
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
@@ -160,6 +192,7 @@ export function analyzeLine(bytes: Buffer, line: number, ctx: LineContext): Line
       message: `the line is ${Array.isArray(obj) ? 'an array' : obj === null ? 'null' : `a ${typeof obj}`}, not a JSON object`,
       hint: 'each line must be one object such as {"messages": [...]}',
     });
+    flagSecrets(obj);
     return empty(line, false, findings);
   }
   const record = obj as Record<string, unknown>;
@@ -172,20 +205,12 @@ export function analyzeLine(bytes: Buffer, line: number, ctx: LineContext): Line
       message: `the line has none of the keys of a training format (found: ${Object.keys(record).slice(0, 5).join(', ') || 'none'})`,
       hint: 'use {"messages": [...]} for chat, {"input", "preferred_output", "non_preferred_output"} for DPO, or {"prompt", "completion"}',
     });
+    flagSecrets(obj);
     return empty(line, false, findings);
   }
   const format: DataFormat = shape === 'chat' && ctx.method === 'reinforcement' ? 'reinforcement' : shape;
   const parsed = SCHEMAS[format].safeParse(obj);
-  for (const s of findSecrets(text)) {
-    const where = locate(obj, s.raw) ?? '';
-    findings.push({
-      code: 'possible-secret',
-      severity: 'warning',
-      path: where,
-      message: `${where || 'the line'} contains what looks like a ${s.name} (${s.masked})`,
-      hint: 'remove the credential from the data and revoke it: a model must never be trained on a secret',
-    });
-  }
+  flagSecrets(obj);
   if (!parsed.success) {
     schemaFindings(parsed.error.issues, obj, (f) => findings.push(f));
     return empty(line, false, findings, shape);
@@ -206,7 +231,7 @@ export function analyzeLine(bytes: Buffer, line: number, ctx: LineContext): Line
   }
   const tok = counter(ctx.encoding);
   const rules = billedRules(ctx.encoding);
-  const ruleCtx = { profile: ctx.profile, requireAssistant: format !== 'reinforcement' };
+  const ruleCtx = { profile: ctx.profile, requireAssistant: format !== 'reinforcement', developerAllowed: format === 'reinforcement' };
   const emit = (f: Finding) => findings.push(f);
   let count: ExampleCount;
   let messages = 0;

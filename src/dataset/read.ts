@@ -56,6 +56,7 @@ export async function* readLineBatches(
   let skipping = false; // current line is over the limit: count, do not keep
   let position = 0; // byte offset of the chunk being read
   let first = true;
+  let held: Buffer | null = null; // first bytes of the file while they may still begin a BOM
 
   for await (const raw of stream as AsyncIterable<Buffer | string>) {
     let chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
@@ -63,6 +64,15 @@ export async function* readLineBatches(
     const lines: RawLine[] = [];
     let start = 0;
     if (first) {
+      if (held) {
+        chunk = Buffer.concat([held, chunk]);
+        held = null;
+      }
+      // A stream may hand out the BOM's three bytes in more than one chunk.
+      if (chunk.length < 3 && chunk[0] === 0xef && (chunk.length < 2 || chunk[1] === 0xbb)) {
+        held = Buffer.from(chunk);
+        continue;
+      }
       first = false;
       if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
         problems.push({ kind: 'bom', line: 1, offset: 0 });
@@ -106,6 +116,12 @@ export async function* readLineBatches(
     position += chunk.length;
     chunk = Buffer.alloc(0);
     yield { lines, problems, bytesRead: position };
+  }
+  if (held) {
+    // The file is one or two bytes that looked like the start of a BOM: they are its only line.
+    pending = [held];
+    pendingBytes = held.length;
+    position = held.length;
   }
   // A last line without a final newline.
   if (pendingBytes > 0) {

@@ -118,7 +118,8 @@ export function schemaFindings(
     } else if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator === 'type') {
       code = 'unsupported-content-part';
       message = `${where} is ${describe(value)}; only "text" parts (and "image_url" in user messages) are accepted: audio and file parts are not`;
-    } else if (issue.code === 'invalid_type' && value === undefined) {
+    } else if ((issue.code === 'invalid_type' || issue.code === 'invalid_union') && value === undefined) {
+      // A missing union-typed field (e.g. `content`: string or parts) fails as invalid_union.
       code = 'missing-field';
       message = `${where} is missing; expected ${expected}`;
     } else if (issue.code === 'too_small') {
@@ -139,6 +140,8 @@ export interface RuleContext {
   profile: ValidationProfile;
   /** RFT prompts carry no answer; SFT examples must. */
   requireAssistant: boolean;
+  /** The data's schema documents role "developer" (reinforcement): no `developer-role` warning. */
+  developerAllowed?: boolean;
 }
 
 function isBlank(content: Message['content'] | undefined): boolean {
@@ -209,7 +212,7 @@ export function messageRules(
     if (m.role === 'user') hasUser = true;
     if (m.role === 'developer') {
       hasSystem = true;
-      emit({
+      if (!ctx.developerAllowed) emit({
         code: 'developer-role',
         severity: 'warning',
         path: join(at, 'role'),

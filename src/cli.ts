@@ -1,0 +1,194 @@
+#!/usr/bin/env node
+/**
+ * The command line: `finetune-ci check <file>...`. The same engine as the Action, with a
+ * terminal report. Works on Node 20 and later with no install: nothing on this path needs more.
+ */
+import { availableParallelism } from 'node:os';
+import { access } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { ENCODINGS, PROFILES, today, type Encoding } from './catalog/index.js';
+import { checkTarget, type TargetReport } from './dataset/target.js';
+import { METHODS, type Method } from './dataset/types.js';
+import { isAnalysisWorker, serveAnalysis } from './dataset/workers.js';
+import { renderMarkdown, renderText, toJson } from './report/check.js';
+
+const VERSION = '0.1.0';
+
+const USAGE = `Usage: finetune-ci check <file>... [options]
+
+Checks JSONL fine-tuning datasets, counts billed tokens and estimates the training cost.
+
+Options:
+  --model <id>           base or fine-tuned model (default gpt-4.1-mini-2025-04-14)
+  --method <m>           supervised | dpo | reinforcement (default: follow the data)
+  --validation <file>    validation file (checked too, and against the training files)
+  --epochs auto|<n>      epochs for the estimate (default auto)
+  --price <usd>          training price per 1M tokens (overrides the catalog)
+  --encoding <name>      o200k_base | cl100k_base (overrides the catalog)
+  --context <tokens>     training context in tokens (overrides the catalog)
+  --provider <name>      validation profile: openai | azure | together (default openai)
+  --min-examples <n>     minimum examples per training file (overrides the profile)
+  --format <f>           text | json | markdown (default text)
+  --max-problems <n>     problems printed per file in text output (default 20)
+  --jobs <n>             worker threads for large files (default: cores, 0 = none)
+  -h, --help             this help
+  --version              the version
+
+Exit status: 0 no errors, 1 errors found (or over budget), 2 usage problem.
+`;
+
+class UsageError extends Error {}
+
+function int(name: string, v: string | undefined, min = 0): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be a whole number ≥ ${min}, got "${v}"`);
+  return n;
+}
+
+function num(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} must be a number ≥ 0, got "${v}"`);
+  return n;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        model: { type: 'string', default: 'gpt-4.1-mini-2025-04-14' },
+        method: { type: 'string' },
+        validation: { type: 'string' },
+        epochs: { type: 'string', default: 'auto' },
+        price: { type: 'string' },
+        encoding: { type: 'string' },
+        context: { type: 'string' },
+        provider: { type: 'string', default: 'openai' },
+        'min-examples': { type: 'string' },
+        format: { type: 'string', default: 'text' },
+        'max-problems': { type: 'string', default: '20' },
+        jobs: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const { values: v, positionals } = parsed;
+  if (v.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (v.version) {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const [command, ...files] = positionals;
+  if (command !== 'check') {
+    throw new UsageError(command ? `unknown command "${command}"; the command is "check"` : 'missing command: finetune-ci check <file>...');
+  }
+  if (files.length === 0) throw new UsageError('no files given: finetune-ci check <file>...');
+  for (const f of [...files, ...(v.validation ? [v.validation] : [])]) {
+    try {
+      await access(f);
+    } catch {
+      throw new UsageError(`cannot read ${f}: no such file`);
+    }
+  }
+  if (v.method !== undefined && v.method !== 'auto' && !METHODS.includes(v.method as Method)) {
+    throw new UsageError(`--method must be one of ${METHODS.join(', ')} (or auto), got "${v.method}"`);
+  }
+  if (v.encoding !== undefined && !ENCODINGS.includes(v.encoding as Encoding)) {
+    throw new UsageError(`--encoding must be one of ${ENCODINGS.join(', ')}, got "${v.encoding}"`);
+  }
+  if (!(v.provider! in PROFILES)) throw new UsageError(`--provider must be one of ${Object.keys(PROFILES).join(', ')}, got "${v.provider}"`);
+  if (!['text', 'json', 'markdown'].includes(v.format!)) throw new UsageError(`--format must be text, json or markdown, got "${v.format}"`);
+  const epochs = v.epochs === 'auto' ? 'auto' : int('epochs', v.epochs, 1)!;
+  const maxProblems = int('max-problems', v['max-problems'])!;
+  const jobs = int('jobs', v.jobs) ?? Math.min(4, availableParallelism());
+  const overrides = {
+    encoding: v.encoding as Encoding | undefined,
+    trainingContext: int('context', v.context, 1),
+    pricePerMillion: num('price', v.price),
+  };
+  const method = v.method === undefined || v.method === 'auto' ? null : (v.method as Method);
+  const day = today();
+
+  const progress = process.stderr.isTTY && v.format === 'text';
+  const started = Date.now();
+  let lastShown = 0;
+  const onProgress = (file: string, n: number, total: number) => {
+    if (!progress) return;
+    const now = Date.now();
+    if (now - started < 1000 || now - lastShown < 200) return;
+    lastShown = now;
+    const mb = (x: number) => (x / 1048576).toFixed(1);
+    process.stderr.write(`\r${file}: ${mb(n)} / ${mb(total)} MB (${Math.round((100 * n) / Math.max(1, total))}%)   `);
+  };
+
+  const reports: TargetReport[] = [];
+  for (const file of files) {
+    reports.push(
+      await checkTarget(
+        {
+          name: file,
+          trainingFile: file,
+          validationFile: v.validation,
+          model: v.model!,
+          method,
+          epochs,
+          overrides,
+          provider: v.provider as keyof typeof PROFILES,
+          minExamples: int('min-examples', v['min-examples']),
+        },
+        {
+          today: day,
+          workers: jobs > 0 ? { threads: jobs, url: new URL(import.meta.url) } : undefined,
+          onProgress,
+        },
+      ),
+    );
+  }
+  if (progress && Date.now() - started >= 1000) process.stderr.write('\r\u001b[2K');
+
+  if (v.format === 'json') process.stdout.write(`${JSON.stringify(toJson(reports), null, 2)}\n`);
+  else if (v.format === 'markdown') process.stdout.write(renderMarkdown(reports));
+  else process.stdout.write(renderText(reports, { color: !!process.stdout.isTTY && !process.env.NO_COLOR, maxDiagnostics: maxProblems }));
+  const failed = reports.some((r) => r.errors > 0 || r.overBudget);
+  return failed ? 1 : 0;
+}
+
+if (isAnalysisWorker()) {
+  serveAnalysis();
+} else {
+  // A closed pipe (`finetune-ci check … | head`) is not a failure of the check.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+  if (process.env.FINETUNE_CI_BENCH) {
+    process.on('exit', () => {
+      process.stderr.write(`finetune-ci-bench ${JSON.stringify({ maxRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`);
+    });
+  }
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      if (e instanceof UsageError) {
+        process.stderr.write(`finetune-ci: ${e.message} (see finetune-ci --help)\n`);
+        process.exitCode = 2;
+      } else {
+        process.stderr.write(`finetune-ci: unexpected failure: ${(e as Error).stack ?? String(e)}\n`);
+        process.exitCode = 3;
+      }
+    },
+  );
+}
