@@ -1,0 +1,164 @@
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import {
+  CommentForbiddenError,
+  commentMarker,
+  upsertCommitComment,
+  upsertStickyComment,
+  upsertStickyCommentOrThrow,
+} from '../../src/github/comment.js';
+import { BOT, fakeSha, OCTOCAT } from '../support/fake-github.js';
+import { startGithubHarness, type GithubHarness } from '../support/github-harness.js';
+
+let gh: GithubHarness;
+let nextPr = 100;
+beforeAll(async () => {
+  gh = await startGithubHarness();
+});
+afterAll(async () => {
+  await gh?.stop();
+});
+afterEach(() => {
+  gh.fake.clearFaults();
+  const seen = gh.violations();
+  gh.clearViolations();
+  expect(seen).toEqual([]);
+});
+
+const repo = { owner: 'acme', repo: 'datasets' };
+function newPr(): number {
+  const n = nextPr++;
+  gh.fake.addPull({ number: n });
+  return n;
+}
+const ours = (n: number, id = 'check') => gh.fake.issueComments(n).filter((c) => c.body.startsWith(commentMarker(id)));
+
+describe('upsertStickyComment', () => {
+  test('creates on the first run, updates in place on the second', async () => {
+    const n = newPr();
+    const octokit = gh.client();
+    const first = await upsertStickyComment(octokit, { ...repo, issueNumber: n }, '## Dataset check\nfirst');
+    expect(first).toMatchObject({ ok: true, action: 'created' });
+    if (!first.ok) throw new Error('unreachable');
+    expect(first.url).toBe(`https://github.com/acme/datasets/pull/${n}#issuecomment-${first.id}`);
+
+    const second = await upsertStickyComment(octokit, { ...repo, issueNumber: n }, '## Dataset check\nsecond');
+    expect(second).toEqual({ ok: true, action: 'updated', id: first.id, url: first.url, deletedDuplicates: [] });
+    expect(gh.fake.issueComments(n)).toEqual([
+      { id: first.id, body: `${commentMarker()}\n## Dataset check\nsecond`, user: BOT.login },
+    ]);
+  });
+
+  test('finds ours among 150 earlier comments (second page)', async () => {
+    const n = newPr();
+    for (let i = 0; i < 120; i++) gh.fake.addIssueComment(n, `comment ${i} by a person`);
+    gh.fake.actor = BOT;
+    const first = await upsertStickyComment(gh.client(), { ...repo, issueNumber: n }, 'report v1');
+    for (let i = 120; i < 150; i++) gh.fake.addIssueComment(n, `comment ${i}, mentions ${commentMarker()} in passing`, OCTOCAT);
+    const before = gh.fake.requests.length;
+    const second = await upsertStickyComment(gh.client(), { ...repo, issueNumber: n }, 'report v2');
+    expect(second).toMatchObject({ ok: true, action: 'updated', id: first.ok ? first.id : -1 });
+    expect(gh.fake.issueComments(n)).toHaveLength(151);
+    expect(ours(n)).toHaveLength(1);
+    expect(ours(n)[0]!.body).toContain('report v2');
+    const lists = gh.fake.requests.slice(before).filter((r) => r.route === 'issues.listComments');
+    expect(lists.map((r) => r.query.page ?? '1')).toEqual(['1', '2']);
+  });
+
+  test('separate ids keep separate comments', async () => {
+    const n = newPr();
+    await upsertStickyComment(gh.client(), { ...repo, issueNumber: n }, 'a', { id: 'train-set' });
+    await upsertStickyComment(gh.client(), { ...repo, issueNumber: n }, 'b', { id: 'eval-set' });
+    await upsertStickyComment(gh.client(), { ...repo, issueNumber: n }, 'a2', { id: 'train-set' });
+    expect(gh.fake.issueComments(n).map((c) => c.body)).toEqual([
+      `${commentMarker('train-set')}\na2`,
+      `${commentMarker('eval-set')}\nb`,
+    ]);
+    expect(commentMarker('x --> <script>')).toBe('<!-- finetune-ci:x-script- -->');
+  });
+
+  test('two racing runs end with one comment', async () => {
+    const n = newPr();
+    // Hold both first listings until both runs have asked, so both see "no comment yet".
+    gh.fake.fault('issues.listComments', { delayMs: 150, times: 2 });
+    const [a, b] = await Promise.all([
+      upsertStickyComment(gh.client(), { ...repo, issueNumber: n }, 'run A'),
+      upsertStickyComment(gh.client(), { ...repo, issueNumber: n }, 'run B'),
+    ]);
+    expect(gh.fake.calls('issues.createComment').filter((r) => r.path.endsWith(`/${n}/comments`))).toHaveLength(2);
+    const left = gh.fake.issueComments(n);
+    expect(left).toHaveLength(1);
+    expect(a.ok && b.ok).toBe(true);
+    if (!a.ok || !b.ok) return;
+    expect(a.id).toBe(left[0]!.id);
+    expect(b.id).toBe(left[0]!.id);
+    expect([...a.deletedDuplicates, ...b.deletedDuplicates].length).toBeGreaterThanOrEqual(1);
+  });
+
+  test('duplicates left by an earlier race are cleaned up, oldest kept', async () => {
+    const n = newPr();
+    const oldest = gh.fake.addIssueComment(n, `${commentMarker()}\nold 1`, BOT);
+    const dup = gh.fake.addIssueComment(n, `${commentMarker()}\nold 2`, BOT);
+    const r = await upsertStickyComment(gh.client(), { ...repo, issueNumber: n }, 'new');
+    expect(r).toMatchObject({ ok: true, action: 'updated', id: oldest, deletedDuplicates: [dup] });
+    expect(gh.fake.issueComments(n)).toEqual([{ id: oldest, body: `${commentMarker()}\nnew`, user: BOT.login }]);
+  });
+
+  test('403 on create (fork PR, read-only token) is a typed result, not a crash', async () => {
+    const n = newPr();
+    gh.fake.fault('issues.createComment', { status: 403, message: 'Resource not accessible by integration' });
+    const r = await upsertStickyComment(gh.client(), { ...repo, issueNumber: n }, 'report');
+    expect(r).toMatchObject({ ok: false, reason: 'forbidden', status: 403 });
+    if (r.ok) return;
+    expect(r.message).toMatch(/Resource not accessible by integration.*forks/s);
+    expect(gh.fake.issueComments(n)).toEqual([]);
+    await expect(upsertStickyCommentOrThrow(gh.client(), { ...repo, issueNumber: n }, 'report')).rejects.toBeInstanceOf(
+      CommentForbiddenError,
+    );
+  });
+
+  test('403 on update is the same typed result', async () => {
+    const n = newPr();
+    gh.fake.addIssueComment(n, `${commentMarker()}\nold`, BOT);
+    gh.fake.fault('issues.updateComment', { status: 403, message: 'Resource not accessible by integration' });
+    const r = await upsertStickyComment(gh.client(), { ...repo, issueNumber: n }, 'report');
+    expect(r).toMatchObject({ ok: false, reason: 'forbidden', status: 403 });
+  });
+
+  test('a comment deleted between list and update is re-created', async () => {
+    const n = newPr();
+    const id = gh.fake.addIssueComment(n, `${commentMarker()}\nold`, BOT);
+    gh.fake.fault('issues.updateComment', { times: 1, before: () => gh.fake.deleteComment(id) });
+    const r = await upsertStickyComment(gh.client(), { ...repo, issueNumber: n }, 'fresh');
+    expect(r).toMatchObject({ ok: true, action: 'created' });
+    expect(r.ok && r.id).not.toBe(id);
+    expect(gh.fake.issueComments(n)).toHaveLength(1);
+  });
+
+  test('an unchanged body is not written again', async () => {
+    const n = newPr();
+    await upsertStickyComment(gh.client(), { ...repo, issueNumber: n }, 'same');
+    const before = gh.fake.calls('issues.updateComment').length;
+    const r = await upsertStickyComment(gh.client(), { ...repo, issueNumber: n }, 'same');
+    expect(r).toMatchObject({ ok: true, action: 'updated' });
+    expect(gh.fake.calls('issues.updateComment').length).toBe(before);
+  });
+});
+
+describe('upsertCommitComment', () => {
+  test('creates then updates one comment on the commit', async () => {
+    const sha = fakeSha('merged-commit');
+    gh.fake.addCommitComment(sha, 'nice!', OCTOCAT);
+    const a = await upsertCommitComment(gh.client(), { ...repo, sha }, 'training started');
+    const b = await upsertCommitComment(gh.client(), { ...repo, sha }, 'training done');
+    expect(a).toMatchObject({ ok: true, action: 'created' });
+    expect(b).toMatchObject({ ok: true, action: 'updated', id: a.ok ? a.id : -1 });
+    expect(b.ok && b.url).toMatch(new RegExp(`/commit/${sha}#commitcomment-\\d+$`));
+    expect(gh.fake.commitComments(sha).map((c) => c.body)).toEqual(['nice!', `${commentMarker('train')}\ntraining done`]);
+  });
+
+  test('403 on a commit comment is the typed result', async () => {
+    gh.fake.fault('repos.createCommitComment', { status: 403 });
+    const r = await upsertCommitComment(gh.client(), { ...repo, sha: fakeSha('other') }, 'x');
+    expect(r).toMatchObject({ ok: false, status: 403 });
+  });
+});

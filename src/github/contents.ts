@@ -1,0 +1,195 @@
+/**
+ * The base version of a file, written to a temp file (never held in memory whole): from local
+ * git when the commit is in the workspace, else from the API. A file that does not exist at the
+ * ref gives null (a new file: empty base).
+ */
+import { execFile, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
+import type { GitHubClient, RepoRef } from './client.js';
+import { statusOf } from './client.js';
+import { hasCommit } from './changed-files.js';
+
+const exec = promisify(execFile);
+
+export interface TempOptions {
+  /** Directory to create the temp dir in: default `RUNNER_TEMP`, else the OS temp dir. */
+  tempRoot?: string;
+}
+
+export interface BaseContent {
+  /** Local temp file holding the bytes; remove `dir` when done. */
+  file: string;
+  dir: string;
+  size: number;
+  source: 'git' | 'api-contents' | 'api-raw' | 'api-blob';
+}
+
+export class BaseContentError extends Error {
+  constructor(
+    message: string,
+    readonly path: string,
+    readonly ref: string,
+  ) {
+    super(message);
+    this.name = 'BaseContentError';
+  }
+}
+
+async function tempFileFor(path: string, opts: TempOptions): Promise<{ dir: string; file: string }> {
+  const root = opts.tempRoot ?? process.env.RUNNER_TEMP ?? tmpdir();
+  const dir = await mkdtemp(join(root, 'finetune-ci-base-'));
+  return { dir, file: join(dir, basename(path) || 'base') };
+}
+
+/**
+ * From git: null when `sha` is not a commit here (caller falls back to the API) or when the path
+ * does not exist at `sha` — check `hasCommit` first to tell them apart, or use `readBaseContent`.
+ * Streams `git cat-file blob <sha>:<path>` (raw bytes, no textconv or filters) to a temp file.
+ */
+export async function baseContentFromGit(
+  workspace: string,
+  sha: string,
+  path: string,
+  opts: TempOptions = {},
+): Promise<BaseContent | null> {
+  if (!(await hasCommit(workspace, sha))) return null;
+  const spec = `${sha}:${path}`;
+  try {
+    const { stdout } = await exec('git', ['cat-file', '-t', spec], { cwd: workspace, encoding: 'utf8' });
+    if (stdout.trim() !== 'blob') throw new BaseContentError(`${path} at ${sha} is a ${stdout.trim()}, not a file`, path, sha);
+  } catch (e) {
+    if (e instanceof BaseContentError) throw e;
+    return null; // not in that commit: a new file
+  }
+  const { dir, file } = await tempFileFor(path, opts);
+  try {
+    const child = spawn('git', ['cat-file', 'blob', spec], { cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((res, rej) => {
+      child.once('error', rej);
+      child.once('close', (code) => res(code));
+    });
+    await pipeline(child.stdout, createWriteStream(file));
+    const code = await exited;
+    if (code !== 0) throw new BaseContentError(`git cat-file failed for ${spec}: ${stderr.trim()}`, path, sha);
+    return { file, dir, size: (await stat(file)).size, source: 'git' };
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+const RAW = 'application/vnd.github.raw+json';
+
+/**
+ * From the API. The contents API gives metadata, and the bytes inline (base64) up to 1 MB; above
+ * that (`encoding: "none"`, or the older 403 `too_large`) the bytes are streamed with the raw
+ * media type, falling back to the git blobs API (raw) by the blob sha. 404 → null.
+ */
+export async function baseContentFromApi(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  ref: string,
+  path: string,
+  opts: TempOptions = {},
+): Promise<BaseContent | null> {
+  type Meta = { type: string; size: number; sha: string; content?: string; encoding?: string };
+  let meta = null as Meta | null;
+  try {
+    const { data } = await octokit.rest.repos.getContent({ owner: repo.owner, repo: repo.repo, path, ref });
+    if (Array.isArray(data)) throw new BaseContentError(`${path} at ${ref} is a directory, not a file`, path, ref);
+    if (data.type !== 'file') throw new BaseContentError(`${path} at ${ref} is a ${data.type}, not a file`, path, ref);
+    meta = data;
+  } catch (e) {
+    if (e instanceof BaseContentError) throw e;
+    const status = statusOf(e);
+    if (status === 404) return null;
+    if (!(status === 403 && /too.?large|too_large/i.test(JSON.stringify((e as { response?: { data?: unknown } }).response?.data ?? '') + String((e as Error).message)))) {
+      throw e;
+    }
+    // 403 too_large: the file is there but over 1 MB; stream it below.
+  }
+
+  const { dir, file } = await tempFileFor(path, opts);
+  try {
+    if (meta && meta.encoding === 'base64' && (meta.content !== '' || meta.size === 0)) {
+      await writeFile(file, Buffer.from(meta.content ?? '', 'base64'));
+      return await checked(file, dir, meta.size, 'api-contents', path, ref);
+    }
+    try {
+      await streamTo(octokit, 'GET /repos/{owner}/{repo}/contents/{path}', { owner: repo.owner, repo: repo.repo, path, ref }, file);
+      return await checked(file, dir, meta?.size, 'api-raw', path, ref);
+    } catch (e) {
+      if (statusOf(e) === 404) {
+        await rm(dir, { recursive: true, force: true });
+        return null;
+      }
+      if (!meta?.sha) throw e;
+      // Raw contents refused (e.g. proxy or media-type trouble): the blob by sha has no 1 MB limit either.
+      await streamTo(octokit, 'GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { owner: repo.owner, repo: repo.repo, file_sha: meta.sha }, file);
+      return await checked(file, dir, meta.size, 'api-blob', path, ref);
+    }
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function streamTo(octokit: GitHubClient, route: string, params: Record<string, string>, file: string): Promise<void> {
+  const res = await octokit.request(route, {
+    ...params,
+    headers: { accept: RAW },
+    request: { parseSuccessResponseBody: false },
+  });
+  const body = res.data as unknown;
+  if (body && typeof (body as ReadableStream).getReader === 'function') {
+    await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>), createWriteStream(file));
+  } else if (typeof body === 'string' || body instanceof ArrayBuffer || ArrayBuffer.isView(body)) {
+    await writeFile(file, typeof body === 'string' ? body : Buffer.from(body as ArrayBuffer));
+  } else {
+    throw new Error(`unexpected response body for ${route}`);
+  }
+}
+
+async function checked(
+  file: string,
+  dir: string,
+  expected: number | undefined,
+  source: BaseContent['source'],
+  path: string,
+  ref: string,
+): Promise<BaseContent> {
+  const { size } = await stat(file);
+  if (expected !== undefined && size !== expected) {
+    throw new BaseContentError(`${path} at ${ref}: got ${size} bytes, GitHub said ${expected}`, path, ref);
+  }
+  return { file, dir, size, source };
+}
+
+export interface ReadBaseOptions extends TempOptions {
+  octokit?: GitHubClient;
+  repo?: RepoRef;
+  /** Workspace with a git checkout; git is tried first when the commit is there. */
+  workspace?: string;
+  /** Commit (or ref, for the API) to read at. */
+  ref: string;
+  path: string;
+}
+
+/** Git when the commit is in the workspace, else the API. null: the file is not there (new file). */
+export async function readBaseContent(o: ReadBaseOptions): Promise<BaseContent | null> {
+  if (o.workspace && (await hasCommit(o.workspace, o.ref))) {
+    return baseContentFromGit(o.workspace, o.ref, o.path, o);
+  }
+  if (!o.octokit || !o.repo) {
+    throw new BaseContentError(`${o.path}: commit ${o.ref} is not in the workspace and no GitHub client was given`, o.path, o.ref);
+  }
+  return baseContentFromApi(o.octokit, o.repo, o.ref, o.path, o);
+}
