@@ -1,0 +1,351 @@
+/**
+ * The pull-request check: find the changed datasets, check and price each at head and at base,
+ * diff them, and report — one sticky comment, annotations, the job summary, outputs — then
+ * decide the step's status from the data and the gates.
+ */
+import { mkdtemp, rm, writeFile, access } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { today } from '../catalog/index.js';
+import type { Settings, TargetConfig } from '../config.js';
+import { matchesAny } from '../config.js';
+import { diffTargets, type TargetDiff } from '../dataset/diff.js';
+import { checkTarget, type TargetReport, type TargetSpec } from '../dataset/target.js';
+import type { Diagnostic } from '../dataset/types.js';
+import type { WorkerOptions } from '../dataset/workers.js';
+import {
+  changedFilesFromGit,
+  listChangedFiles,
+  readBaseContent,
+  upsertStickyComment,
+  type ChangedFile,
+  type EventContext,
+  type GitHubClient,
+} from '../github/index.js';
+import { renderMarkdown, toJson, totals } from '../report/check.js';
+import { cell, table } from '../report/markdown.js';
+import { readSuite } from '../smoke/suite.js';
+import { ANNOTATIONS_PER_KIND, COMMENT_LIMIT_CHARS, SUMMARY_LIMIT_BYTES, type ActionIO } from './io.js';
+
+export interface CheckDeps {
+  io: ActionIO;
+  github: GitHubClient | null;
+  event: EventContext | null;
+  workspace: string;
+  workers?: WorkerOptions;
+  tempRoot?: string;
+}
+
+export interface CheckOutcome {
+  targets: TargetReport[];
+  diffs: (TargetDiff | null)[];
+  suiteDiagnostics: Diagnostic[];
+  failed: boolean;
+  reasons: string[];
+  commentUrl: string | null;
+  reportPath: string;
+}
+
+function toSpec(t: TargetConfig): TargetSpec {
+  const epochs = t.hyperparameters.n_epochs;
+  return {
+    name: t.name,
+    trainingFile: t.trainingFile,
+    validationFile: t.validationFile,
+    model: t.model,
+    method: t.method,
+    epochs: typeof epochs === 'number' ? epochs : 'auto',
+    overrides: { pricePerMillion: t.pricePerMillion, trainingContext: t.trainingContext, encoding: t.encoding },
+    provider: t.provider,
+    maxCost: t.maxCost,
+  };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Which files changed, from the API for a PR (git as a fallback), from git for a push. */
+async function changedFiles(deps: CheckDeps): Promise<ChangedFile[] | null> {
+  const ev = deps.event;
+  if (!ev || !ev.headSha || !ev.baseSha) return null;
+  if (ev.pullRequest && deps.github) {
+    try {
+      const r = await listChangedFiles(
+        deps.github,
+        { owner: ev.owner, repo: ev.repo, pullNumber: ev.pullRequest.number },
+        { expectedCount: ev.pullRequest.changedFiles ?? undefined, onWarning: (m) => deps.io.warning(m) },
+      );
+      return r.files;
+    } catch (e) {
+      deps.io.warning(`Could not list the pull request's files through the API (${(e as Error).message}); trying git.`);
+    }
+  }
+  const r = await changedFilesFromGit(deps.workspace, ev.baseSha, ev.headSha);
+  if (!r) {
+    deps.io.warning(
+      `Could not compare ${ev.baseSha.slice(0, 7)}..${ev.headSha.slice(0, 7)} with git (shallow checkout?); checking every configured dataset. Use actions/checkout with fetch-depth: 0 to compare.`,
+    );
+  }
+  return r?.files ?? null;
+}
+
+export interface WorkItem {
+  config: TargetConfig;
+  /** Path of the training file at base (differs when renamed); null: new file. */
+  basePath: string | null;
+  baseValidationPath: string | null;
+}
+
+/** The targets to check: declared ones whose files changed, plus changed datasets no target names. */
+export function planTargets(s: Settings, changed: ChangedFile[] | null): { work: WorkItem[]; removed: string[]; suites: string[] } {
+  const byPath = new Map((changed ?? []).map((f) => [f.path, f]));
+  const configChanged = byPath.has(s.configPath);
+  const base = (p: string | undefined): string | null => {
+    if (!p) return null;
+    const f = byPath.get(p);
+    if (!f) return p;
+    if (f.status === 'added') return null;
+    return f.previousPath ?? p;
+  };
+  const work: WorkItem[] = [];
+  const named = new Set<string>();
+  for (const t of s.targets) {
+    named.add(t.trainingFile);
+    if (t.validationFile) named.add(t.validationFile);
+    const touched =
+      changed === null ||
+      configChanged ||
+      byPath.has(t.trainingFile) ||
+      (t.validationFile !== undefined && byPath.has(t.validationFile)) ||
+      (t.smokeTests !== undefined && byPath.has(t.smokeTests));
+    if (!touched || byPath.get(t.trainingFile)?.status === 'removed') continue;
+    work.push({ config: t, basePath: base(t.trainingFile), baseValidationPath: base(t.validationFile) });
+  }
+  const removed: string[] = [];
+  for (const f of changed ?? []) {
+    if (named.has(f.path) || !matchesAny(f.path, s.datasets)) continue;
+    if (f.status === 'removed') {
+      removed.push(f.path);
+      continue;
+    }
+    work.push({
+      config: { ...s.defaults, name: f.path, trainingFile: f.path, declared: false },
+      basePath: base(f.path),
+      baseValidationPath: null,
+    });
+  }
+  const suites = new Set<string>();
+  for (const t of s.targets) if (t.smokeTests && (changed === null || configChanged || byPath.has(t.smokeTests))) suites.add(t.smokeTests);
+  if (s.defaults.smokeTests && (changed === null || byPath.has(s.defaults.smokeTests))) suites.add(s.defaults.smokeTests);
+  return { work, removed, suites: [...suites] };
+}
+
+function annotate(io: ActionIO, all: Diagnostic[]): { shown: number; hidden: number } {
+  let errors = 0;
+  let warnings = 0;
+  let hidden = 0;
+  const sorted = [...all].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+  for (const d of sorted) {
+    const props = { title: `finetune-ci: ${d.code}`, file: d.file, startLine: d.line ?? undefined };
+    const text = `${d.message}. Fix: ${d.hint}`;
+    if (d.severity === 'error') {
+      if (errors++ < ANNOTATIONS_PER_KIND) io.error(text, props);
+      else hidden++;
+    } else if (d.severity === 'warning') {
+      if (warnings++ < ANNOTATIONS_PER_KIND) io.warning(text, props);
+      else hidden++;
+    }
+  }
+  return { shown: errors + warnings - hidden, hidden };
+}
+
+function allDiagnostics(targets: readonly TargetReport[]): Diagnostic[] {
+  return targets.flatMap((t) => [...t.notices, ...t.training.diagnostics, ...(t.validation?.diagnostics ?? [])]);
+}
+
+function suiteSection(diags: Diagnostic[]): string {
+  const rows = diags.slice(0, 20).map((d) => [d.severity === 'error' ? '❌' : '⚠️', `${cell(d.file, 60)}${d.line ? `:${d.line}` : ''}`, `\`${d.code}\``, cell(d.message, 160)]);
+  return `#### Smoke-test suites\n\n${table(['', 'where', 'code', 'problem'], rows)}`;
+}
+
+export async function runCheck(s: Settings, deps: CheckDeps): Promise<CheckOutcome> {
+  const { io } = deps;
+  const ev = deps.event;
+  const day = today();
+  const changed = await changedFiles(deps);
+  const plan = planTargets(s, changed);
+  const tempRoot = deps.tempRoot ?? process.env.RUNNER_TEMP ?? tmpdir();
+  const scratch = await mkdtemp(join(tempRoot, 'finetune-ci-'));
+  const targets: TargetReport[] = [];
+  const diffs: (TargetDiff | null)[] = [];
+  const local = (p: string) => join(deps.workspace, p);
+  const missing: string[] = [];
+  try {
+    if (plan.work.length === 0) {
+      io.info(
+        changed === null
+          ? 'No datasets to check: no targets are configured and the changed files are unknown.'
+          : `No changed datasets (patterns: ${s.datasets.join(', ')}; ${s.targets.length} configured target${s.targets.length === 1 ? '' : 's'}).`,
+      );
+    }
+    for (const item of plan.work) {
+      const spec = toSpec(item.config);
+      await io.group(`finetune-ci: ${item.config.name}`, async () => {
+        for (const [key, file] of [['training_file', spec.trainingFile], ['validation_file', spec.validationFile]] as const) {
+          if (file && !(await exists(local(file)))) {
+            missing.push(`${file}: the ${key} of target "${item.config.name}" does not exist; fix ${key} in ${s.configPath} or add the file`);
+          }
+        }
+        if (missing.length && missing[missing.length - 1]!.includes(`"${item.config.name}"`)) return;
+        const head = await checkTarget(
+          {
+            ...spec,
+            trainingFile: local(spec.trainingFile),
+            validationFile: spec.validationFile ? local(spec.validationFile) : undefined,
+          },
+          { today: day, workers: deps.workers },
+        );
+        relabel(head, deps.workspace);
+        targets.push(head);
+        let diff: TargetDiff | null = null;
+        if (ev?.baseSha && changed !== null) {
+          const base = await checkBase(item, spec, ev, deps, scratch, day);
+          diff = diffTargets(base, head);
+        }
+        diffs.push(diff);
+        io.info(
+          `${item.config.name}: ${head.training.examples} examples, ${head.errors} errors, ${head.warnings} warnings, ` +
+            `${head.estimate.trainedTokens} trained tokens, estimated ${head.estimate.costUsd === null ? 'cost unknown' : `$${head.estimate.costUsd.toFixed(2)}`}`,
+        );
+      });
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+
+  const suiteDiagnostics: Diagnostic[] = [];
+  for (const suite of plan.suites) {
+    const r = await readSuite(local(suite));
+    for (const d of r.diagnostics) suiteDiagnostics.push({ ...d, file: suite });
+  }
+
+  // Report.
+  const headSha = ev?.pullRequest?.headSha ?? ev?.headSha ?? null;
+  const lineUrl =
+    ev && headSha ? (path: string, line: number) => `${ev.serverUrl}/${ev.owner}/${ev.repo}/blob/${headSha}/${encodeURI(path)}#L${line}` : undefined;
+  const extra = suiteDiagnostics.length ? [suiteSection(suiteDiagnostics)] : [];
+  if (plan.removed.length) extra.push(`Removed datasets: ${plan.removed.map((p) => cell(p, 80)).join(', ')}.`);
+  const annotations = annotate(io, [...allDiagnostics(targets), ...suiteDiagnostics]);
+  const tot = totals(targets, diffs);
+  const commentBody = renderMarkdown(targets, { diffs, lineUrl, extra, maxChars: COMMENT_LIMIT_CHARS - 200, today: day });
+  const summaryExtra = [...extra];
+  if (annotations.hidden > 0) {
+    summaryExtra.push(`_${annotations.hidden} more problems were not annotated (GitHub shows ${ANNOTATIONS_PER_KIND} of each kind per step); all are listed here and in the JSON report._`);
+  }
+  const summary = renderMarkdown(targets, { diffs, lineUrl, extra: summaryExtra, maxProblems: 1000, maxChars: SUMMARY_LIMIT_BYTES / 2 });
+
+  const reportPath = join(tempRoot, `finetune-ci-check-${process.pid}-${Date.now()}.json`);
+  const json = { ...toJson(targets, diffs), suites: suiteDiagnostics, removed: plan.removed };
+  await writeFile(reportPath, JSON.stringify(json, null, 2));
+
+  let commentUrl: string | null = null;
+  if (s.comment && ev?.pullRequest && deps.github && plan.work.length + suiteDiagnostics.length > 0) {
+    const r = await upsertStickyComment(
+      deps.github,
+      { owner: ev.owner, repo: ev.repo, issueNumber: ev.pullRequest.number },
+      commentBody,
+      { id: `check-${s.commentId}` },
+    );
+    if (r.ok) {
+      commentUrl = r.url;
+      io.info(`PR comment ${r.action}: ${r.url}`);
+    } else {
+      io.warning(
+        `finetune-ci could not write the pull request comment (HTTP ${r.status}: ${r.message}). ` +
+          (ev.pullRequest.isFork
+            ? 'Pull requests from forks get a read-only token; the full report is in the job summary. '
+            : 'Give the workflow `permissions: pull-requests: write`; the full report is in the job summary. ') +
+          'The check result does not depend on the comment.',
+      );
+    }
+  }
+  await io.appendSummary(summary);
+
+  io.setOutput('errors', tot.errors + suiteDiagnostics.filter((d) => d.severity === 'error').length);
+  io.setOutput('warnings', tot.warnings + suiteDiagnostics.filter((d) => d.severity === 'warning').length);
+  io.setOutput('examples', tot.examples);
+  io.setOutput('billable-tokens', tot.billableTokens);
+  io.setOutput('trained-tokens', tot.trainedTokens);
+  io.setOutput('estimated-cost', tot.estimatedCostUsd === null ? '' : tot.estimatedCostUsd.toFixed(4));
+  io.setOutput('cost-delta', tot.costDeltaUsd === null ? '' : tot.costDeltaUsd.toFixed(4));
+  io.setOutput('report', reportPath);
+  io.setOutput('comment-url', commentUrl ?? '');
+
+  const reasons: string[] = [];
+  for (const m of missing) {
+    io.error(m, { title: 'finetune-ci: missing-file', file: s.configPath });
+    reasons.push(m);
+  }
+  const errors = tot.errors + suiteDiagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = tot.warnings + suiteDiagnostics.filter((d) => d.severity === 'warning').length;
+  if (s.failOn !== 'never' && errors > 0) reasons.push(`${errors} error${errors === 1 ? '' : 's'} in the datasets`);
+  if (s.failOn === 'warning' && warnings > 0) reasons.push(`${warnings} warning${warnings === 1 ? '' : 's'} (fail-on: warning)`);
+  for (const t of targets) {
+    if (t.overBudget) reasons.push(`${t.name}: estimated $${t.estimate.costUsd?.toFixed(2)} is above max-cost $${t.maxCost}`);
+  }
+  if (s.maxCostIncrease !== undefined && tot.costDeltaUsd !== null && tot.costDeltaUsd > s.maxCostIncrease) {
+    reasons.push(`the estimated cost rises by $${tot.costDeltaUsd.toFixed(2)}, above max-cost-increase $${s.maxCostIncrease}`);
+  }
+  const failed = reasons.length > 0;
+  if (failed) io.setFailed(`finetune-ci: ${reasons.join('; ')}`);
+  return { targets, diffs, suiteDiagnostics, failed, reasons, commentUrl, reportPath };
+}
+
+/** Paths in reports are the repository's, not the runner's. */
+function relabel(t: TargetReport, workspace: string): void {
+  const strip = (p: string) => (p.startsWith(workspace + '/') ? p.slice(workspace.length + 1) : p);
+  for (const f of [t.training, ...(t.validation ? [t.validation] : [])]) {
+    f.path = strip(f.path);
+    for (const d of f.diagnostics) d.file = strip(d.file);
+  }
+  for (const n of t.notices) n.file = strip(n.file);
+}
+
+async function checkBase(
+  item: WorkItem,
+  spec: TargetSpec,
+  ev: EventContext,
+  deps: CheckDeps,
+  scratch: string,
+  day: string,
+): Promise<TargetReport | null> {
+  if (!item.basePath || !ev.baseSha) return null;
+  const read = (path: string) =>
+    readBaseContent({
+      octokit: deps.github ?? undefined,
+      repo: { owner: ev.owner, repo: ev.repo },
+      workspace: deps.workspace,
+      ref: ev.baseSha!,
+      path,
+      tempRoot: scratch,
+    });
+  try {
+    const training = await read(item.basePath);
+    if (!training) return null;
+    const validation = item.baseValidationPath ? await read(item.baseValidationPath) : null;
+    const quiet = await checkTarget(
+      { ...spec, trainingFile: training.file, validationFile: validation?.file },
+      { today: day, workers: deps.workers, keepDiagnostics: 0 },
+    );
+    return quiet;
+  } catch (e) {
+    deps.io.warning(`Could not read ${item.basePath} at the base commit (${(e as Error).message}); the comparison with base is skipped.`);
+    return null;
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * The Action's entry: read the inputs, pick the journey from the event, run it. The only module
+ * that reads action inputs; everything else gets typed settings and an ActionIO.
+ */
+import * as core from '@actions/core';
+import { availableParallelism } from 'node:os';
+import { ConfigError, parseSettings, type Mode, type Settings } from './config.js';
+import { isAnalysisWorker, serveAnalysis } from './dataset/workers.js';
+import { createClient, readEventContext, type EventContext } from './github/index.js';
+import { runCheck } from './journeys/check.js';
+import type { ActionIO } from './journeys/io.js';
+
+export function coreIO(): ActionIO {
+  return {
+    info: (m) => core.info(m),
+    warning: (m, p) => core.warning(m, p),
+    error: (m, p) => core.error(m, p),
+    notice: (m, p) => core.notice(m, p),
+    group: (name, fn) => core.group(name, fn),
+    setOutput: (n, v) => core.setOutput(n, String(v)),
+    appendSummary: async (md) => {
+      if (!process.env.GITHUB_STEP_SUMMARY) {
+        core.info(md);
+        return;
+      }
+      await core.summary.addRaw(md, true).write();
+    },
+    setSecret: (s) => core.setSecret(s),
+    setFailed: (m) => core.setFailed(m),
+  };
+}
+
+/** `mode: auto`: pull requests and other branches are checked; the default branch trains. */
+export function resolveMode(mode: Mode, ev: EventContext | null): { mode: Exclude<Mode, 'auto'>; resumeOnly: boolean } {
+  if (mode !== 'auto') return { mode, resumeOnly: false };
+  if (!ev) return { mode: 'check', resumeOnly: false };
+  switch (ev.eventName) {
+    case 'pull_request':
+    case 'pull_request_target':
+      return { mode: 'check', resumeOnly: false };
+    case 'schedule':
+      return { mode: 'train', resumeOnly: true };
+    case 'workflow_dispatch':
+      return { mode: 'train', resumeOnly: false };
+    case 'push':
+      return { mode: ev.isDefaultBranch ? 'train' : 'check', resumeOnly: false };
+    default:
+      return { mode: 'check', resumeOnly: false };
+  }
+}
+
+export type JourneyRunner = (s: Settings, ctx: { io: ActionIO; event: EventContext | null; workspace: string }) => Promise<void>;
+
+async function run(): Promise<void> {
+  const io = coreIO();
+  const get = (name: string) => core.getInput(name);
+  // Mask every credential before anything can print it.
+  for (const name of ['openai-api-key', 'azure-api-key', 'together-api-key', 'github-token']) {
+    const v = get(name).trim();
+    if (v) core.setSecret(v);
+  }
+  const settings = await parseSettings(get);
+  let event: EventContext | null = null;
+  try {
+    event = readEventContext();
+  } catch (e) {
+    io.info(`No workflow event to read (${(e as Error).message}); running as a plain check.`);
+  }
+  const { mode, resumeOnly } = resolveMode(settings.mode, event);
+  settings.train.resumeOnly = resumeOnly;
+  const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
+  const github = settings.githubToken ? createClient(settings.githubToken, { baseUrl: event?.apiUrl }) : null;
+  const workers = { threads: Math.max(0, Math.min(4, availableParallelism()) - 1), url: new URL(import.meta.url) };
+  io.info(`finetune-ci: mode ${mode}${settings.mode === 'auto' ? ` (auto, from ${event?.eventName ?? 'no event'})` : ''}`);
+  if (mode === 'check') {
+    await runCheck(settings, { io, github, event, workspace, workers });
+    return;
+  }
+  const journeys: Record<'train' | 'smoke', () => Promise<JourneyRunner>> = {
+    train: async () => (await import('./journeys/train.js')).runTrainJourney,
+    smoke: async () => (await import('./journeys/smoke.js')).runSmokeJourney,
+  };
+  const runner = await journeys[mode]();
+  await runner(settings, { io, event, workspace });
+}
+
+if (isAnalysisWorker()) {
+  serveAnalysis();
+} else {
+  run().catch((e: unknown) => {
+    if (e instanceof ConfigError) core.setFailed(`finetune-ci: ${e.message}`);
+    else core.setFailed(`finetune-ci failed unexpectedly: ${(e as Error).stack ?? String(e)}`);
+  });
+}
