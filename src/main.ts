@@ -23,7 +23,12 @@ export function coreIO(): ActionIO {
         core.info(md);
         return;
       }
-      await core.summary.addRaw(md, true).write();
+      try {
+        await core.summary.addRaw(md, true).write();
+      } catch (e) {
+        core.warning(`Could not write the job summary (${(e as Error).message}); the report follows in the log.`);
+        core.info(md);
+      }
     },
     setSecret: (s) => core.setSecret(s),
     setFailed: (m) => core.setFailed(m),
