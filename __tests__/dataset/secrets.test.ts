@@ -1,0 +1,164 @@
+/**
+ * possible-secret: one fixture per credential family, near misses that must not trip, and the
+ * promise that a diagnostic never repeats the whole secret (message, hint or path).
+ * Fake credentials are assembled at run time so that no scanner mistakes this file for a leak.
+ */
+import { describe, expect, test } from '@jest/globals';
+import { findSecrets, mask } from '../../src/dataset/secrets.js';
+import type { Finding } from '../../src/dataset/rules.js';
+import { analyze, check, codes, goodChat, many, writeJsonl } from './helpers.js';
+
+const alnum = (n: number, seed = 7) => {
+  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  let s = '';
+  let x = seed;
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    s += abc[x % abc.length];
+  }
+  return s;
+};
+const upperDigits = (n: number) => alnum(n * 3).replace(/[a-z]/g, '').slice(0, n).padEnd(n, '7');
+
+const FAMILIES: [string, string, string][] = [
+  ['OpenAI project key', 'sk-' + 'proj-' + alnum(48) + '_' + alnum(20, 3), 'OpenAI API key'],
+  ['OpenAI legacy key', 'sk-' + alnum(48, 11), 'OpenAI API key'],
+  ['OpenAI key with the T3BlbkFJ marker', 'sk-' + alnum(20, 5) + 'T3Blbk' + 'FJ' + alnum(20, 6), 'OpenAI API key'],
+  ['GitHub classic token', 'gh' + 'p_' + alnum(36, 13), 'GitHub token'],
+  ['GitHub fine-grained token', 'github' + '_pat_' + alnum(22, 17) + '_' + alnum(59, 19), 'GitHub token'],
+  ['AWS access key id', 'AK' + 'IA' + upperDigits(16), 'AWS access key id'],
+  ['private key block', '-----BEGIN RSA ' + 'PRIVATE KEY-----\nMIIEowIBAAKCAQEA' + alnum(40) + '\n-----END RSA PRIVATE KEY-----', 'private key'],
+  ['OpenSSH private key', '-----BEGIN OPENSSH ' + 'PRIVATE KEY-----', 'private key'],
+  ['Slack token', 'xo' + 'xb-' + '1234567890-' + alnum(24, 23), 'Slack token'],
+  ['Google API key', 'AI' + 'za' + alnum(35, 29), 'Google API key'],
+  ['Stripe secret key', 'sk' + '_live_' + alnum(24, 31), 'Stripe secret key'],
+  ['Anthropic key', 'sk-' + 'ant-api03-' + alnum(40, 37), 'Anthropic API key'],
+  ['Hugging Face token', 'h' + 'f_' + alnum(40, 41).replace(/[0-9]/g, 'q'), 'Hugging Face token'],
+];
+
+/** The part of a secret that must never be printed whole (for a key block: its header line). */
+const sensitive = (secret: string) => secret.split('\n')[0]!;
+
+function expectNoLeak(findings: readonly Finding[], secret: string): void {
+  const s = sensitive(secret);
+  for (const f of findings) {
+    expect(f.message).not.toContain(s);
+    expect(f.hint).not.toContain(s);
+    expect(f.path).not.toContain(s);
+  }
+}
+
+describe('possible-secret: one per credential family', () => {
+  test.each(FAMILIES)('%s in user content', (_name, secret, kind) => {
+    const ex = { messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: `my key is ${secret} ok?` }, { role: 'assistant', content: 'Noted.' }] };
+    const r = analyze(ex);
+    expect(codes(r)).toEqual(['possible-secret']);
+    const f = r.findings[0]!;
+    expect(f.severity).toBe('warning');
+    expect(f.path).toBe('messages[1].content');
+    expect(f.message).toContain(kind);
+    const [match] = findSecrets(secret);
+    expect(f.message).toContain(match!.masked);
+    expect(f.message).toMatch(/…\[\d+ chars\]/);
+    expectNoLeak(r.findings, secret);
+    // the example is still counted: a warning, not an error
+    expect(r.valid).toBe(true);
+    expect(match!.name).toBe(kind);
+  });
+
+  test('the mask shows a short prefix and the length, never the secret', () => {
+    const key = 'sk-' + alnum(48, 11);
+    expect(mask(key)).toBe(`${key.slice(0, 4)}…[${key.length} chars]`);
+    expect(mask('-----BEGIN RSA PRIVATE KEY-----')).toBe('-----BEGIN RSA P…[31 chars]');
+  });
+
+  test('a secret in an assistant tool-call argument is located there', () => {
+    const secret = 'gh' + 'p_' + alnum(36, 13);
+    const ex = {
+      messages: [
+        { role: 'system', content: 's' },
+        { role: 'user', content: 'u' },
+        { role: 'assistant', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: JSON.stringify({ token: secret }) } }] },
+        { role: 'tool', tool_call_id: 'c', content: 'ok' },
+        { role: 'assistant', content: 'done' },
+      ],
+    };
+    const r = analyze(ex);
+    expect(codes(r)).toEqual(['possible-secret']);
+    expect(r.findings[0]!.path).toBe('messages[2].tool_calls[0].function.arguments');
+    expectNoLeak(r.findings, secret);
+  });
+
+  test('two different secrets on one line give two warnings; one secret matched by two patterns gives one', () => {
+    const a = 'AK' + 'IA' + upperDigits(16);
+    const b = 'xo' + 'xp-' + alnum(30, 3);
+    const r = analyze({ messages: [{ role: 'system', content: a }, { role: 'user', content: b }, { role: 'assistant', content: 'x' }] });
+    expect(codes(r)).toEqual(['possible-secret', 'possible-secret']);
+    expect(r.findings.map((f) => f.path)).toEqual(['messages[0].content', 'messages[1].content']);
+    expect(findSecrets('sk-' + 'proj-' + alnum(48) + 'T3Blbk' + 'FJ' + alnum(24))).toHaveLength(1);
+  });
+});
+
+describe('possible-secret: near misses do not trip', () => {
+  test.each([
+    ['the words "API key"', 'Where do I put my API key and secret token?'],
+    ['a short sk- string', 'sk-' + alnum(12)],
+    ['sk-proj- with too few characters', 'sk-' + 'proj-' + alnum(20)],
+    ['a ghp_ prefix with too few characters', 'gh' + 'p_' + alnum(10)],
+    ['lower-case AKIA-like text', 'akia' + upperDigits(16).toLowerCase()],
+    ['AKIA inside a longer word', 'X' + 'AK' + 'IA' + upperDigits(16) + 'X'],
+    ['a public key block', '-----BEGIN PUBLIC KEY-----'],
+    ['a test-mode Stripe key', 'sk' + '_test_' + alnum(24)],
+    ['a UUID', '123e4567-e89b-12d3-a456-426614174000'],
+    ['a sha256 hex digest', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'],
+    ['code that mentions sk- variables', 'const sk = "sk-" + process.env.KEY;'],
+  ])('%s', (_name, text) => {
+    const r = analyze({ messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: text }, { role: 'assistant', content: 'ok' }] });
+    expect(codes(r)).toEqual([]);
+    expect(findSecrets(text)).toEqual([]);
+  });
+});
+
+describe('a secret is never repeated in any diagnostic', () => {
+  const aws = 'AK' + 'IA' + upperDigits(16);
+  const gh = 'gh' + 'p_' + alnum(36, 13);
+  const sk = 'sk-' + alnum(48, 11);
+
+  test.each([
+    ['as a role (invalid-role repeats short values)', { messages: [{ role: aws, content: 'x' }, { role: 'assistant', content: 'y' }] }],
+    ['as a weight (invalid-field repeats short values)', { messages: [{ role: 'system', content: 's' }, { role: 'user', content: 'u' }, { role: 'assistant', content: 'y', weight: aws }] }],
+    ['as an unknown top-level key', { ...goodChat(), [gh]: true }],
+    ['as the only key of an unknown format', { [gh]: 1 }],
+    ['as a detail value', { messages: [{ role: 'system', content: 's' }, { role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x/y.png', detail: aws } }] }, { role: 'assistant', content: 'y' }] }],
+  ])('%s', (_name, obj) => {
+    const r = analyze(obj);
+    expect(codes(r)).toContain('possible-secret');
+    expectNoLeak(r.findings, aws);
+    expectNoLeak(r.findings, gh);
+  });
+
+  test.each([
+    ['a bare key on its own line', aws],
+    ['a key in broken JSON', `{"messages": ${sk}}`],
+    ['a key in a JSON array line', JSON.stringify([sk])],
+  ])('%s: flagged, and not echoed by the JSON error', (_name, text) => {
+    const r = analyze(text);
+    expect(codes(r)).toContain('possible-secret');
+    expectNoLeak(r.findings, aws);
+    expectNoLeak(r.findings, sk);
+  });
+
+  test('through checkFile: no diagnostic of the file report repeats the secret', async () => {
+    const lines: unknown[] = many(10);
+    lines.push({ messages: [{ role: aws, content: 'x' }] }, aws, { ...goodChat(99), [gh]: 1 });
+    const r = await check(writeJsonl(lines));
+    expect(r.diagnostics.filter((d) => d.code === 'possible-secret')).toHaveLength(3);
+    for (const d of r.diagnostics) {
+      for (const s of [aws, gh]) {
+        expect(d.message).not.toContain(s);
+        expect(d.hint).not.toContain(s);
+        expect(d.path).not.toContain(s);
+      }
+    }
+  });
+});
