@@ -137,13 +137,20 @@ describe('modelNotices and platformNotices', () => {
     expect(modelNotices(nano, '2026-07-24').map((n) => n.code)).not.toContain('model-shutdown-soon'); // 91 days
   });
 
-  test('platform events: only the next ones within 90 days, only for that provider', () => {
+  test('platform events: the next ones within 90 days, and the latest one already in force', () => {
     expect(platformNotices('openai', '2026-11-25').map((n) => n.message)).toEqual([
       'from 2027-01-06 (in 42 days) no organisation can create new fine-tuning jobs (reported by secondary sources)',
+      'since 2026-07-02 organisations without fine-tuned-model inference in the last 60 days can no longer create fine-tuning jobs (reported by secondary sources)',
     ]);
     expect(platformNotices('openai', '2026-04-10').map((n) => n.code)).toEqual(['provider-closing', 'provider-closing']);
     expect(platformNotices('azure', '2026-11-25')).toEqual([]);
     expect(platformNotices('openai', '2025-01-01')).toEqual([]);
+  });
+
+  test('after 2027-01-06 the closure is still reported, as in force', () => {
+    const n = platformNotices('openai', '2027-01-10');
+    expect(n.map((x) => x.code)).toEqual(['provider-closed']);
+    expect(n[0]!.message).toBe('since 2027-01-06 no organisation can create new fine-tuning jobs (reported by secondary sources)');
   });
 });
 

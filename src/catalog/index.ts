@@ -127,15 +127,29 @@ export function modelNotices(profile: ModelProfile, on: string, requestedId = pr
   return notices;
 }
 
-/** Platform-wide events for a provider that are past or within the warning window. */
+/**
+ * Platform-wide events for a provider: upcoming ones within the warning window, and the latest
+ * one already in force (it still explains why a job creation may be refused).
+ */
 export function platformNotices(provider: PlatformEvent['provider'], on: string): Notice[] {
-  const upcoming = PLATFORM_EVENTS.filter((e) => e.provider === provider)
-    .map((e) => ({ e, days: daysBetween(on, e.date) }))
-    .filter(({ days }) => days > 0 && days <= SHUTDOWN_WARNING_DAYS);
-  return upcoming.map(({ e, days }) => ({
-    severity: 'warning' as const,
-    code: 'provider-closing',
-    message: `from ${e.date} (in ${days} days) ${e.what}${e.confirmed ? '' : ' (reported by secondary sources)'}`,
-    hint: 'start needed fine-tunes before then, or move to another provider (provider: azure or together)',
-  }));
+  const events = PLATFORM_EVENTS.filter((e) => e.provider === provider).map((e) => ({ e, days: daysBetween(on, e.date) }));
+  const source = (e: PlatformEvent) => (e.confirmed ? '' : ' (reported by secondary sources)');
+  const notices: Notice[] = events
+    .filter(({ days }) => days > 0 && days <= SHUTDOWN_WARNING_DAYS)
+    .map(({ e, days }) => ({
+      severity: 'warning' as const,
+      code: 'provider-closing',
+      message: `from ${e.date} (in ${days} day${days === 1 ? '' : 's'}) ${e.what}${source(e)}`,
+      hint: 'start needed fine-tunes before then, or move to another provider (provider: azure or together)',
+    }));
+  const past = events.filter(({ days }) => days <= 0).sort((a, b) => b.days - a.days)[0];
+  if (past) {
+    notices.push({
+      severity: 'warning',
+      code: 'provider-closed',
+      message: `since ${past.e.date} ${past.e.what}${source(past.e)}`,
+      hint: 'if job creation is refused, this is why: move to another provider (provider: azure or together)',
+    });
+  }
+  return notices;
 }
