@@ -8,5 +8,6 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.test.json' }],
   },
+  setupFilesAfterEnv: ['<rootDir>/__tests__/setup-encodings.ts'],
   testTimeout: 30000,
 };

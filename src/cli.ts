@@ -30,7 +30,7 @@ Options:
   --min-examples <n>     minimum examples per training file (overrides the profile)
   --format <f>           text | json | markdown (default text)
   --max-problems <n>     problems printed per file in text output (default 20)
-  --jobs <n>             worker threads for large files (default: cores, 0 = none)
+  --jobs <n>             worker threads for large files, besides the main one (default: cores − 1)
   -h, --help             this help
   --version              the version
 
@@ -111,7 +111,7 @@ async function main(argv: string[]): Promise<number> {
   if (!['text', 'json', 'markdown'].includes(v.format!)) throw new UsageError(`--format must be text, json or markdown, got "${v.format}"`);
   const epochs = v.epochs === 'auto' ? 'auto' : int('epochs', v.epochs, 1)!;
   const maxProblems = int('max-problems', v['max-problems'])!;
-  const jobs = int('jobs', v.jobs) ?? Math.min(4, availableParallelism());
+  const jobs = int('jobs', v.jobs) ?? Math.min(3, availableParallelism() - 1);
   const overrides = {
     encoding: v.encoding as Encoding | undefined,
     trainingContext: int('context', v.context, 1),

@@ -9,6 +9,7 @@ import { analyzeLine, type LineContext, type LineResult } from './line.js';
 import { readLineBatches, type ReadProblem } from './read.js';
 import type { Finding } from './rules.js';
 import { IntList, distribution } from './stats.js';
+import { loadEncoding } from './tokens.js';
 import type { DataFormat, Diagnostic, Distribution, Method } from './types.js';
 import { runInWorkers, type WorkerOptions } from './workers.js';
 
@@ -311,6 +312,7 @@ export const WORKER_MIN_BYTES = 8 * 1024 * 1024;
 
 export async function checkFile(path: string, opts: FileCheckOptions): Promise<FileReport> {
   const { size } = await stat(path);
+  await loadEncoding(opts.encoding);
   const agg = new FileAggregator(path, opts);
   const ctx: LineContext = { method: opts.method, encoding: opts.encoding, profile: opts.profile };
   const batches = readLineBatches(path, { maxLineBytes: opts.profile.maxLineBytes });

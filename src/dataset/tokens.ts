@@ -3,8 +3,6 @@
  * overheads from catalog/overheads.ts. Counting uses gpt-tokenizer; special-token strings
  * in the data (e.g. "<|endoftext|>") are counted as the plain text they are.
  */
-import * as o200k from 'gpt-tokenizer/encoding/o200k_base';
-import * as cl100k from 'gpt-tokenizer/encoding/cl100k_base';
 import { OVERHEADS } from '../catalog/overheads.js';
 import type { Encoding } from '../catalog/models.js';
 import type { ChatExample, CompletionExample, DpoExample, FunctionDefinition, Message } from './formats.js';
@@ -13,13 +11,31 @@ const AS_TEXT = { disallowedSpecial: new Set<string>() };
 
 export type CountFn = (text: string) => number;
 
-const COUNTERS: Record<Encoding, CountFn> = {
-  o200k_base: (text) => (text.length === 0 ? 0 : o200k.countTokens(text, AS_TEXT)),
-  cl100k_base: (text) => (text.length === 0 ? 0 : cl100k.countTokens(text, AS_TEXT)),
+/**
+ * Encodings load on demand: each one costs tens of MB once built, and a run needs one. Call
+ * `loadEncoding` (async) before `counter` (sync, on the hot path).
+ */
+const COUNTERS: Partial<Record<Encoding, CountFn>> = {};
+
+type Tokenizer = { countTokens: (text: string, opts: typeof AS_TEXT) => number };
+const LOADERS: Record<Encoding, () => Promise<Tokenizer>> = {
+  o200k_base: () => import('gpt-tokenizer/encoding/o200k_base'),
+  cl100k_base: () => import('gpt-tokenizer/encoding/cl100k_base'),
 };
 
+export async function loadEncoding(encoding: Encoding): Promise<CountFn> {
+  const ready = COUNTERS[encoding];
+  if (ready) return ready;
+  const t = await LOADERS[encoding]();
+  const fn: CountFn = (text) => (text.length === 0 ? 0 : t.countTokens(text, AS_TEXT));
+  COUNTERS[encoding] = fn;
+  return fn;
+}
+
 export function counter(encoding: Encoding): CountFn {
-  return COUNTERS[encoding];
+  const fn = COUNTERS[encoding];
+  if (!fn) throw new Error(`encoding ${encoding} is not loaded: await loadEncoding('${encoding}') first`);
+  return fn;
 }
 
 /** The constants a count uses; the cookbook's estimate differs only in `perExample` (3). */

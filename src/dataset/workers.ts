@@ -10,8 +10,10 @@
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { analyzeLine, type LineContext, type LineResult } from './line.js';
 import type { LineBatch, ReadProblem } from './read.js';
+import { loadEncoding } from './tokens.js';
 
 export interface WorkerOptions {
+  /** Worker threads besides the main thread, which analyses its share too. */
   threads: number;
   /** The module a worker starts: the entry point's own `import.meta.url`. */
   url?: URL;
@@ -38,8 +40,10 @@ export function isAnalysisWorker(): boolean {
 }
 
 /** Worker side: analyse every batch that arrives. */
-export function serveAnalysis(): void {
+export async function serveAnalysis(): Promise<void> {
   const ctx = (workerData as { ctx: LineContext }).ctx;
+  // Messages wait in the port's queue until the listener is attached.
+  await loadEncoding(ctx.encoding);
   parentPort!.on('message', (m: BatchMessage) => {
     try {
       const bytes = Buffer.from(m.buf);
@@ -145,9 +149,19 @@ export async function runInWorkers(
         flush();
         continue;
       }
+      // The main thread takes every (threads + 1)-th batch itself: on a 2-core runner one worker
+      // plus the main thread use both cores with one tokenizer fewer in memory.
+      const slot = s % (pool.length + 1);
+      if (slot === pool.length) {
+        const results = batch.lines.map((l) => analyzeLine(l.bytes, l.line, ctx));
+        waiting.delete(s);
+        done.set(s, { batch: { ...batch, lines: [] }, results });
+        flush();
+        continue;
+      }
       const msg = pack(batch, s);
       inFlight++;
-      pool[s % pool.length]!.postMessage(msg, [msg.buf]);
+      pool[slot]!.postMessage(msg, [msg.buf]);
     }
     while (inFlight > 0 && !failure) await new Promise<void>((r) => (wake = r));
     if (failure) throw failure;
