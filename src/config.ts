@@ -9,8 +9,21 @@ import { z } from 'zod';
 import { ENCODINGS, PROFILES } from './catalog/index.js';
 import { METHODS, type Method } from './dataset/types.js';
 
+/** Where in a config file a problem is: the runner annotates that line. */
+export interface ConfigProblem {
+  file: string;
+  line: number | null;
+  /** The dotted key (e.g. `targets.support.max_cost`), or "" for the whole file. */
+  key: string;
+  message: string;
+}
+
 export class ConfigError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** Located problems in the config file (empty for input errors). */
+    readonly problems: ConfigProblem[] = [],
+  ) {
     super(message);
     this.name = 'ConfigError';
   }
@@ -172,6 +185,15 @@ function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, pat
   return offset === undefined ? null : counter.linePos(offset).line;
 }
 
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
+}
+
 export interface FileConfig {
   targets: Record<string, z.infer<typeof TargetSchema>>;
   datasets?: string | string[];
@@ -182,26 +204,36 @@ export function parseConfigText(text: string, path: string): FileConfig {
   const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true });
   if (doc.errors.length) {
     const e = doc.errors[0]!;
-    const line = e.linePos?.[0]?.line;
-    throw new ConfigError(`${path}${line ? `:${line}` : ''}: not valid YAML: ${e.message.split('\n')[0]}`);
+    const line = e.linePos?.[0]?.line ?? null;
+    const message = `not valid YAML: ${e.message.split('\n')[0]}`;
+    throw new ConfigError(`${path}${line ? `:${line}` : ''}: ${message}`, [{ file: path, line, key: '', message }]);
   }
   const data = doc.toJS();
   const r = ConfigSchema.safeParse(data ?? {});
   if (!r.success) {
-    const msgs = r.error.issues.slice(0, 5).map((i) => {
-      const key = i.path.map(String).join('.');
-      const line = lineOf(doc, counter, i.path);
+    const problems: ConfigProblem[] = r.error.issues.slice(0, 5).map((i) => {
+      let keyPath: PropertyKey[] = [...i.path];
       let msg = i.message;
       if (i.code === 'unrecognized_keys') {
         msg = `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.join(', ')}; known keys: ${
           i.path.length === 0 ? 'targets, datasets' : i.path.length === 2 ? Object.keys(TargetSchema.shape).join(', ') : Object.keys(HyperparametersSchema.shape).join(', ')
         }`;
-      } else if (i.code === 'invalid_type' && i.input === undefined) {
-        msg = `missing: ${msg.replace(/^Invalid input: /, '')}`;
+        // Point at the (first) unknown key itself, not at the map that holds it.
+        keyPath = [...i.path, i.keys[0]!];
+      } else if (i.code === 'invalid_key') {
+        // zod reports "Invalid key in record" and keeps the regex's message one level down.
+        const name = String(i.path[i.path.length - 1]);
+        msg = `target name "${name}" is not allowed: target names use letters, digits, _ . - (e.g. "${name.replace(/[^A-Za-z0-9_.-]+/g, '-')}")`;
+      } else if (i.code === 'invalid_type' || i.code === 'invalid_value') {
+        // zod does not report the input by default: look the value up (absent means missing).
+        const value = valueAt(data, i.path);
+        msg = msg.replace(/^Invalid input: /, '');
+        msg = value === undefined ? `missing: ${msg}` : `${msg}, got ${JSON.stringify(value)?.slice(0, 60) ?? String(value)}`;
       }
-      return `${path}${line ? `:${line}` : ''}: ${key || '(top level)'}: ${msg}`;
+      const key = keyPath.map(String).join('.');
+      return { file: path, line: lineOf(doc, counter, keyPath), key, message: `${key || '(top level)'}: ${msg}` };
     });
-    throw new ConfigError(msgs.join('\n'));
+    throw new ConfigError(problems.map((p) => `${path}${p.line ? `:${p.line}` : ''}: ${p.message}`).join('\n'), problems);
   }
   return r.data;
 }

@@ -4,6 +4,8 @@
  */
 import * as core from '@actions/core';
 import { availableParallelism } from 'node:os';
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
 import { ConfigError, parseSettings, type Mode, type Settings } from './config.js';
 import { isAnalysisWorker, serveAnalysis } from './dataset/workers.js';
 import { createClient, readEventContext, type EventContext } from './github/index.js';
@@ -64,7 +66,9 @@ async function run(): Promise<void> {
     const v = get(name).trim();
     if (v) core.setSecret(v);
   }
-  const settings = await parseSettings(get);
+  // The config file is the repository's: read it from the workspace, whatever the cwd is.
+  const workspaceRoot = process.env.GITHUB_WORKSPACE ?? process.cwd();
+  const settings = await parseSettings(get, (p) => readConfigFile(isAbsolute(p) ? p : join(workspaceRoot, p)));
   let event: EventContext | null = null;
   try {
     event = readEventContext();
@@ -89,11 +93,24 @@ async function run(): Promise<void> {
   await runner(settings, { io, event, workspace });
 }
 
+async function readConfigFile(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new ConfigError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+}
+
 if (isAnalysisWorker()) {
   serveAnalysis();
 } else {
   run().catch((e: unknown) => {
-    if (e instanceof ConfigError) core.setFailed(`finetune-ci: ${e.message}`);
+    if (e instanceof ConfigError) {
+      // Annotate each located problem on its line of the config file, then fail.
+      for (const p of e.problems) core.error(p.message, { title: 'finetune-ci: config', file: p.file, startLine: p.line ?? undefined });
+      core.setFailed(`finetune-ci: ${e.message}`);
+    }
     else core.setFailed(`finetune-ci failed unexpectedly: ${(e as Error).stack ?? String(e)}`);
   });
 }

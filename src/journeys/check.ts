@@ -22,8 +22,8 @@ import {
   type EventContext,
   type GitHubClient,
 } from '../github/index.js';
-import { renderMarkdown, toJson, totals } from '../report/check.js';
-import { cell, table } from '../report/markdown.js';
+import { renderMarkdown, toJson, totals, type RemovedDataset } from '../report/check.js';
+import { cell, formatInt, table } from '../report/markdown.js';
 import { readSuite } from '../smoke/suite.js';
 import { ANNOTATIONS_PER_KIND, COMMENT_LIMIT_CHARS, SUMMARY_LIMIT_BYTES, type ActionIO } from './io.js';
 
@@ -46,7 +46,8 @@ export interface CheckOutcome {
   reportPath: string;
 }
 
-function toSpec(t: TargetConfig): TargetSpec {
+/** A target's config as the dataset engine's spec (shared with the train journey). */
+export function toSpec(t: TargetConfig): TargetSpec {
   const epochs = t.hyperparameters.n_epochs;
   return {
     name: t.name,
@@ -106,25 +107,34 @@ export interface WorkItem {
 export function planTargets(s: Settings, changed: ChangedFile[] | null): { work: WorkItem[]; removed: string[]; suites: string[] } {
   const byPath = new Map((changed ?? []).map((f) => [f.path, f]));
   const configChanged = byPath.has(s.configPath);
+  // Paths that a rename moved away from (the old name no longer exists at head).
+  const renamedFrom = new Map((changed ?? []).filter((f) => f.status === 'renamed' && f.previousPath).map((f) => [f.previousPath!, f]));
   const base = (p: string | undefined): string | null => {
     if (!p) return null;
     const f = byPath.get(p);
     if (!f) return p;
-    if (f.status === 'added') return null;
+    // A copy is a new file at head: its source is another dataset, not its base.
+    if (f.status === 'added' || f.status === 'copied') return null;
     return f.previousPath ?? p;
   };
+  const gone = (p: string | undefined) => p !== undefined && (byPath.get(p)?.status === 'removed' || renamedFrom.has(p));
   const work: WorkItem[] = [];
   const named = new Set<string>();
   for (const t of s.targets) {
     named.add(t.trainingFile);
     if (t.validationFile) named.add(t.validationFile);
+    // A target whose file this PR removes or renames away is touched too: the check then reports
+    // the missing file (fix the config), instead of silently skipping a target that would break
+    // the training run on merge.
     const touched =
       changed === null ||
       configChanged ||
       byPath.has(t.trainingFile) ||
       (t.validationFile !== undefined && byPath.has(t.validationFile)) ||
-      (t.smokeTests !== undefined && byPath.has(t.smokeTests));
-    if (!touched || byPath.get(t.trainingFile)?.status === 'removed') continue;
+      (t.smokeTests !== undefined && byPath.has(t.smokeTests)) ||
+      gone(t.trainingFile) ||
+      gone(t.validationFile);
+    if (!touched) continue;
     work.push({ config: t, basePath: base(t.trainingFile), baseValidationPath: base(t.validationFile) });
   }
   const removed: string[] = [];
@@ -169,9 +179,19 @@ function allDiagnostics(targets: readonly TargetReport[]): Diagnostic[] {
   return targets.flatMap((t) => [...t.notices, ...t.training.diagnostics, ...(t.validation?.diagnostics ?? [])]);
 }
 
-function suiteSection(diags: Diagnostic[]): string {
-  const rows = diags.slice(0, 20).map((d) => [d.severity === 'error' ? '❌' : '⚠️', `${cell(d.file, 60)}${d.line ? `:${d.line}` : ''}`, `\`${d.code}\``, cell(d.message, 160)]);
-  return `#### Smoke-test suites\n\n${table(['', 'where', 'code', 'problem'], rows)}`;
+function suiteSection(diags: Diagnostic[], lineUrl?: (path: string, line: number) => string): string {
+  const rows = diags.slice(0, 20).map((d) => {
+    const loc = `${cell(d.file, 60)}${d.line ? `:${d.line}` : ''}`;
+    return [
+      d.severity === 'error' ? '❌' : d.severity === 'warning' ? '⚠️' : 'ℹ️',
+      d.line && lineUrl ? `[${loc}](${lineUrl(d.file, d.line)})` : loc,
+      `\`${d.code}\``,
+      cell(d.message, 160),
+      cell(d.hint, 120),
+    ];
+  });
+  const more = diags.length > rows.length ? `\n\n_…and ${diags.length - rows.length} more in the JSON report._` : '';
+  return `#### Smoke-test suites\n\n${table(['', 'where', 'code', 'problem', 'fix'], rows)}${more}`;
 }
 
 export async function runCheck(s: Settings, deps: CheckDeps): Promise<CheckOutcome> {
@@ -229,56 +249,104 @@ export async function runCheck(s: Settings, deps: CheckDeps): Promise<CheckOutco
     await rm(scratch, { recursive: true, force: true });
   }
 
+  // Datasets this PR removes: their base cost leaves the total (infracost-style −$).
+  const removed: RemovedDataset[] = [];
+  if (plan.removed.length && ev?.baseSha) {
+    const scratch2 = await mkdtemp(join(tempRoot, 'finetune-ci-removed-'));
+    try {
+      for (const path of plan.removed) {
+        const config: TargetConfig = { ...s.defaults, name: path, trainingFile: path, declared: false };
+        const base = await checkBase({ config, basePath: path, baseValidationPath: null }, toSpec(config), ev, deps, scratch2, day);
+        removed.push({
+          path,
+          model: config.model,
+          examples: base?.training.examples ?? 0,
+          billableTokens: base?.estimate.billableTokens ?? 0,
+          trainedTokens: base?.estimate.trainedTokens ?? 0,
+          costUsd: base ? base.estimate.costUsd : 0,
+        });
+      }
+    } finally {
+      await rm(scratch2, { recursive: true, force: true });
+    }
+  } else {
+    for (const path of plan.removed) removed.push({ path, model: s.defaults.model, examples: 0, billableTokens: 0, trainedTokens: 0, costUsd: 0 });
+  }
+
   const suiteDiagnostics: Diagnostic[] = [];
   for (const suite of plan.suites) {
     const r = await readSuite(local(suite));
     for (const d of r.diagnostics) suiteDiagnostics.push({ ...d, file: suite });
   }
+  const suiteErrors = suiteDiagnostics.filter((d) => d.severity === 'error').length;
+  const suiteWarnings = suiteDiagnostics.filter((d) => d.severity === 'warning').length;
 
   // Report.
   const headSha = ev?.pullRequest?.headSha ?? ev?.headSha ?? null;
-  const lineUrl =
-    ev && headSha ? (path: string, line: number) => `${ev.serverUrl}/${ev.owner}/${ev.repo}/blob/${headSha}/${encodeURI(path)}#L${line}` : undefined;
-  const extra = suiteDiagnostics.length ? [suiteSection(suiteDiagnostics)] : [];
-  if (plan.removed.length) extra.push(`Removed datasets: ${plan.removed.map((p) => cell(p, 80)).join(', ')}.`);
-  const annotations = annotate(io, [...allDiagnostics(targets), ...suiteDiagnostics]);
-  const tot = totals(targets, diffs);
-  const commentBody = renderMarkdown(targets, { diffs, lineUrl, extra, maxChars: COMMENT_LIMIT_CHARS - 200, today: day });
-  const summaryExtra = [...extra];
-  if (annotations.hidden > 0) {
-    summaryExtra.push(`_${annotations.hidden} more problems were not annotated (GitHub shows ${ANNOTATIONS_PER_KIND} of each kind per step); all are listed here and in the JSON report._`);
+  const lineUrl = ev && headSha ? (path: string, line: number) => `${ev.serverUrl}/${ev.owner}/${ev.repo}/blob/${headSha}/${urlPath(path)}#L${line}` : undefined;
+  const extra: string[] = [];
+  if (missing.length) {
+    extra.push(`#### Configuration\n\n${missing.map((m) => `- ❌ ${cell(m, 400)}`).join('\n')}`);
   }
-  const summary = renderMarkdown(targets, { diffs, lineUrl, extra: summaryExtra, maxProblems: 1000, maxChars: SUMMARY_LIMIT_BYTES / 2 });
+  if (suiteDiagnostics.length) extra.push(suiteSection(suiteDiagnostics, lineUrl));
+  const outside = { errors: suiteErrors + missing.length, warnings: suiteWarnings };
+  const annotations = annotate(io, [...allDiagnostics(targets), ...suiteDiagnostics]);
+  const tot = totals(targets, diffs, removed);
+  const errors = tot.errors + outside.errors;
+  const warnings = tot.warnings + outside.warnings;
+  // Every error and warning counted (kept or not) minus those annotated: the rest is in the summary.
+  const notAnnotated = Math.max(0, tot.errors + tot.warnings + suiteErrors + suiteWarnings - annotations.shown);
+  const common = { diffs, lineUrl, removed, outside, today: day };
+  const commentBody = renderMarkdown(targets, { ...common, extra, maxChars: COMMENT_LIMIT_CHARS - 200 });
+  const summaryExtra = [...extra];
+  if (notAnnotated > 0) {
+    summaryExtra.push(
+      `_${formatInt(notAnnotated)} more problem${notAnnotated === 1 ? ' was' : 's were'} not annotated (GitHub shows ${ANNOTATIONS_PER_KIND} errors and ${ANNOTATIONS_PER_KIND} warnings per step); they are listed here (the first ones) and counted in the JSON report._`,
+    );
+  }
+  // The summary limit is in bytes; dataset text can be multi-byte, so measure and shrink.
+  let summary = '';
+  for (let chars = SUMMARY_LIMIT_BYTES - 4096; chars > 4096; chars = Math.floor(chars / 2)) {
+    summary = renderMarkdown(targets, { ...common, extra: summaryExtra, maxProblems: 1000, maxChars: chars });
+    if (Buffer.byteLength(summary, 'utf8') <= SUMMARY_LIMIT_BYTES - 4096) break;
+  }
 
   const reportPath = join(tempRoot, `finetune-ci-check-${process.pid}-${Date.now()}.json`);
-  const json = { ...toJson(targets, diffs), suites: suiteDiagnostics, removed: plan.removed };
+  const json = { ...toJson(targets, diffs, removed), suites: suiteDiagnostics, removed, configErrors: missing, notAnnotated };
   await writeFile(reportPath, JSON.stringify(json, null, 2));
 
-  let commentUrl: string | null = null;
-  if (s.comment && ev?.pullRequest && deps.github && plan.work.length + suiteDiagnostics.length > 0) {
-    const r = await upsertStickyComment(
-      deps.github,
-      { owner: ev.owner, repo: ev.repo, issueNumber: ev.pullRequest.number },
-      commentBody,
-      { id: `check-${s.commentId}` },
-    );
-    if (r.ok) {
-      commentUrl = r.url;
-      io.info(`PR comment ${r.action}: ${r.url}`);
-    } else {
-      io.warning(
-        `finetune-ci could not write the pull request comment (HTTP ${r.status}: ${r.message}). ` +
-          (ev.pullRequest.isFork
-            ? 'Pull requests from forks get a read-only token; the full report is in the job summary. '
-            : 'Give the workflow `permissions: pull-requests: write`; the full report is in the job summary. ') +
-          'The check result does not depend on the comment.',
-      );
-    }
-  }
+  // The job summary first: it must carry the report even if commenting fails in any way.
   await io.appendSummary(summary);
 
-  io.setOutput('errors', tot.errors + suiteDiagnostics.filter((d) => d.severity === 'error').length);
-  io.setOutput('warnings', tot.warnings + suiteDiagnostics.filter((d) => d.severity === 'warning').length);
+  let commentUrl: string | null = null;
+  if (s.comment && ev?.pullRequest && deps.github && plan.work.length + suiteDiagnostics.length + removed.length > 0) {
+    const why = (detail: string) =>
+      `finetune-ci could not write the pull request comment (${detail}). ` +
+      (ev.pullRequest!.isFork
+        ? 'Pull requests from forks get a read-only token; the full report is in the job summary. '
+        : 'Give the workflow `permissions: pull-requests: write`; the full report is in the job summary. ') +
+      'The check result does not depend on the comment.';
+    try {
+      const r = await upsertStickyComment(
+        deps.github,
+        { owner: ev.owner, repo: ev.repo, issueNumber: ev.pullRequest.number },
+        commentBody,
+        { id: `check-${s.commentId}` },
+      );
+      if (r.ok) {
+        commentUrl = r.url;
+        io.info(`PR comment ${r.action}: ${r.url}`);
+      } else {
+        io.warning(why(`HTTP ${r.status}: ${r.message}`));
+      }
+    } catch (e) {
+      // A server error or dropped connection after retries: still no reason to fail the check.
+      io.warning(why(`${(e as { status?: number }).status ? `HTTP ${(e as { status?: number }).status}: ` : ''}${(e as Error).message}`));
+    }
+  }
+
+  io.setOutput('errors', errors);
+  io.setOutput('warnings', warnings);
   io.setOutput('examples', tot.examples);
   io.setOutput('billable-tokens', tot.billableTokens);
   io.setOutput('trained-tokens', tot.trainedTokens);
@@ -289,12 +357,11 @@ export async function runCheck(s: Settings, deps: CheckDeps): Promise<CheckOutco
 
   const reasons: string[] = [];
   for (const m of missing) {
-    io.error(m, { title: 'finetune-ci: missing-file', file: s.configPath });
+    io.error(m, { title: 'finetune-ci: missing-file', file: s.configFound ? s.configPath : undefined });
     reasons.push(m);
   }
-  const errors = tot.errors + suiteDiagnostics.filter((d) => d.severity === 'error').length;
-  const warnings = tot.warnings + suiteDiagnostics.filter((d) => d.severity === 'warning').length;
-  if (s.failOn !== 'never' && errors > 0) reasons.push(`${errors} error${errors === 1 ? '' : 's'} in the datasets`);
+  const dataErrors = errors - missing.length;
+  if (s.failOn !== 'never' && dataErrors > 0) reasons.push(`${dataErrors} error${dataErrors === 1 ? '' : 's'} in the datasets`);
   if (s.failOn === 'warning' && warnings > 0) reasons.push(`${warnings} warning${warnings === 1 ? '' : 's'} (fail-on: warning)`);
   for (const t of targets) {
     if (t.overBudget) reasons.push(`${t.name}: estimated $${t.estimate.costUsd?.toFixed(2)} is above max-cost $${t.maxCost}`);
@@ -305,6 +372,14 @@ export async function runCheck(s: Settings, deps: CheckDeps): Promise<CheckOutco
   const failed = reasons.length > 0;
   if (failed) io.setFailed(`finetune-ci: ${reasons.join('; ')}`);
   return { targets, diffs, suiteDiagnostics, failed, reasons, commentUrl, reportPath };
+}
+
+/** A repository path as a URL path: every segment encoded, `(`/`)` too (they end a markdown link). */
+function urlPath(path: string): string {
+  return path
+    .split('/')
+    .map((seg) => encodeURIComponent(seg).replace(/[()'!*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+    .join('/');
 }
 
 /** Paths in reports are the repository's, not the runner's. */

@@ -63,7 +63,18 @@ export interface JsonReport {
   unconfirmedRules: string[];
 }
 
-export function totals(targets: readonly TargetReport[], diffs?: readonly (TargetDiff | null)[]) {
+/** A dataset the change removes: what it cost at base (it leaves the total). */
+export interface RemovedDataset {
+  path: string;
+  model: string;
+  examples: number;
+  billableTokens: number;
+  trainedTokens: number;
+  /** Cost at base; null when its price is unknown. */
+  costUsd: number | null;
+}
+
+export function totals(targets: readonly TargetReport[], diffs?: readonly (TargetDiff | null)[], removed: readonly RemovedDataset[] = []) {
   let costKnown = true;
   let cost = 0;
   let costDelta: number | null = 0;
@@ -73,6 +84,7 @@ export function totals(targets: readonly TargetReport[], diffs?: readonly (Targe
     const d = diffs?.[i];
     if (d && costDelta !== null) costDelta = d.costDelta === null ? null : costDelta + d.costDelta;
   });
+  for (const r of removed) if (costDelta !== null) costDelta = r.costUsd === null ? null : costDelta - r.costUsd;
   return {
     targets: targets.length,
     errors: targets.reduce((s, t) => s + t.errors, 0),
@@ -81,14 +93,14 @@ export function totals(targets: readonly TargetReport[], diffs?: readonly (Targe
     billableTokens: targets.reduce((s, t) => s + t.estimate.billableTokens, 0),
     trainedTokens: targets.reduce((s, t) => s + t.estimate.trainedTokens, 0),
     estimatedCostUsd: costKnown ? cost : null,
-    costDeltaUsd: diffs ? costDelta : null,
+    costDeltaUsd: diffs || removed.length ? costDelta : null,
     overBudget: targets.some((t) => t.overBudget),
   };
 }
 
-export function toJson(targets: readonly TargetReport[], diffs?: readonly (TargetDiff | null)[]): JsonReport {
+export function toJson(targets: readonly TargetReport[], diffs?: readonly (TargetDiff | null)[], removed: readonly RemovedDataset[] = []): JsonReport {
   const files = targets.flatMap((t) => [fileJson(t.training, t), ...(t.validation ? [fileJson(t.validation, t)] : [])]);
-  const tot = totals(targets, diffs);
+  const tot = totals(targets, diffs, removed);
   return {
     version: REPORT_VERSION,
     generatedAt: new Date().toISOString(),
@@ -203,6 +215,10 @@ export interface MarkdownOptions {
   /** Extra sections (e.g. smoke-suite problems) placed after the problems. */
   extra?: string[];
   today?: string;
+  /** Datasets the change removes (a row each; their base cost leaves the total). */
+  removed?: readonly RemovedDataset[];
+  /** Errors and warnings found outside the datasets (smoke suites, configuration), for the headline. */
+  outside?: { errors: number; warnings: number };
 }
 
 const ICON = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
@@ -226,12 +242,12 @@ function problemRows(targets: readonly TargetReport[], opts: MarkdownOptions, ma
       total += f.errors + f.warnings + f.infos;
       all.push(...f.diagnostics);
     }
-    total += t.notices.length;
   }
   const rank = { error: 0, warning: 1, info: 2 } as const;
   all.sort((a, b) => rank[a.severity] - rank[b.severity] || (a.line ?? 0) - (b.line ?? 0));
   const rows = all.slice(0, max).map((d) => {
-    const loc = d.line === null ? `\`${cell(d.file, 60)}\`` : `${cell(d.file, 60)}:${d.line}`;
+    // No code span around escaped text: entities would show literally inside one.
+    const loc = d.line === null ? cell(d.file, 60) : `${cell(d.file, 60)}:${d.line}`;
     const link = d.line !== null && opts.lineUrl ? `[${loc}](${opts.lineUrl(d.file, d.line)})` : loc;
     return [
       ICON[d.severity],
@@ -277,6 +293,16 @@ function methodsSection(targets: readonly TargetReport[]): string {
   return lines.join('\n');
 }
 
+/** The headline's example counts over all datasets: " · examples: +3 added, −2 removed, 1 changed". */
+function exampleChanges(diffs: readonly (TargetDiff | null)[] | undefined, removed: readonly RemovedDataset[]): string {
+  const known = (diffs ?? []).filter((d): d is TargetDiff => d !== null);
+  if (!known.length && !removed.length) return '';
+  const added = known.reduce((n, d) => n + d.examples.added, 0);
+  const gone = known.reduce((n, d) => n + d.examples.removed, 0) + removed.reduce((n, r) => n + r.examples, 0);
+  const changed = known.reduce((n, d) => n + d.examples.changed, 0);
+  return ` · examples: +${formatInt(added)} added, −${formatInt(gone)} removed, ${formatInt(changed)} changed`;
+}
+
 export function renderMarkdown(targets: readonly TargetReport[], opts: MarkdownOptions = {}): string {
   const limit = opts.maxChars ?? 65_000;
   const attempts = [
@@ -303,20 +329,24 @@ function renderMarkdownOnce(
   shape: { problems: number; dists: boolean; methods: boolean },
   folded: boolean,
 ): string {
-  const tot = totals(targets, opts.diffs);
+  const removed = opts.removed ?? [];
+  const tot = totals(targets, opts.diffs, removed);
   const diffs = opts.diffs;
   const out: string[] = [];
-  const verdict = tot.errors > 0 || tot.overBudget ? '❌' : tot.warnings > 0 ? '⚠️' : '✅';
+  const errors = tot.errors + (opts.outside?.errors ?? 0);
+  const warnings = tot.warnings + (opts.outside?.warnings ?? 0);
+  const verdict = errors > 0 || tot.overBudget ? '❌' : warnings > 0 ? '⚠️' : '✅';
   out.push(
-    `### ${verdict} ${opts.title ?? 'finetune-ci'}: ${targets.length} dataset${targets.length === 1 ? '' : 's'} checked — ` +
-      `${tot.errors} error${tot.errors === 1 ? '' : 's'}, ${tot.warnings} warning${tot.warnings === 1 ? '' : 's'}`,
+    `### ${verdict} ${opts.title ?? 'finetune-ci'}: ${targets.length} dataset${targets.length === 1 ? '' : 's'} checked` +
+      (removed.length ? `, ${removed.length} removed` : '') +
+      ` — ${formatInt(errors)} error${errors === 1 ? '' : 's'}, ${formatInt(warnings)} warning${warnings === 1 ? '' : 's'}`,
   );
   out.push('');
   const costLine =
     `**Estimated training cost: ${formatUsd(tot.estimatedCostUsd)}` +
     (tot.costDeltaUsd !== null ? ` (${formatUsdDelta(tot.costDeltaUsd)} vs base)` : '') +
     `** · ${formatInt(tot.trainedTokens)} trained tokens`;
-  out.push(costLine);
+  out.push(costLine + exampleChanges(diffs, removed));
   out.push('');
   const rows = targets.map((t, i) => {
     const d = diffs?.[i] ?? null;
@@ -332,6 +362,18 @@ function renderMarkdownOnce(
       withDelta(formatUsd(t.estimate.costUsd), d ? formatUsdDelta(d.costDelta) : null),
     ];
   });
+  for (const r of removed) {
+    rows.push([
+      `~~${cell(r.path, 80)}~~ 🗑️`,
+      'removed',
+      cell(r.model, 40),
+      withDelta('0', formatDelta(-r.examples)),
+      withDelta('0', formatDelta(-r.billableTokens)),
+      '–',
+      withDelta('0', formatDelta(-r.trainedTokens)),
+      withDelta(formatUsd(0), r.costUsd === null ? 'unknown' : formatUsdDelta(-r.costUsd)),
+    ]);
+  }
   out.push(
     table(
       ['dataset', 'status', 'model', 'examples', 'billable tokens', 'epochs', 'trained tokens', 'est. cost'],
@@ -339,14 +381,15 @@ function renderMarkdownOnce(
       ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r'],
     ),
   );
-  if (diffs?.some((d) => d)) {
+  if (diffs?.some((d) => d) || removed.length) {
     const changes = targets
-      .map((t, i) => ({ t, d: diffs[i] }))
+      .map((t, i) => ({ t, d: diffs?.[i] ?? null }))
       .filter(({ d }) => d && (d.examples.added || d.examples.removed || d.examples.changed))
       .map(
         ({ t, d }) =>
           `- ${cell(t.training.path, 80)}: ${d!.isNew ? 'new dataset, ' : ''}+${formatInt(d!.examples.added)} added, −${formatInt(d!.examples.removed)} removed, ${formatInt(d!.examples.changed)} changed`,
       );
+    for (const r of removed) changes.push(`- ${cell(r.path, 80)}: removed, −${formatInt(r.examples)} examples`);
     if (changes.length) {
       out.push('');
       out.push(changes.join('\n'));
@@ -362,14 +405,14 @@ function renderMarkdownOnce(
   if (notices.size) {
     out.push('');
     for (const n of notices.values()) {
-      out.push(`> [!WARNING]\n> ${escapeText(n.message)}. ${escapeText(n.hint)}.`);
+      out.push(`> [!${n.severity === 'error' ? 'CAUTION' : 'WARNING'}]\n> ${escapeText(n.message)}. Fix: ${escapeText(n.hint)}.`);
       out.push('');
     }
   }
   const { rows: problems, total } = problemRows(targets, opts, shape.problems);
   if (total > 0) {
     out.push('');
-    out.push(`#### Problems${problems.length < total ? ` (first ${problems.length} of ${formatInt(total)})` : ''}`);
+    out.push(`#### Problems${problems.length < total ? ` (first ${formatInt(problems.length)} of ${formatInt(total)})` : ''}`);
     out.push('');
     if (problems.length) out.push(table(['', 'where', 'code', 'problem', 'fix'], problems));
     const counts = new Map<string, number>();
