@@ -1,0 +1,301 @@
+/**
+ * The training report: markdown for the job summary and the commit comment, and the JSON
+ * report, from what the train journey found out. Pure functions. Model ids, file names and
+ * provider error messages are untrusted text: they go through `cell`/`escapeText`.
+ */
+import { cell, escapeText, formatInt, formatUsd, table } from './markdown.js';
+
+export type TrainOutcome =
+  /** The job finished and produced a model. */
+  | 'succeeded'
+  /** The job failed at the provider. */
+  | 'failed'
+  /** The job was cancelled (by us on abort, or by someone else). */
+  | 'cancelled'
+  /** timeout-minutes ran out while the job was still going: resume later. */
+  | 'timeout'
+  /** wait: false — the job was started (or found) and left to run. */
+  | 'detached'
+  /** The workflow was cancelled while following. */
+  | 'aborted'
+  /** Nothing was uploaded: data errors, budget, model shut down, missing file. */
+  | 'refused'
+  /** A provider error stopped the journey before or while following (quota, permission…). */
+  | 'error'
+  /** Scheduled resume: no unfinished job for this target. */
+  | 'nothing-to-resume';
+
+/** How the job came to be followed. */
+export type JobAction = 'created' | 'attached' | 'followed-by-id' | 'resumed' | 'none';
+
+export interface FileRef {
+  id: string;
+  name: string;
+  bytes: number;
+  reused: boolean;
+  via: 'files' | 'uploads' | null;
+}
+
+export interface FinalMetrics {
+  step: number | null;
+  trainLoss: number | null;
+  validLoss: number | null;
+  /** Full validation loss at the end (checkpoint metrics), when the provider gives it. */
+  fullValidLoss: number | null;
+  trainAccuracy: number | null;
+  validAccuracy: number | null;
+}
+
+export interface TrainTargetResult {
+  target: string;
+  provider: string;
+  /** Base model. */
+  model: string;
+  method: string | null;
+  outcome: TrainOutcome;
+  action: JobAction;
+  /** Why the journey did what it did (why a new job, why refused, …). */
+  reason: string | null;
+  jobId: string | null;
+  /** The provider's status word, last seen. */
+  status: string | null;
+  jobKey: string | null;
+  fineTunedModel: string | null;
+  trainedTokens: number | null;
+  /** The estimate made from the data (same rule as the PR check). */
+  estimatedTokens: number | null;
+  estimatedCostUsd: number | null;
+  pricePerMillion: number | null;
+  actualCostUsd: number | null;
+  /** (actual − estimate) / estimate × 100; null when either is unknown or the estimate is 0. */
+  costDifferencePct: number | null;
+  metrics: FinalMetrics | null;
+  /** Job creation to finish, in seconds. */
+  durationSeconds: number | null;
+  error: { code: string; message: string; param: string | null } | null;
+  requestId: string | null;
+  /** A hint to act on (billing, permission, closure dates). */
+  hint: string | null;
+  trainingFile: FileRef | null;
+  validationFile: FileRef | null;
+  /** Problems that refused the target (first few). */
+  problems: string[];
+  /** Warnings worth repeating in the report (shutdown soon, provider closing). */
+  notices: string[];
+  smoke: { markdown: string; failed: boolean } | null;
+}
+
+export function emptyResult(target: string, provider: string, model: string): TrainTargetResult {
+  return {
+    target,
+    provider,
+    model,
+    method: null,
+    outcome: 'refused',
+    action: 'none',
+    reason: null,
+    jobId: null,
+    status: null,
+    jobKey: null,
+    fineTunedModel: null,
+    trainedTokens: null,
+    estimatedTokens: null,
+    estimatedCostUsd: null,
+    pricePerMillion: null,
+    actualCostUsd: null,
+    costDifferencePct: null,
+    metrics: null,
+    durationSeconds: null,
+    error: null,
+    requestId: null,
+    hint: null,
+    trainingFile: null,
+    validationFile: null,
+    problems: [],
+    notices: [],
+    smoke: null,
+  };
+}
+
+/** trained tokens × price per 1M; null when either is unknown. */
+export function actualCost(trainedTokens: number | null, pricePerMillion: number | null): number | null {
+  if (trainedTokens === null || pricePerMillion === null) return null;
+  return (trainedTokens * pricePerMillion) / 1_000_000;
+}
+
+/** Percentage difference of `actual` from `estimate`; null when unknown or the estimate is 0. */
+export function differencePct(actual: number | null, estimate: number | null): number | null {
+  if (actual === null || estimate === null || estimate === 0) return null;
+  return ((actual - estimate) / estimate) * 100;
+}
+
+export function formatPct(p: number | null): string {
+  if (p === null || !Number.isFinite(p)) return 'n/a';
+  const r = Math.round(p * 10) / 10;
+  if (r === 0) return '±0%';
+  return `${r > 0 ? '+' : '−'}${Math.abs(r)}%`;
+}
+
+/** 75 → "1m 15s", 3725 → "1h 2m 5s". */
+export function formatDuration(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds) || seconds < 0) return 'unknown';
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  if (h > 0) return `${h}h ${m}m ${sec}s`;
+  if (m > 0) return `${m}m ${sec}s`;
+  return `${sec}s`;
+}
+
+/** USD with 4 decimals under $1 (training runs on small data cost cents), else 2. */
+export function formatCost(n: number | null): string {
+  if (n === null || !Number.isFinite(n)) return 'unknown';
+  return Math.abs(n) < 1 ? `$${n.toFixed(4)}` : formatUsd(n);
+}
+
+function loss(n: number | null): string {
+  return n === null ? '–' : n.toFixed(4);
+}
+
+/** One compact line: "step 12 · train loss 0.4123 · valid loss 0.4500". */
+export function metricsLine(m: Pick<FinalMetrics, 'step' | 'trainLoss' | 'validLoss'> & { totalSteps?: number | null }): string {
+  const parts: string[] = [];
+  if (m.step !== null) parts.push(`step ${m.step}${m.totalSteps ? `/${m.totalSteps}` : ''}`);
+  if (m.trainLoss !== null) parts.push(`train loss ${loss(m.trainLoss)}`);
+  if (m.validLoss !== null) parts.push(`valid loss ${loss(m.validLoss)}`);
+  return parts.join(' · ');
+}
+
+const ICON: Record<TrainOutcome, string> = {
+  succeeded: '✅',
+  failed: '❌',
+  cancelled: '🛑',
+  timeout: '⏳',
+  detached: '🚀',
+  aborted: '🛑',
+  refused: '⛔',
+  error: '❌',
+  'nothing-to-resume': '💤',
+};
+
+const WORDS: Record<TrainOutcome, string> = {
+  succeeded: 'succeeded',
+  failed: 'failed',
+  cancelled: 'cancelled',
+  timeout: 'still running (timeout-minutes reached)',
+  detached: 'started, not waited for (wait: false)',
+  aborted: 'workflow cancelled while following',
+  refused: 'refused before upload',
+  error: 'stopped by a provider error',
+  'nothing-to-resume': 'nothing to resume',
+};
+
+/** Does this outcome fail the step? */
+export function isFailure(r: TrainTargetResult): boolean {
+  return ['failed', 'cancelled', 'aborted', 'refused', 'error'].includes(r.outcome) || (r.smoke?.failed ?? false);
+}
+
+export interface ResumeInfo {
+  /** How the job can be picked up again; absent when it cannot be said. */
+  jobId: string;
+}
+
+/** How to pick up an unfinished job, in markdown. */
+export function resumeText(jobId: string): string {
+  return (
+    `The job keeps running at the provider. To pick it up again, rerun this workflow (a rerun of the same commit attaches to ` +
+    `the same job, it never starts another), run the action with \`job-id: ${escapeText(jobId)}\`, or let a scheduled ` +
+    'workflow (`on: schedule`) find the unfinished job by its tag and follow it to the end.'
+  );
+}
+
+function fileText(f: FileRef | null): string {
+  if (!f) return '–';
+  const how = f.reused ? 'reused' : f.via === 'uploads' ? 'Uploads API' : 'Files API';
+  return `${cell(f.id, 60)} (${cell(f.name, 60)}, ${formatInt(f.bytes)} bytes, ${how})`;
+}
+
+export interface TrainReportOptions {
+  /** e.g. "acme/datasets@abc1234". */
+  where?: string | null;
+  headingLevel?: number;
+}
+
+function renderOne(r: TrainTargetResult, level: number): string {
+  const h = '#'.repeat(level);
+  const out: string[] = [];
+  out.push(`${h} ${ICON[r.outcome]} ${cell(r.target, 80)}: ${WORDS[r.outcome]}`);
+  const rows: string[][] = [];
+  rows.push(['base model', `${cell(r.model, 80)}${r.method ? ` (${escapeText(r.method)})` : ''}`]);
+  if (r.jobId) rows.push(['job', `${cell(r.jobId, 80)}${r.status ? ` — status \`${cell(r.status, 30)}\`` : ''}`]);
+  if (r.fineTunedModel) rows.push(['fine-tuned model', `**${cell(r.fineTunedModel, 120)}**`]);
+  if (r.trainedTokens !== null || r.estimatedTokens !== null) {
+    rows.push([
+      'trained tokens',
+      `${r.trainedTokens === null ? 'not known yet' : formatInt(r.trainedTokens)}${
+        r.estimatedTokens !== null ? ` (estimated ${formatInt(r.estimatedTokens)})` : ''
+      }`,
+    ]);
+  }
+  if (r.actualCostUsd !== null || r.estimatedCostUsd !== null) {
+    const actual = r.actualCostUsd === null ? 'not known yet' : formatCost(r.actualCostUsd);
+    const est = formatCost(r.estimatedCostUsd);
+    const diff = r.costDifferencePct === null ? '' : `, ${formatPct(r.costDifferencePct)} vs estimate`;
+    const price = r.pricePerMillion === null ? '' : ` at ${formatUsd(r.pricePerMillion)}/1M`;
+    rows.push(['cost', `${actual} (estimated ${est}${diff})${price}`]);
+  }
+  if (r.metrics) {
+    const m = r.metrics;
+    const bits = [metricsLine(m)];
+    if (m.fullValidLoss !== null) bits.push(`full valid loss ${loss(m.fullValidLoss)}`);
+    if (m.trainAccuracy !== null) bits.push(`train accuracy ${(m.trainAccuracy * 100).toFixed(1)}%`);
+    if (m.validAccuracy !== null) bits.push(`valid accuracy ${(m.validAccuracy * 100).toFixed(1)}%`);
+    rows.push(['final metrics', bits.filter(Boolean).join(' · ') || '–']);
+  }
+  if (r.durationSeconds !== null) rows.push(['duration', formatDuration(r.durationSeconds)]);
+  if (r.trainingFile) rows.push(['training file', fileText(r.trainingFile)]);
+  if (r.validationFile) rows.push(['validation file', fileText(r.validationFile)]);
+  if (r.jobKey) rows.push(['job key', `\`${r.jobKey.slice(0, 16)}…\``]);
+  out.push(table(['', ''], rows));
+  if (r.reason) out.push(`_${escapeText(r.reason)}_`);
+  if (r.error) {
+    const meta = [`code \`${cell(r.error.code, 60)}\``];
+    if (r.error.param) meta.push(`param \`${cell(r.error.param, 60)}\``);
+    if (r.requestId) meta.push(`request id \`${cell(r.requestId, 80)}\``);
+    out.push(`**Error:** ${cell(r.error.message, 400)} (${meta.join(', ')})`);
+  } else if (r.requestId && (r.outcome === 'failed' || r.outcome === 'error')) {
+    out.push(`Request id: \`${cell(r.requestId, 80)}\``);
+  }
+  if (r.hint) out.push(`**What to do:** ${cell(r.hint, 800)}`);
+  if (r.problems.length) out.push(r.problems.map((p) => `- ${cell(p, 300)}`).join('\n'));
+  if ((r.outcome === 'timeout' || r.outcome === 'detached' || r.outcome === 'aborted') && r.jobId) out.push(resumeText(r.jobId));
+  if (r.notices.length) out.push(r.notices.map((n) => `- ⚠️ ${cell(n, 300)}`).join('\n'));
+  if (r.smoke) out.push(r.smoke.markdown);
+  return out.join('\n\n');
+}
+
+/** The job summary and commit comment body. */
+export function renderTrainMarkdown(results: readonly TrainTargetResult[], opts: TrainReportOptions = {}): string {
+  const level = opts.headingLevel ?? 3;
+  const h = '#'.repeat(Math.max(1, level - 1));
+  const failed = results.filter(isFailure).length;
+  const title = `${h} finetune-ci training${opts.where ? ` — ${cell(opts.where, 100)}` : ''}`;
+  if (results.length === 0) return `${title}\n\nNo targets to train.`;
+  const head =
+    results.length > 1
+      ? `${results.length} targets, ${results.filter((r) => r.outcome === 'succeeded').length} succeeded${failed ? `, ${failed} failed` : ''}.`
+      : '';
+  return [title, head, ...results.map((r) => renderOne(r, level))].filter(Boolean).join('\n\n') + '\n';
+}
+
+/** The JSON report (all targets). */
+export function toTrainJson(results: readonly TrainTargetResult[], extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    kind: 'finetune-ci/train',
+    version: 1,
+    ...extra,
+    failed: results.some(isFailure),
+    targets: results.map((r) => ({ ...r, smoke: r.smoke ? { failed: r.smoke.failed } : null })),
+  };
+}
