@@ -71,7 +71,14 @@ export interface Settings {
   comment: boolean;
   commentId: string;
   githubToken: string;
+  /** Credentials per provider; `connection()` picks the one a target needs. */
+  credentials: {
+    openai: { apiKey: string; baseUrl?: string };
+    azure: { apiKey: string; endpoint?: string };
+    together: { apiKey: string; baseUrl?: string };
+  };
   train: {
+    /** The OpenAI key and base URL (kept for the OpenAI-only paths). */
     apiKey: string;
     baseUrl?: string;
     wait: boolean;
@@ -312,6 +319,11 @@ export async function parseSettings(get: InputLookup, readText: (p: string) => P
     comment: bool(get, 'comment', true),
     commentId: get('comment-id').trim() || 'default',
     githubToken: get('github-token').trim(),
+    credentials: {
+      openai: { apiKey: get('openai-api-key').trim(), baseUrl: get('openai-base-url').trim() || undefined },
+      azure: { apiKey: get('azure-api-key').trim(), endpoint: get('azure-endpoint').trim() || undefined },
+      together: { apiKey: get('together-api-key').trim(), baseUrl: get('together-base-url').trim() || undefined },
+    },
     train: {
       apiKey: get('openai-api-key').trim(),
       baseUrl: get('openai-base-url').trim() || undefined,
@@ -332,6 +344,16 @@ export async function parseSettings(get: InputLookup, readText: (p: string) => P
       threshold: optional(get, 'smoke-threshold', z.coerce.number().min(0).max(1), 'use a pass rate from 0 to 1'),
     },
   };
+}
+
+/** How to reach a provider: its credentials from the inputs, for `createProvider`. */
+export function connection(
+  s: Pick<Settings, 'credentials'>,
+  name: Provider,
+): { name: Provider; apiKey: string; baseUrl?: string; azureEndpoint?: string } {
+  if (name === 'azure') return { name, apiKey: s.credentials.azure.apiKey, azureEndpoint: s.credentials.azure.endpoint };
+  if (name === 'together') return { name, apiKey: s.credentials.together.apiKey, baseUrl: s.credentials.together.baseUrl };
+  return { name, apiKey: s.credentials.openai.apiKey, baseUrl: s.credentials.openai.baseUrl };
 }
 
 async function readOptional(path: string): Promise<string | null> {

@@ -40,7 +40,16 @@ export type Fault =
   /** 429 insufficient_quota. */
   | { kind: 'quota' }
   /** Any status with an error body. */
-  | { kind: 'status'; status: number; code?: string | null; type?: string; message?: string; param?: string | null }
+  | {
+      kind: 'status';
+      status: number;
+      code?: string | null;
+      type?: string;
+      message?: string;
+      param?: string | null;
+      /** Azure's extra error detail, sent as `error.inner_error`. */
+      innerError?: Record<string, unknown>;
+    }
   /** Destroy the socket before doing anything. */
   | { kind: 'reset' }
   /** Do the work (e.g. create the job), then destroy the socket instead of answering. */
@@ -63,7 +72,8 @@ export interface FileObject {
   created_at: number;
   filename: string;
   purpose: string;
-  status: 'uploaded' | 'processed' | 'error';
+  /** Azure adds `pending` and `running` between `uploaded` and `processed`. */
+  status: 'uploaded' | 'pending' | 'running' | 'processed' | 'error';
   status_details?: string;
   expires_at?: number;
 }
@@ -147,6 +157,8 @@ export interface ChatReply {
   /** Answer with this status and an error body instead. */
   status?: number;
   code?: string;
+  /** Headers sent with a `status` reply, e.g. `{ 'retry-after-ms': '1' }` so retries are quick. */
+  headers?: Record<string, string>;
   /** Send this exact body (a string is sent verbatim, e.g. malformed JSON). */
   raw?: unknown;
   finishReason?: 'stop' | 'length';
@@ -168,6 +180,13 @@ export interface FakeOpenAIOptions {
   defaultPlan?: JobPlan;
   /** File status right after upload (Azure: 'uploaded', then processed after `processingMs`). */
   fileProcessingMs?: number;
+  /**
+   * Azure OpenAI mode: files go uploaded → pending → running → processed over `fileProcessingMs`
+   * (or end in `error`, see `failNextFileProcessing`); job creation accepts `trainingType`;
+   * errors carry `inner_error` when a fault gives one; the request id comes as `apim-request-id`
+   * instead of `x-request-id`. Not for use behind Prism: these are not in OpenAI's spec.
+   */
+  azure?: boolean;
   host?: string;
 }
 
@@ -189,6 +208,8 @@ class HttpError extends Error {
     readonly code: string | null = null,
     readonly param: string | null = null,
     readonly type: string = 'invalid_request_error',
+    /** Extra response headers (e.g. `retry-after-ms` on a scripted chat failure). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -215,6 +236,9 @@ export class FakeOpenAI {
   private readonly plans: JobPlan[] = [];
   private defaultPlan: JobPlan;
   private fileProcessingMs: number;
+  readonly azure: boolean;
+  private readonly fileFailures: string[] = [];
+  private readonly fileFailureOf = new Map<string, string>();
   private seq = 0;
   private server: http.Server | null = null;
   url = '';
@@ -224,6 +248,7 @@ export class FakeOpenAI {
     this.organization = options.organization ?? 'org-fake';
     this.defaultPlan = options.defaultPlan ?? {};
     this.fileProcessingMs = options.fileProcessingMs ?? 0;
+    this.azure = options.azure ?? false;
     for (const id of ['gpt-4.1-mini-2025-04-14', 'gpt-4o-mini-2024-07-18', 'gpt-4.1-2025-04-14', 'gpt-4o-2024-08-06']) {
       this.addModel(id, { owned_by: 'system', shutdown_date: '2027-01-14' });
     }
@@ -240,6 +265,11 @@ export class FakeOpenAI {
 
   clearFaults(): void {
     this.faults.clear();
+  }
+
+  /** The next uploaded file ends its processing in `error` with these `status_details` (Azure mode). */
+  failNextFileProcessing(details: string): void {
+    this.fileFailures.push(details);
   }
 
   planNextJob(plan: JobPlan): void {
@@ -338,7 +368,7 @@ export class FakeOpenAI {
       const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
       res.writeHead(status, {
         'content-type': 'application/json',
-        'x-request-id': requestId,
+        ...(this.azure ? { 'apim-request-id': requestId } : { 'x-request-id': requestId }),
         'openai-organization': this.organization,
         ...headers,
       });
@@ -373,15 +403,17 @@ export class FakeOpenAI {
       );
     }
     if (fault?.kind === 'status') {
-      return sendError(
-        new HttpError(
-          fault.status,
-          fault.message ?? (fault.status >= 500 ? 'The server had an error while processing your request.' : 'Request failed.'),
-          fault.code === undefined ? null : fault.code,
-          fault.param ?? null,
-          fault.type ?? (fault.status >= 500 ? 'server_error' : 'invalid_request_error'),
-        ),
+      const e = new HttpError(
+        fault.status,
+        fault.message ?? (fault.status >= 500 ? 'The server had an error while processing your request.' : 'Request failed.'),
+        fault.code === undefined ? null : fault.code,
+        fault.param ?? null,
+        fault.type ?? (fault.status >= 500 ? 'server_error' : 'invalid_request_error'),
       );
+      if (fault.innerError) {
+        return send(e.status, { error: { message: e.message, type: e.type, param: e.param, code: e.code, inner_error: fault.innerError } });
+      }
+      return sendError(e);
     }
     if (fault?.kind === 'slow') await sleep(fault.ms);
 
@@ -398,13 +430,16 @@ export class FakeOpenAI {
       }
       if (result instanceof RawReply) {
         entry.status = result.status;
-        res.writeHead(result.status, { 'content-type': result.contentType, 'x-request-id': requestId });
+        res.writeHead(result.status, {
+          'content-type': result.contentType,
+          ...(this.azure ? { 'apim-request-id': requestId } : { 'x-request-id': requestId }),
+        });
         res.end(result.body);
         return;
       }
       send(200, result);
     } catch (e) {
-      if (e instanceof HttpError) return sendError(e);
+      if (e instanceof HttpError) return sendError(e, e.headers);
       sendError(new HttpError(500, `fake crashed: ${(e as Error).message}`, null, null, 'server_error'));
     }
   }
@@ -467,11 +502,27 @@ export class FakeOpenAI {
     };
     this.files.set(f.id, f);
     this.fileContents.set(f.id, content);
+    if (this.azure && this.fileProcessingMs > 0 && purpose === 'fine-tune') {
+      const failure = this.fileFailures.shift();
+      if (failure !== undefined) this.fileFailureOf.set(f.id, failure);
+    }
     return f;
   }
 
   private fileView(f: FileObject): FileObject {
-    if (f.status === 'uploaded' && this.clock.now() >= f.created_at * 1000 + this.fileProcessingMs) f.status = 'processed';
+    const age = this.clock.now() - f.created_at * 1000;
+    if (this.azure && f.status !== 'processed' && f.status !== 'error' && this.fileProcessingMs > 0) {
+      if (age >= this.fileProcessingMs) {
+        const failure = this.fileFailureOf.get(f.id);
+        if (failure !== undefined) {
+          f.status = 'error';
+          f.status_details = failure;
+        } else f.status = 'processed';
+      } else if (age >= (this.fileProcessingMs * 2) / 3) f.status = 'running';
+      else if (age >= this.fileProcessingMs / 3) f.status = 'pending';
+      return { ...f };
+    }
+    if (f.status === 'uploaded' && age >= this.fileProcessingMs) f.status = 'processed';
     return { ...f };
   }
 
@@ -613,7 +664,13 @@ export class FakeOpenAI {
   // --- jobs ---------------------------------------------------------------------------------
 
   private createJob(b: Record<string, unknown>): unknown {
-    allowOnly(b, ['model', 'training_file', 'hyperparameters', 'suffix', 'validation_file', 'integrations', 'seed', 'method', 'metadata']);
+    allowOnly(b, [
+      'model', 'training_file', 'hyperparameters', 'suffix', 'validation_file', 'integrations', 'seed', 'method', 'metadata',
+      ...(this.azure ? ['trainingType'] : []),
+    ]);
+    if (this.azure && b.trainingType !== undefined && !['globalstandard', 'standard', 'developerTier', 'developertier'].includes(String(b.trainingType))) {
+      throw new HttpError(400, `Invalid trainingType ${String(b.trainingType)}`, 'invalid_value', 'trainingType');
+    }
     const model = requireString(b, 'model');
     const training = requireString(b, 'training_file');
     const tf = this.files.get(training);
@@ -925,7 +982,7 @@ export class FakeOpenAI {
     const reply: ChatReply = script?.shift() ?? {};
     if (reply.delayMs) await sleep(reply.delayMs);
     if (reply.status) {
-      throw new HttpError(reply.status, `Scripted failure ${reply.status}`, reply.code ?? null, null, reply.status >= 500 ? 'server_error' : 'invalid_request_error');
+      throw new HttpError(reply.status, `Scripted failure ${reply.status}`, reply.code ?? null, null, reply.status >= 500 ? 'server_error' : 'invalid_request_error', reply.headers);
     }
     if (reply.raw !== undefined) {
       return typeof reply.raw === 'string' ? new RawReply(200, reply.raw, 'application/json') : reply.raw;

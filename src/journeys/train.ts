@@ -11,7 +11,7 @@ import { access, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { daysBetween, resolveModel, today as catalogToday } from '../catalog/index.js';
-import type { Settings, TargetConfig } from '../config.js';
+import { connection, type Settings, type TargetConfig } from '../config.js';
 import { checkTarget, type TargetReport } from '../dataset/target.js';
 import type { Method } from '../dataset/types.js';
 import { createClient, upsertCommitComment, type EventContext, type GitHubClient } from '../github/index.js';
@@ -421,7 +421,7 @@ async function loadSmokeStage(): Promise<SmokeStage | null> {
 }
 
 export async function runTrain(s: Settings, deps: TrainDeps): Promise<TrainRunResult> {
-  const redact = redactor([s.train.apiKey, s.githubToken]);
+  const redact = redactor([s.credentials.openai.apiKey, s.credentials.azure.apiKey, s.credentials.together.apiKey, s.githubToken]);
   const io = redactingIO(deps.io, redact);
   const ev = deps.event;
   const now = deps.now ?? Date.now;
@@ -444,9 +444,7 @@ export async function runTrain(s: Settings, deps: TrainDeps): Promise<TrainRunRe
     let p = providers.get(name);
     if (!p) {
       p = await (deps.createProvider ?? defaultCreateProvider)({
-        name,
-        apiKey: s.train.apiKey,
-        baseUrl: s.train.baseUrl,
+        ...connection(s, name),
         partThresholdBytes: Math.max(1, Math.round(s.train.uploadPartThresholdMb * MB)),
         log: (line) => io.info(line),
       });
