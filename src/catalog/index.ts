@@ -4,7 +4,7 @@
  * the user describes them.
  */
 import type { Method } from '../dataset/types.js';
-import { ALIASES, ENCODINGS, MODELS, type Encoding, type ModelProfile } from './models.js';
+import { ALIASES, CATALOG, ENCODINGS, MODELS, type Encoding, type ModelProfile } from './models.js';
 import { PLATFORM_EVENTS, SHUTDOWN_WARNING_DAYS, daysBetween, type PlatformEvent } from './platform.js';
 
 export * from './models.js';
@@ -36,9 +36,15 @@ export function baseModelId(id: string): string {
   return ALIASES[base] ?? base;
 }
 
-export function findModel(id: string): ModelProfile | undefined {
+/**
+ * The catalog row for an id. With a provider, only that provider's rows count (Azure's
+ * gpt-4.1-mini is not OpenAI's); without one, the first row with the id (OpenAI's first).
+ * Together ids are matched without regard to case (`qwen/qwen3-8b` is `Qwen/Qwen3-8B`).
+ */
+export function findModel(id: string, provider?: ModelProfile['provider']): ModelProfile | undefined {
   const base = baseModelId(id);
-  return MODELS.find((m) => m.id === base);
+  const rows = provider ? CATALOG.filter((m) => m.provider === provider) : MODELS;
+  return rows.find((m) => m.id === base) ?? rows.find((m) => m.provider !== 'openai' && m.id.toLowerCase() === base.toLowerCase());
 }
 
 /** Guess an encoding for a model we do not know: newer OpenAI families use o200k_base. */
@@ -48,23 +54,30 @@ function guessEncoding(base: string): Encoding | undefined {
   return undefined;
 }
 
-export function resolveModel(id: string, overrides: ModelOverrides = {}): ModelProfile {
+/**
+ * `provider` picks that provider's catalog row, and is what an unknown model is assumed to run
+ * on (default openai, as before). Open-weight models on Together or Azure that the catalog does
+ * not know get approximate counts.
+ */
+export function resolveModel(id: string, overrides: ModelOverrides = {}, provider?: ModelProfile['provider']): ModelProfile {
   if (overrides.encoding && !ENCODINGS.includes(overrides.encoding)) {
     throw new CatalogError(`unknown encoding "${overrides.encoding}"`, `use one of: ${ENCODINGS.join(', ')}`);
   }
-  const known = findModel(id);
+  const known = findModel(id, provider);
   const base = baseModelId(id);
+  // On Together every model is open-weight: an OpenAI-looking name does not make its count exact.
+  const guessed = provider === 'together' ? undefined : guessEncoding(base);
   const profile: ModelProfile = known
     ? { ...known, methods: [...known.methods], unconfirmed: [...known.unconfirmed] }
     : {
         id: base,
-        provider: 'openai',
-        encoding: overrides.encoding ?? guessEncoding(base) ?? 'o200k_base',
-        approximateTokens: !overrides.encoding && !guessEncoding(base),
+        provider: provider ?? 'openai',
+        encoding: overrides.encoding ?? guessed ?? 'o200k_base',
+        approximateTokens: !overrides.encoding && !guessed,
         trainingContext: null,
         trainingPricePerMillion: null,
         inferencePricePerMillion: null,
-        methods: ['supervised', 'dpo', 'reinforcement'] as Method[],
+        methods: (provider === 'together' || provider === 'azure' ? ['supervised', 'dpo'] : ['supervised', 'dpo', 'reinforcement']) as Method[],
         shutdownDate: null,
         unconfirmed: ['encoding', 'trainingContext', 'trainingPricePerMillion', 'methods'],
         source: 'not in the catalog: figures given by the user',

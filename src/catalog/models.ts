@@ -3,8 +3,11 @@
  * could confirm are null or listed in `unconfirmed`, and reports say so. Users override any
  * of it (see `resolveModel`), and can describe models this table does not know.
  *
- * Source of every row: shared/facts/openai-fine-tuning.md §4 (collected 2026-11-25 from
- * OpenAI's spec, guides and secondary pricing sources that agree with each other).
+ * Sources: OpenAI rows from shared/facts/openai-fine-tuning.md §4 (collected 2026-11-25 from
+ * OpenAI's spec, guides and secondary pricing sources that agree with each other); Together and
+ * Azure rows from shared/facts/providers.md (2026-11-25). The same id may appear once per
+ * provider (Azure serves OpenAI's GPT snapshots under their own terms); `resolveModel` picks the
+ * row for the target's provider.
  */
 import type { Method } from '../dataset/types.js';
 
@@ -63,7 +66,7 @@ function openai(
   };
 }
 
-export const MODELS: readonly ModelProfile[] = [
+export const OPENAI_MODELS: readonly ModelProfile[] = [
   openai('gpt-4.1-2025-04-14', 'o200k_base', 65_536, 25, 3, 12, ['supervised', 'dpo'], '2027-01-14', ['trainingContext']),
   openai('gpt-4.1-mini-2025-04-14', 'o200k_base', 65_536, 5, 0.8, 3.2, ['supervised', 'dpo'], '2027-01-14', ['trainingContext']),
   openai('gpt-4.1-nano-2025-04-14', 'o200k_base', 65_536, 1.5, 0.2, 0.8, ['supervised', 'dpo'], '2026-10-23', ['trainingContext']),
@@ -76,6 +79,104 @@ export const MODELS: readonly ModelProfile[] = [
   openai('davinci-002', 'cl100k_base', null, 6, 12, 12, ['supervised'], null, ['trainingContext', 'shutdownDate']),
   openai('babbage-002', 'cl100k_base', null, 0.4, 1.6, 1.6, ['supervised'], null, ['trainingContext', 'shutdownDate']),
 ];
+
+const PROVIDERS_FACTS = 'shared/facts/providers.md (Together OpenAPI spec 2026-04-28, together-ai SDK 0.52.0, Azure OpenAI / Foundry docs 2026-02 to 2026-10)';
+
+/**
+ * An open-weight model: its own tokenizer is not shipped, so counts use o200k_base and say they
+ * are approximate; Together's `estimate-price` (or Azure's job) gives the real number.
+ */
+function openWeight(
+  provider: 'together' | 'azure',
+  id: string,
+  trainingContext: number | null,
+  methods: Method[],
+  extraUnconfirmed: string[] = [],
+): ModelProfile {
+  return {
+    id,
+    provider,
+    encoding: 'o200k_base',
+    approximateTokens: true,
+    trainingContext,
+    // Together: billed per token at a rate set by model size, SFT/DPO and LoRA/Full; the published
+    // rates are unconfirmed. Azure: Microsoft calls its figures examples. Unknown: set price-per-million.
+    trainingPricePerMillion: null,
+    inferencePricePerMillion: null,
+    methods,
+    shutdownDate: null,
+    unconfirmed: [
+      'encoding',
+      ...(trainingContext === null ? ['trainingContext'] : []),
+      'trainingPricePerMillion',
+      'shutdownDate',
+      ...extraUnconfirmed,
+    ],
+    source: PROVIDERS_FACTS,
+    asOf: AS_OF,
+  };
+}
+
+/**
+ * Together AI: open-weight models trained from the same chat JSONL (LoRA by default). Ids as
+ * Together names them for fine-tuning; check `GET /v1/fine-tunes/models/supported` for the
+ * current list. Prices: none published that a primary source confirmed; estimate-price is the truth.
+ */
+export const TOGETHER_MODELS: readonly ModelProfile[] = [
+  openWeight('together', 'Qwen/Qwen3-8B', null, ['supervised', 'dpo']),
+  openWeight('together', 'Qwen/Qwen3-14B', null, ['supervised', 'dpo'], ['id']),
+  openWeight('together', 'Qwen/Qwen3-32B', null, ['supervised', 'dpo'], ['id']),
+  openWeight('together', 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference', null, ['supervised', 'dpo'], ['id']),
+  openWeight('together', 'meta-llama/Meta-Llama-3.1-70B-Instruct-Reference', null, ['supervised', 'dpo'], ['id']),
+  openWeight('together', 'meta-llama/Llama-3.3-70B-Instruct-Reference', null, ['supervised', 'dpo'], ['id']),
+  openWeight('together', 'openai/gpt-oss-20b', null, ['supervised', 'dpo'], ['id']),
+  openWeight('together', 'openai/gpt-oss-120b', null, ['supervised', 'dpo'], ['id']),
+];
+
+function azureGpt(id: string, methods: Method[]): ModelProfile {
+  return {
+    id,
+    provider: 'azure',
+    encoding: 'o200k_base',
+    approximateTokens: false,
+    trainingContext: null,
+    trainingPricePerMillion: null,
+    inferencePricePerMillion: null,
+    methods,
+    // Retired for new customers in autumn 2026; existing customers may train until no earlier
+    // than April 2027. No exact date was published: unknown, not guessed.
+    shutdownDate: null,
+    unconfirmed: ['trainingContext', 'trainingPricePerMillion', 'shutdownDate'],
+    source: `${PROVIDERS_FACTS}; closed to new customers since autumn 2026, training for existing customers until no earlier than 2027-04`,
+    asOf: AS_OF,
+  };
+}
+
+/**
+ * Azure OpenAI (v1 API, Foundry). Its GPT base models retired for new customers in autumn 2026;
+ * open-weight models are what new customers can tune there. Training tiers (globalstandard,
+ * developerTier) change the price: pass `trainingType` in provider options; prices unknown here.
+ */
+export const AZURE_MODELS: readonly ModelProfile[] = [
+  azureGpt('gpt-4.1-2025-04-14', ['supervised', 'dpo']),
+  azureGpt('gpt-4.1-mini-2025-04-14', ['supervised', 'dpo']),
+  azureGpt('gpt-4o-2024-08-06', ['supervised', 'dpo']),
+  azureGpt('gpt-4o-mini-2024-07-18', ['supervised', 'dpo']),
+  openWeight('azure', 'gpt-oss-20b', null, ['supervised'], ['id', 'methods']),
+  openWeight('azure', 'gpt-oss-120b', null, ['supervised'], ['id', 'methods']),
+  openWeight('azure', 'Llama-3.3-70B-Instruct', null, ['supervised'], ['id', 'methods']),
+  openWeight('azure', 'Qwen3-32B', null, ['supervised'], ['id', 'methods']),
+  openWeight('azure', 'Ministral-3B', null, ['supervised'], ['id', 'methods']),
+];
+
+/** Every row of every provider, OpenAI first (the same id may appear once per provider). */
+export const CATALOG: readonly ModelProfile[] = [...OPENAI_MODELS, ...TOGETHER_MODELS, ...AZURE_MODELS];
+
+/**
+ * One profile per id (the first row wins, so a lookup without a provider keeps meaning OpenAI):
+ * Azure's rows for OpenAI's GPT snapshots are in `AZURE_MODELS` and `CATALOG`, not here.
+ */
+export const MODELS: readonly ModelProfile[] = CATALOG.filter((m, i) => CATALOG.findIndex((x) => x.id === m.id) === i);
 
 /** Aliases people type that resolve to one dated snapshot. */
 export const ALIASES: Readonly<Record<string, string>> = {

@@ -37,6 +37,8 @@ export interface ProviderErrorInit {
   hint?: string | null;
   /** Milliseconds the provider asked us to wait before retrying (retry-after), if it said. */
   retryAfterMs?: number | null;
+  /** The line of the uploaded file a validation error points at (Together's validation report). */
+  line?: number | null;
   cause?: unknown;
 }
 
@@ -51,6 +53,7 @@ export class ProviderError extends Error {
   readonly requestId: string | null;
   readonly hint: string | null;
   readonly retryAfterMs: number | null;
+  readonly line: number | null;
 
   constructor(init: ProviderErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -65,6 +68,7 @@ export class ProviderError extends Error {
     this.requestId = init.requestId ?? null;
     this.hint = init.hint ?? null;
     this.retryAfterMs = init.retryAfterMs ?? null;
+    this.line = init.line ?? null;
   }
 
   /** A copy with another hint (and optionally kind/message), keeping everything else. */
@@ -85,6 +89,7 @@ export class ProviderError extends Error {
       requestId: this.requestId,
       hint: this.hint,
       retryAfterMs: this.retryAfterMs,
+      line: this.line,
       cause: this.cause,
     };
   }
@@ -96,6 +101,7 @@ export class ProviderError extends Error {
     if (this.status != null) meta.push(`status ${this.status}`);
     if (this.code) meta.push(`code ${this.code}`);
     if (this.param) meta.push(`param ${this.param}`);
+    if (this.line != null) meta.push(`line ${this.line}`);
     if (this.requestId) meta.push(`request id ${this.requestId}`);
     if (meta.length) bits.push(`(${meta.join(', ')})`);
     if (this.hint) bits.push(`— ${this.hint}`);
@@ -124,4 +130,113 @@ export function parseRetryAfter(
   const at = Date.parse(ra);
   if (!Number.isNaN(at)) return Math.max(0, at - now());
   return null;
+}
+
+/**
+ * What an HTTP error means, from its status and the provider's `code` / `type`. Shared by every
+ * adapter so that a 429 or a 503 is treated the same whoever sent it.
+ */
+export function classifyHttpError(status: number | null, code: string | null, type: string | null): ProviderErrorKind {
+  const c = `${code ?? ''} ${type ?? ''}`.toLowerCase();
+  if (code === 'insufficient_quota' || type === 'insufficient_quota' || /insufficient_(quota|balance|funds|credits?)|credit_limit/.test(c)) {
+    return 'quota';
+  }
+  // 402 Payment Required: Together answers it when the account is out of credit.
+  if (status === 402) return 'quota';
+  if (status === 401) return 'auth';
+  if (status === 403 || /permission|not_allowed|unauthori[sz]ed|forbidden/.test(c)) return 'permission';
+  if (status === 404) return 'not-found';
+  if (status === 408 || status === 409 || status === 429) return 'transient';
+  if (status != null && status >= 500) return 'transient';
+  if (status != null && status >= 400) return 'invalid';
+  return 'unknown';
+}
+
+export interface RetryOptions {
+  /** Total tries per call, first one included. Default 6. */
+  attempts?: number;
+  /** First backoff delay; doubles each time, with jitter. Default 500 ms. */
+  baseDelayMs?: number;
+  /** Longest backoff delay. Default 30 s. */
+  maxDelayMs?: number;
+  /** Longest `retry-after` honoured. Default 60 s. */
+  maxRetryAfterMs?: number;
+}
+
+export const defaultSleep = (ms: number): Promise<void> => new Promise<void>((r) => setTimeout(r, ms));
+
+export interface RetrierOptions {
+  retry?: RetryOptions;
+  /** Turns anything thrown into a ProviderError for an operation. */
+  toError: (e: unknown, operation: string) => ProviderError;
+  log?: (line: string) => void;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * The retry rules every adapter follows: only `transient` errors are retried (never `quota`),
+ * `retry-after` is honoured up to a bound, and a request that creates something is never
+ * re-sent before looking for what a lost attempt may have created.
+ */
+export class Retrier {
+  readonly retry: Required<RetryOptions>;
+  private readonly toError: (e: unknown, operation: string) => ProviderError;
+  private readonly log: (line: string) => void;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(options: RetrierOptions) {
+    this.retry = {
+      attempts: options.retry?.attempts ?? 6,
+      baseDelayMs: options.retry?.baseDelayMs ?? 500,
+      maxDelayMs: options.retry?.maxDelayMs ?? 30_000,
+      maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? 60_000,
+    };
+    this.toError = options.toError;
+    this.log = options.log ?? (() => {});
+    this.sleep = options.sleep ?? defaultSleep;
+  }
+
+  /** Run a read (or an idempotent write) with retries on transient errors. */
+  async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        const pe = this.toError(e, operation);
+        if (pe.kind !== 'transient' || attempt >= this.retry.attempts) throw pe;
+        await this.backoff(pe, attempt);
+      }
+    }
+  }
+
+  /**
+   * Run something that creates a resource. It is sent once per attempt with no SDK retry;
+   * after a transient failure `recover` looks for what a lost request may have created, and
+   * only if that finds nothing is the create sent again.
+   */
+  async createOnce<T>(operation: string, create: () => Promise<T>, recover: () => Promise<T | null>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await create();
+      } catch (e) {
+        const pe = this.toError(e, operation);
+        if (pe.kind !== 'transient' || attempt >= this.retry.attempts) throw pe;
+        await this.backoff(pe, attempt);
+        const found = await recover();
+        if (found) return found;
+      }
+    }
+  }
+
+  async backoff(pe: ProviderError, attempt: number): Promise<void> {
+    const exp = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+    const jittered = exp * (0.75 + Math.random() * 0.25);
+    const delay = pe.retryAfterMs != null ? Math.min(pe.retryAfterMs, this.retry.maxRetryAfterMs) : jittered;
+    const why = pe.status != null ? `HTTP ${pe.status}${pe.code ? ` ${pe.code}` : ''}` : pe.message;
+    this.log(
+      `${pe.operation}: ${why}${pe.requestId ? ` (request id ${pe.requestId})` : ''}; ` +
+        `try ${attempt + 1} of ${this.retry.attempts} in ${(delay / 1000).toFixed(delay < 1000 ? 3 : 1)} s`,
+    );
+    await this.sleep(delay);
+  }
 }

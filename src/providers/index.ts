@@ -1,7 +1,7 @@
 /**
  * The one place that picks a provider implementation. Journeys call `createProvider` and see
- * only the `Provider` interface; OpenAI's SDK is loaded lazily, so the check path never pays
- * for it.
+ * only the `Provider` interface; adapters are loaded lazily (OpenAI's SDK for openai and azure,
+ * plain fetch for together), so the check path never pays for them.
  */
 import type { Provider, ProviderName } from './types.js';
 
@@ -15,6 +15,9 @@ export interface ProviderSettings {
   /** Azure resource endpoint, e.g. https://my-resource.openai.azure.com */
   azureEndpoint?: string;
   partThresholdBytes?: number;
+  /** Together: hardware for smoke-test endpoints, and minutes of inactivity before Together stops one. */
+  endpointHardware?: string;
+  endpointInactiveTimeoutMinutes?: number;
   log?: (line: string) => void;
 }
 
@@ -50,7 +53,17 @@ export async function createProvider(s: ProviderSettings): Promise<Provider> {
         log: s.log,
       });
     }
+    case 'together': {
+      const { TogetherProvider } = await import('./together.js');
+      return new TogetherProvider({
+        apiKey: s.apiKey,
+        baseURL: s.baseUrl,
+        endpointHardware: s.endpointHardware,
+        endpointInactiveTimeoutMinutes: s.endpointInactiveTimeoutMinutes,
+        log: s.log,
+      });
+    }
     default:
-      throw new ProviderSetupError(`provider ${s.name} is not available yet; use openai or azure`);
+      throw new ProviderSetupError(`unknown provider ${String(s.name)}; use openai, azure or together`);
   }
 }

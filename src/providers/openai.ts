@@ -12,7 +12,7 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import OpenAI, { toFile, toStreamingFile } from 'openai';
 import { PLATFORM_EVENTS, today } from '../catalog/platform.js';
-import { ProviderError, parseRetryAfter, type ProviderErrorKind } from './errors.js';
+import { ProviderError, Retrier, classifyHttpError, defaultSleep, parseRetryAfter, type RetryOptions } from './errors.js';
 import {
   TAG_KEYS,
   pickJob,
@@ -43,16 +43,7 @@ export const BILLING_HINT =
   'The organisation is out of credit or over its spend limit: add credit or raise the limit at ' +
   'https://platform.openai.com/settings/organization/billing. Retrying will not help.';
 
-export interface RetryOptions {
-  /** Total tries per call, first one included. Default 6. */
-  attempts?: number;
-  /** First backoff delay; doubles each time, with jitter. Default 500 ms. */
-  baseDelayMs?: number;
-  /** Longest backoff delay. Default 30 s. */
-  maxDelayMs?: number;
-  /** Longest `retry-after` honoured. Default 60 s. */
-  maxRetryAfterMs?: number;
-}
+export type { RetryOptions } from './errors.js';
 
 export interface OpenAIProviderOptions {
   apiKey: string;
@@ -86,8 +77,6 @@ export interface OpenAIProviderOptions {
 
 type SdkJob = OpenAI.FineTuning.Jobs.FineTuningJob;
 
-const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 export class OpenAIProvider implements Provider {
   readonly name: 'openai' | 'azure';
   readonly baseURL: string;
@@ -98,7 +87,7 @@ export class OpenAIProvider implements Provider {
   private readonly filePollMs: number;
   private readonly fileTimeoutMs: number;
   private readonly pageSize: number;
-  private readonly retry: Required<RetryOptions>;
+  private readonly retrier: Retrier;
   private readonly log: (line: string) => void;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly today: () => string;
@@ -117,14 +106,14 @@ export class OpenAIProvider implements Provider {
     this.filePollMs = options.filePollIntervalMs ?? 2000;
     this.fileTimeoutMs = options.fileProcessTimeoutMs ?? 30 * 60_000;
     this.pageSize = options.pageSize ?? 100;
-    this.retry = {
-      attempts: options.retry?.attempts ?? 6,
-      baseDelayMs: options.retry?.baseDelayMs ?? 500,
-      maxDelayMs: options.retry?.maxDelayMs ?? 30_000,
-      maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? 60_000,
-    };
     this.log = options.log ?? (() => {});
     this.sleep = options.sleep ?? defaultSleep;
+    this.retrier = new Retrier({
+      retry: options.retry,
+      toError: (e, op) => this.toError(e, op),
+      log: this.log,
+      sleep: this.sleep,
+    });
     this.today = options.today ?? (() => today());
     this.client = new OpenAI({
       apiKey: options.apiKey,
@@ -390,7 +379,10 @@ export class OpenAIProvider implements Provider {
   }
 
   getJob(jobId: string): Promise<Job> {
-    return this.call('getJob', async () => normalizeJob(await this.client.fineTuning.jobs.retrieve(jobId)));
+    return this.call('getJob', async () => {
+      const { data, request_id, response } = await this.client.fineTuning.jobs.retrieve(jobId).withResponse();
+      return { ...normalizeJob(data), requestId: requestIdOf(request_id, response.headers) };
+    });
   }
 
   cancelJob(jobId: string): Promise<Job> {
@@ -462,7 +454,7 @@ export class OpenAIProvider implements Provider {
   async chat(session: ChatSession, messages: ChatMessage[], options: ChatOptions = {}): Promise<ChatResult> {
     return this.call('chat', async () => {
       const started = performance.now();
-      const { data, request_id } = await this.client.chat.completions
+      const { data, request_id: xRequestId, response } = await this.client.chat.completions
         .create(
           {
             model: session.target,
@@ -475,6 +467,7 @@ export class OpenAIProvider implements Provider {
         )
         .withResponse();
       const latencyMs = performance.now() - started;
+      const request_id = requestIdOf(xRequestId, response.headers);
       const choice = (data as { choices?: unknown }).choices;
       const first = Array.isArray(choice) ? (choice[0] as OpenAI.Chat.ChatCompletion.Choice | undefined) : undefined;
       if (!first || typeof first !== 'object' || !first.message || typeof first.message !== 'object') {
@@ -508,48 +501,14 @@ export class OpenAIProvider implements Provider {
   // -------------------------------------------------------------------------------------------
   // Errors and retries
 
-  /** Run a read (or an idempotent write) with retries on transient errors. */
-  private async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await fn();
-      } catch (e) {
-        const pe = this.toError(e, operation);
-        if (pe.kind !== 'transient' || attempt >= this.retry.attempts) throw pe;
-        await this.backoff(pe, attempt);
-      }
-    }
+  /** Run a read (or an idempotent write) with retries on transient errors (shared rules: errors.ts). */
+  private call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    return this.retrier.call(operation, fn);
   }
 
-  /**
-   * Run something that creates a resource. It is sent once per attempt with no SDK retry;
-   * after a transient failure `recover` looks for what a lost request may have created, and
-   * only if that finds nothing is the create sent again.
-   */
-  private async createOnce<T>(operation: string, create: () => Promise<T>, recover: () => Promise<T | null>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await create();
-      } catch (e) {
-        const pe = this.toError(e, operation);
-        if (pe.kind !== 'transient' || attempt >= this.retry.attempts) throw pe;
-        await this.backoff(pe, attempt);
-        const found = await recover();
-        if (found) return found;
-      }
-    }
-  }
-
-  private async backoff(pe: ProviderError, attempt: number): Promise<void> {
-    const exp = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
-    const jittered = exp * (0.75 + Math.random() * 0.25);
-    const delay = pe.retryAfterMs != null ? Math.min(pe.retryAfterMs, this.retry.maxRetryAfterMs) : jittered;
-    const why = pe.status != null ? `HTTP ${pe.status}${pe.code ? ` ${pe.code}` : ''}` : pe.message;
-    this.log(
-      `${pe.operation}: ${why}${pe.requestId ? ` (request id ${pe.requestId})` : ''}; ` +
-        `try ${attempt + 1} of ${this.retry.attempts} in ${(delay / 1000).toFixed(delay < 1000 ? 3 : 1)} s`,
-    );
-    await this.sleep(delay);
+  /** Run something that creates a resource; a lost create is looked for before it is re-sent. */
+  private createOnce<T>(operation: string, create: () => Promise<T>, recover: () => Promise<T | null>): Promise<T> {
+    return this.retrier.createOnce(operation, create, recover);
   }
 
   /** Any thrown value as a ProviderError of the right kind. */
@@ -571,12 +530,15 @@ export class OpenAIProvider implements Provider {
     }
     if (e instanceof OpenAI.APIError) {
       const status = typeof e.status === 'number' ? e.status : null;
-      const body = (e.error ?? {}) as { message?: unknown; code?: unknown; type?: unknown; param?: unknown };
+      const body = (e.error ?? {}) as { message?: unknown; code?: unknown; type?: unknown; param?: unknown; inner_error?: unknown };
       const code = typeof e.code === 'string' ? e.code : null;
       const type = typeof e.type === 'string' ? e.type : null;
-      const message = typeof body.message === 'string' && body.message ? body.message : e.message;
+      const plain = typeof body.message === 'string' && body.message ? body.message : e.message;
+      // Azure adds `inner_error` ({code, message?, content_filter_results?}) with the real reason.
+      const inner = describeInnerError(body.inner_error);
+      const message = inner ? `${plain} (inner error: ${inner})` : plain;
       const retryAfterMs = e.headers ? parseRetryAfter((n) => e.headers?.get(n)) : null;
-      const kind = classify(status, code, type);
+      const kind = classifyHttpError(status, code, type);
       return new ProviderError({
         ...base,
         kind,
@@ -584,7 +546,8 @@ export class OpenAIProvider implements Provider {
         code,
         type,
         param: typeof e.param === 'string' ? e.param : null,
-        requestId: e.requestID ?? null,
+        // Azure answers with `apim-request-id` (and not always `x-request-id`).
+        requestId: e.requestID ?? e.headers?.get('apim-request-id') ?? null,
         retryAfterMs,
         message,
         hint: kind === 'quota' ? (this.name === 'openai' ? BILLING_HINT : 'Out of quota: raise it or wait for it to reset.') : null,
@@ -599,16 +562,19 @@ export class OpenAIProvider implements Provider {
   }
 }
 
-function classify(status: number | null, code: string | null, type: string | null): ProviderErrorKind {
-  const c = `${code ?? ''} ${type ?? ''}`.toLowerCase();
-  if (code === 'insufficient_quota' || type === 'insufficient_quota') return 'quota';
-  if (status === 401) return 'auth';
-  if (status === 403 || /permission|not_allowed|unauthori[sz]ed|forbidden/.test(c)) return 'permission';
-  if (status === 404) return 'not-found';
-  if (status === 408 || status === 409 || status === 429) return 'transient';
-  if (status != null && status >= 500) return 'transient';
-  if (status != null && status >= 400) return 'invalid';
-  return 'unknown';
+/** `x-request-id`, else Azure's `apim-request-id`; null when neither is there. */
+function requestIdOf(xRequestId: string | null | undefined, headers: Headers | undefined): string | null {
+  return xRequestId ?? headers?.get('apim-request-id') ?? null;
+}
+
+/** Azure's `inner_error` as one short phrase: its code and, when given, its message. */
+export function describeInnerError(inner: unknown): string | null {
+  if (!inner || typeof inner !== 'object') return null;
+  const i = inner as { code?: unknown; message?: unknown; error?: unknown };
+  const code = typeof i.code === 'string' && i.code ? i.code : null;
+  const msg = typeof i.message === 'string' && i.message ? i.message : null;
+  if (!code && !msg) return null;
+  return [code, msg].filter(Boolean).join(': ');
 }
 
 function hyperparametersOf(j: SdkJob): Hyperparameters {

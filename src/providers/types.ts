@@ -122,6 +122,8 @@ export interface Job {
   seed: number | null;
   /** What the provider says the job cost (Together `total_price`); null where it does not say. */
   totalPrice: number | null;
+  /** Request id of the response this view came from (`getJob`), to quote to support; absent otherwise. */
+  requestId?: string | null;
 }
 
 /** queued/validating: waiting; running: training; terminal: will not change again. */
@@ -182,8 +184,14 @@ export interface Checkpoint {
 
 /** A provider's own price quote before the job (Together `estimate-price`). */
 export interface Estimate {
+  /** USD; null when the provider could not price it (Together `estimation_available: false`). */
   totalPrice: number | null;
   trainTokens: number | null;
+  /** Tokens the evaluations on the validation file add (Together). */
+  evalTokens?: number | null;
+  /** The account's credit limit in USD, when the provider says (Together `user_limit`). */
+  userLimit?: number | null;
+  /** false: the provider will refuse the job (not enough credit): do not create it. */
   allowedToProceed: boolean;
   currency: 'USD';
 }
