@@ -9,7 +9,8 @@ import { parseArgs } from 'node:util';
 import { ENCODINGS, PROFILES, today, type Encoding } from './catalog/index.js';
 import { checkTarget, type TargetReport } from './dataset/target.js';
 import { METHODS, type Method } from './dataset/types.js';
-import { isAnalysisWorker, serveAnalysis } from './dataset/workers.js';
+import { WORKER_YOUNG_GENERATION_MB, isAnalysisWorker, serveAnalysis } from './dataset/workers.js';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { renderMarkdown, renderText, toJson } from './report/check.js';
 
 const VERSION = '0.1.0';
@@ -30,7 +31,7 @@ Options:
   --min-examples <n>     minimum examples per training file (overrides the profile)
   --format <f>           text | json | markdown (default text)
   --max-problems <n>     problems printed per file in text output (default 20)
-  --jobs <n>             worker threads for large files, besides the main one (default: cores − 1)
+  --jobs <n>             worker threads for files over 8 MB (default: cores − 1, at least 1; 0 = none)
   -h, --help             this help
   --version              the version
 
@@ -38,6 +39,9 @@ Exit status: 0 no errors, 1 errors found (or over budget), 2 usage problem.
 `;
 
 class UsageError extends Error {}
+
+/** Whether stdout/stderr are terminals (a worker's own streams are pipes to the main thread). */
+let terminal = { stdoutTTY: false, stderrTTY: false };
 
 function int(name: string, v: string | undefined, min = 0): number | undefined {
   if (v === undefined) return undefined;
@@ -111,7 +115,7 @@ async function main(argv: string[]): Promise<number> {
   if (!['text', 'json', 'markdown'].includes(v.format!)) throw new UsageError(`--format must be text, json or markdown, got "${v.format}"`);
   const epochs = v.epochs === 'auto' ? 'auto' : int('epochs', v.epochs, 1)!;
   const maxProblems = int('max-problems', v['max-problems'])!;
-  const jobs = int('jobs', v.jobs) ?? Math.min(3, availableParallelism() - 1);
+  const jobs = int('jobs', v.jobs) ?? Math.max(1, Math.min(3, availableParallelism() - 1));
   const overrides = {
     encoding: v.encoding as Encoding | undefined,
     trainingContext: int('context', v.context, 1),
@@ -120,7 +124,7 @@ async function main(argv: string[]): Promise<number> {
   const method = v.method === undefined || v.method === 'auto' ? null : (v.method as Method);
   const day = today();
 
-  const progress = process.stderr.isTTY && v.format === 'text';
+  const progress = terminal.stderrTTY && v.format === 'text';
   const started = Date.now();
   let lastShown = 0;
   const onProgress = (file: string, n: number, total: number) => {
@@ -159,36 +163,79 @@ async function main(argv: string[]): Promise<number> {
 
   if (v.format === 'json') process.stdout.write(`${JSON.stringify(toJson(reports), null, 2)}\n`);
   else if (v.format === 'markdown') process.stdout.write(renderMarkdown(reports));
-  else process.stdout.write(renderText(reports, { color: !!process.stdout.isTTY && !process.env.NO_COLOR, maxDiagnostics: maxProblems }));
+  else process.stdout.write(renderText(reports, { color: terminal.stdoutTTY && !process.env.NO_COLOR, maxDiagnostics: maxProblems }));
   const failed = reports.some((r) => r.errors > 0 || r.overBudget);
   return failed ? 1 : 0;
 }
 
-if (isAnalysisWorker()) {
-  serveAnalysis();
-} else {
+/**
+ * The command runs in a worker thread with a small young generation: on Node 24 a main thread
+ * that streams hundreds of MB grows its young generation to ~100 MB of RSS, which a worker's
+ * resource limits keep down (measured: see README, Benchmark). The main thread only relays the
+ * exit status. FINETUNE_CI_IN_PROCESS=1 runs the command on the main thread instead.
+ */
+const APP = 'finetuneCiCommand';
+
+interface Terminal {
+  stdoutTTY: boolean;
+  stderrTTY: boolean;
+}
+
+function runCommand(term: Terminal, post: (code: number) => void): void {
   // A closed pipe (`finetune-ci check … | head`) is not a failure of the check.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
+    if (e.code === 'EPIPE') post(process.exitCode === undefined ? 0 : Number(process.exitCode));
+    else throw e;
   });
+  terminal = term;
+  main(process.argv.slice(2)).then(post, (e: unknown) => {
+    if (e instanceof UsageError) {
+      process.stderr.write(`finetune-ci: ${e.message} (see finetune-ci --help)\n`);
+      post(2);
+    } else {
+      process.stderr.write(`finetune-ci: unexpected failure: ${(e as Error).stack ?? String(e)}\n`);
+      post(3);
+    }
+  });
+}
+
+if (isAnalysisWorker()) {
+  serveAnalysis();
+} else if (!isMainThread && (workerData as Record<string, unknown> | null)?.[APP]) {
+  const term = (workerData as { term: Terminal }).term;
+  runCommand(term, (code) => parentPort!.postMessage({ exitCode: code }));
+} else {
   if (process.env.FINETUNE_CI_BENCH) {
     process.on('exit', () => {
       process.stderr.write(`finetune-ci-bench ${JSON.stringify({ maxRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`);
     });
   }
-  main(process.argv.slice(2)).then(
-    (code) => {
+  const term: Terminal = { stdoutTTY: !!process.stdout.isTTY, stderrTTY: !!process.stderr.isTTY };
+  if (process.env.FINETUNE_CI_IN_PROCESS === '1') {
+    runCommand(term, (code) => {
       process.exitCode = code;
-    },
-    (e: unknown) => {
-      if (e instanceof UsageError) {
-        process.stderr.write(`finetune-ci: ${e.message} (see finetune-ci --help)\n`);
-        process.exitCode = 2;
-      } else {
-        process.stderr.write(`finetune-ci: unexpected failure: ${(e as Error).stack ?? String(e)}\n`);
-        process.exitCode = 3;
+    });
+  } else {
+    let exitCode: number | null = null;
+    const w = new Worker(new URL(import.meta.url), {
+      argv: process.argv.slice(2),
+      workerData: { [APP]: true, term },
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+    });
+    w.on('message', (m: { exitCode?: number }) => {
+      if (typeof m.exitCode === 'number') {
+        exitCode = m.exitCode;
+        // The worker ends on its own once its output has drained into ours; a stray handle
+        // must not keep the command alive.
+        setTimeout(() => void w.terminate(), 5000).unref();
       }
-    },
-  );
+    });
+    w.on('error', (e) => {
+      process.stderr.write(`finetune-ci: unexpected failure: ${e.stack ?? String(e)}\n`);
+      exitCode = 3;
+    });
+    w.on('exit', () => {
+      process.exitCode = exitCode ?? 3;
+    });
+  }
 }

@@ -79,7 +79,7 @@ async function run(): Promise<void> {
   settings.train.resumeOnly = resumeOnly;
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const github = settings.githubToken ? createClient(settings.githubToken, { baseUrl: event?.apiUrl }) : null;
-  const workers = { threads: Math.max(0, Math.min(3, availableParallelism() - 1)), url: new URL(import.meta.url) };
+  const workers = { threads: Math.max(1, Math.min(3, availableParallelism() - 1)), url: new URL(import.meta.url) };
   io.info(`finetune-ci: mode ${mode}${settings.mode === 'auto' ? ` (auto, from ${event?.eventName ?? 'no event'})` : ''}`);
   if (mode === 'check') {
     await runCheck(settings, { io, github, event, workspace, workers });

@@ -10,6 +10,7 @@ import { readLineBatches, type ReadProblem } from './read.js';
 import type { Finding } from './rules.js';
 import { IntList, distribution } from './stats.js';
 import { loadEncoding } from './tokens.js';
+import { GarbagePacer } from './memory.js';
 import type { DataFormat, Diagnostic, Distribution, Method } from './types.js';
 import { runInWorkers, type WorkerOptions } from './workers.js';
 
@@ -312,7 +313,6 @@ export const WORKER_MIN_BYTES = 8 * 1024 * 1024;
 
 export async function checkFile(path: string, opts: FileCheckOptions): Promise<FileReport> {
   const { size } = await stat(path);
-  await loadEncoding(opts.encoding);
   const agg = new FileAggregator(path, opts);
   const ctx: LineContext = { method: opts.method, encoding: opts.encoding, profile: opts.profile };
   const batches = readLineBatches(path, { maxLineBytes: opts.profile.maxLineBytes });
@@ -324,10 +324,15 @@ export async function checkFile(path: string, opts: FileCheckOptions): Promise<F
       progress: (n) => opts.onProgress?.(n, size),
     });
   } else {
+    await loadEncoding(opts.encoding);
+    const pacer = new GarbagePacer();
+    let last = 0;
     for await (const batch of batches) {
       for (const p of batch.problems) agg.problem(p);
       for (const l of batch.lines) agg.add(analyzeLine(l.bytes, l.line, ctx));
       opts.onProgress?.(batch.bytesRead, size);
+      pacer.processed(batch.bytesRead - last);
+      last = batch.bytesRead;
     }
   }
   return agg.finish(size);

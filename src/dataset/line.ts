@@ -33,7 +33,7 @@ export interface LineResult {
   images: number;
   hasSystem: boolean;
   hasUser: boolean;
-  /** 16 hex of sha256 of the whole example, and of its prompt (all but the answer). */
+  /** 16 hex of sha256 of the example's bytes, and of its prompt (all but the answer, as JSON). */
   hash: string;
   promptHash: string;
   findings: Finding[];
@@ -65,8 +65,9 @@ export function firstInvalidUtf8(b: Buffer): number {
   return -1;
 }
 
-function hash16(s: string): string {
-  return createHash('sha256').update(s).digest('hex').slice(0, 16);
+/** 16 hex of sha256: a fresh short string (a slice of the full digest would keep it alive). */
+function hash16(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest().toString('hex', 0, 8);
 }
 
 function locate(obj: unknown, needle: string, path: (string | number)[] = []): string | null {
@@ -277,7 +278,8 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
     images: count.images,
     hasSystem,
     hasUser,
-    hash: hash16(JSON.stringify(obj)),
+    // The line's own bytes: no second serialisation of every example (and its garbage).
+    hash: hash16(bytes),
     promptHash: hash16(prompt),
     findings,
   };
