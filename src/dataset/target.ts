@@ -57,7 +57,7 @@ export interface CheckRunOptions {
 }
 
 export async function checkTarget(spec: TargetSpec, run: CheckRunOptions): Promise<TargetReport> {
-  const model = resolveModel(spec.model, spec.overrides);
+  const model = resolveModel(spec.model, spec.overrides, spec.provider);
   const base = PROFILES[spec.provider ?? 'openai'];
   const profile: ValidationProfile = spec.minExamples !== undefined ? { ...base, minExamples: spec.minExamples } : base;
   const common = {

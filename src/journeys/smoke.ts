@@ -214,6 +214,12 @@ export async function runSmokeStage(opts: SmokeStageOptions): Promise<SmokeStage
   const { settings, provider, io } = opts;
   const suitePath = smokeSuitePath(settings, opts.target);
   if (!suitePath) return null;
+  if (provider.name === 'azure' && !settings.smoke.model?.trim()) {
+    io.warning(
+      'Smoke tests skipped: on Azure OpenAI a tuned model answers only through a deployment. Create one (README, "Azure: a Developer-tier deployment for smoke tests") and set smoke-model to its name.',
+    );
+    return null;
+  }
   const workspace = opts.workspace ?? process.env.GITHUB_WORKSPACE ?? process.cwd();
   const file = label(suitePath, workspace);
   const tested = settings.smoke.model?.trim() || opts.model;
@@ -269,7 +275,10 @@ export async function runSmokeStage(opts: SmokeStageOptions): Promise<SmokeStage
     await Promise.all(
       models.map(async (m) => {
         try {
-          sessions.set(m, await provider.openChatSession(m));
+          // `smoke-model` names something that already serves chat (an Azure deployment, a
+          // Together endpoint): use it as is, create and delete nothing.
+          const existing = settings.smoke.model !== undefined && m === settings.smoke.model;
+          sessions.set(m, await provider.openChatSession(m, existing ? { existing: m } : {}));
         } catch (e) {
           openErrors.set(m, e instanceof Error ? e : new Error(String(e)));
         }

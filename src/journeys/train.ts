@@ -757,7 +757,7 @@ export async function runTrain(s: Settings, deps: TrainDeps): Promise<TrainRunRe
       r.validationFile = validation ? fileRef(validation) : null;
       if (abort.signal.aborted) throw new Stop(r);
       // --- create -----------------------------------------------------------------------------
-      const creating = provider.createJob({
+      const spec = {
         model: t.model,
         method,
         trainingFileId: training.id,
@@ -766,7 +766,23 @@ export async function runTrain(s: Settings, deps: TrainDeps): Promise<TrainRunRe
         suffix: t.suffix ?? null,
         seed: s.train.seed ?? null,
         tag: { key, commit: ev?.sha ?? undefined, repository: ev ? `${ev.owner}/${ev.repo}` : undefined, target: t.name },
-      });
+      };
+      // A provider that prices a run before it starts (Together) has the last word on cost.
+      if (provider.estimate) {
+        const quote = await provider.estimate(spec);
+        io.info(
+          `${provider.name} quotes ${quote.totalPrice === null ? 'no price' : formatCost(quote.totalPrice)}` +
+            `${quote.trainTokens === null ? '' : ` for ${quote.trainTokens} training tokens`}; allowed to proceed: ${quote.allowedToProceed}`,
+        );
+        if (quote.totalPrice !== null) r.estimatedCostUsd = quote.totalPrice;
+        if (!quote.allowedToProceed) {
+          refuse(r, `${provider.name} would refuse this job (not enough credit: the quote is ${quote.totalPrice === null ? 'unknown' : formatCost(quote.totalPrice)}${quote.userLimit ? `, the limit ${formatCost(quote.userLimit)}` : ''}); add credit or shrink the data`);
+        }
+        if (quote.totalPrice !== null && t.maxCost !== undefined && quote.totalPrice > t.maxCost) {
+          refuse(r, `${provider.name} quotes ${formatCost(quote.totalPrice)}, above max-cost $${t.maxCost}; raise max-cost or shrink the data`);
+        }
+      }
+      const creating = provider.createJob(spec);
       live.creating = creating;
       creating.then(
         (j) => {
