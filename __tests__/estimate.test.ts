@@ -43,7 +43,8 @@ describe('estimate', () => {
     expect(e.pricePerMillion).toBe(5);
     expect(e.costUsd).toBeCloseTo(6.1728, 10);
     expect(e.priceAsOf).toBe('2026-11-25');
-    expect(e.priceSource).toContain('openai-fine-tuning.md');
+    expect(e.priceSource).toMatch(/OpenAI fine-tuning guide.*pricing/);
+    expect(e.priceAsOf).toBe('2026-11-25');
   });
 
   test('given epochs', () => {

@@ -384,12 +384,18 @@ describe('the pull-request check, run as the runner runs dist/index.js', () => {
   test('the example PR: the comment users get (saved to docs/example-comment.md)', async () => {
     const chatRows = (await import('node:fs')).readFileSync(join(ROOT, 'examples/chat.jsonl'), 'utf8').trimEnd().split('\n');
     const head = [...chatRows, chat("What's the weather in Oslo?", 'Oslo: snow showers, −3 °C. The fjords are wearing their winter coats.')];
-    head[1] = chat("Will it rain in London tomorrow?", 'London tomorrow: drizzle all day, 10 °C. An umbrella and a kettle will see you through.');
+    // Same prompt, new answer: reads as "changed", not removed + added.
+    const london = JSON.parse(chatRows[1]!);
+    london.messages[2].content = 'London tomorrow: drizzle all day, 10 °C. An umbrella and a kettle will see you through.';
+    head[1] = JSON.stringify(london);
     head.push(chat('Weather in Lima?', '')); // an empty answer: located error in the comment
     const pr = openPr({ 'examples/chat.jsonl': chatRows.join('\n') + '\n' }, { 'examples/chat.jsonl': lines(head) });
     const r = await run(pr);
     expect(r.code).toBe(1);
     const body = ours(pr)[0]!.body;
+    expect(body).toMatch(/−0 removed, 1 changed/);
+    // The docs copy is refreshed on demand (FINETUNE_CI_WRITE_DOCS=1), so a test run never edits the tree.
+    if (process.env.FINETUNE_CI_WRITE_DOCS !== '1') return;
     const docs = join(ROOT, 'docs', 'example-comment.md');
     mkdirSync(dirname(docs), { recursive: true });
     writeFileSync(

@@ -36,7 +36,7 @@ export interface ModelProfile {
   asOf: string;
 }
 
-const FACTS = 'OpenAI fine-tuning docs and pricing (secondary sources agree), collected in shared/facts/openai-fine-tuning.md';
+const FACTS = 'OpenAI fine-tuning guide, model deprecations page and pricing (prices from secondary sources that agree)';
 const AS_OF = '2026-11-25';
 
 function openai(
@@ -80,7 +80,7 @@ export const OPENAI_MODELS: readonly ModelProfile[] = [
   openai('babbage-002', 'cl100k_base', null, 0.4, 1.6, 1.6, ['supervised'], null, ['trainingContext', 'shutdownDate']),
 ];
 
-const PROVIDERS_FACTS = 'shared/facts/providers.md (Together OpenAPI spec 2026-04-28, together-ai SDK 0.52.0, Azure OpenAI / Foundry docs 2026-02 to 2026-10)';
+const PROVIDERS_FACTS = 'Together AI OpenAPI spec (2026-04-28) and SDK 0.52.0; Azure OpenAI / Foundry fine-tuning docs (2026-02 to 2026-10)';
 
 /**
  * An open-weight model: its own tokenizer is not shipped, so counts use o200k_base and say they

@@ -39,7 +39,7 @@ export const OVERHEADS = {
 } as const satisfies Record<string, TokenRule>;
 
 export const OVERHEADS_SOURCE = {
-  source: 'OpenAI cookbook "How to count tokens" and "Chat fine-tuning data prep", calibrated to a billed job (shared/facts/openai-fine-tuning.md §5)',
+  source: 'OpenAI cookbook "How to count tokens" and "Chat fine-tuning data prep", calibrated to a billed gpt-3.5-turbo-0613 job',
   asOf: '2026-11-25',
 };
 

@@ -30,7 +30,7 @@ export const PROFILES: Readonly<Record<ValidationProfile['name'], ValidationProf
     maxImageBytes: 10 * MB,
     maxFileBytes: 512 * MB,
     maxLineBytes: 150 * MB,
-    source: 'OpenAI fine-tuning guide and API reference (shared/facts/openai-fine-tuning.md §2–3)',
+    source: 'OpenAI fine-tuning guide and API reference',
     asOf: '2026-11-25',
   },
   azure: {
@@ -41,7 +41,7 @@ export const PROFILES: Readonly<Record<ValidationProfile['name'], ValidationProf
     maxImageBytes: 10 * MB,
     maxFileBytes: 512 * MB,
     maxLineBytes: 150 * MB,
-    source: 'Azure OpenAI fine-tuning docs (shared/facts/providers.md)',
+    source: 'Azure OpenAI fine-tuning docs',
     asOf: '2026-11-25',
   },
   together: {
@@ -52,7 +52,7 @@ export const PROFILES: Readonly<Record<ValidationProfile['name'], ValidationProf
     maxImageBytes: 10 * MB,
     maxFileBytes: 512 * MB,
     maxLineBytes: 150 * MB,
-    source: 'Together AI fine-tuning docs and OpenAPI spec 2026-04-28 (shared/facts/providers.md)',
+    source: 'Together AI fine-tuning docs and OpenAPI spec 2026-04-28',
     asOf: '2026-11-25',
   },
 };
