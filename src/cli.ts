@@ -12,6 +12,7 @@ import { METHODS, type Method } from './dataset/types.js';
 import { WORKER_YOUNG_GENERATION_MB, isAnalysisWorker, serveAnalysis } from './dataset/workers.js';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { renderMarkdown, renderText, toJson } from './report/check.js';
+import { tuneHeap } from './dataset/memory.js';
 
 const VERSION = '0.1.0';
 
@@ -31,7 +32,7 @@ Options:
   --min-examples <n>     minimum examples per training file (overrides the profile)
   --format <f>           text | json | markdown (default text)
   --max-problems <n>     problems printed per file in text output (default 20)
-  --jobs <n>             worker threads for files over 8 MB (default: cores − 1, at least 1; 0 = none)
+  --jobs <n>             worker threads for files over 8 MB, beside the command's own (default: cores − 1, at least 1; 0 = none)
   -h, --help             this help
   --version              the version
 
@@ -153,7 +154,7 @@ async function main(argv: string[]): Promise<number> {
         },
         {
           today: day,
-          workers: jobs > 0 ? { threads: jobs, url: new URL(import.meta.url) } : undefined,
+          workers: jobs > 0 ? { threads: jobs, url: new URL(import.meta.url), share: true } : undefined,
           onProgress,
         },
       ),
@@ -199,6 +200,7 @@ function runCommand(term: Terminal, post: (code: number) => void): void {
   });
 }
 
+tuneHeap();
 if (isAnalysisWorker()) {
   serveAnalysis();
 } else if (!isMainThread && (workerData as Record<string, unknown> | null)?.[APP]) {

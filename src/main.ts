@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { ConfigError, parseSettings, type Mode, type Settings } from './config.js';
 import { isAnalysisWorker, serveAnalysis } from './dataset/workers.js';
+import { tuneHeap } from './dataset/memory.js';
 import { createClient, readEventContext, type EventContext } from './github/index.js';
 import { runCheck } from './journeys/check.js';
 import type { ActionIO } from './journeys/io.js';
@@ -79,7 +80,7 @@ async function run(): Promise<void> {
   settings.train.resumeOnly = resumeOnly;
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const github = settings.githubToken ? createClient(settings.githubToken, { baseUrl: event?.apiUrl }) : null;
-  const workers = { threads: Math.max(1, Math.min(3, availableParallelism() - 1)), url: new URL(import.meta.url) };
+  const workers = { threads: Math.max(1, Math.min(3, availableParallelism() - 1)), url: new URL(import.meta.url), share: true };
   io.info(`finetune-ci: mode ${mode}${settings.mode === 'auto' ? ` (auto, from ${event?.eventName ?? 'no event'})` : ''}`);
   if (mode === 'check') {
     await runCheck(settings, { io, github, event, workspace, workers });
@@ -102,6 +103,7 @@ async function readConfigFile(path: string): Promise<string | null> {
   }
 }
 
+tuneHeap();
 if (isAnalysisWorker()) {
   serveAnalysis();
 } else {

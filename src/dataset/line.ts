@@ -3,7 +3,7 @@
  * rules, count its billed tokens, hash it. Pure: the same input gives the same result, so it
  * runs in a worker thread as well as in the main one.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import type { Encoding } from '../catalog/models.js';
 import type { ValidationProfile } from '../catalog/profiles.js';
@@ -67,7 +67,7 @@ export function firstInvalidUtf8(b: Buffer): number {
 
 /** 16 hex of sha256: a fresh short string (a slice of the full digest would keep it alive). */
 function hash16(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest().toString('hex', 0, 8);
+  return hash('sha256', data, 'buffer').toString('hex', 0, 8);
 }
 
 function locate(obj: unknown, needle: string, path: (string | number)[] = []): string | null {

@@ -21,6 +21,8 @@ export interface WorkerOptions {
   threads: number;
   /** The module a worker starts: the entry point's own `import.meta.url`. */
   url?: URL;
+  /** The calling thread analyses a share of the batches too (it then loads a tokenizer). */
+  share?: boolean;
   /** Use workers even for small files (tests). */
   always?: boolean;
 }
@@ -164,9 +166,19 @@ export async function runInWorkers(
         flush();
         continue;
       }
+      // With `share`, the calling thread takes every (threads + 1)-th batch itself.
+      const slot = s % (pool.length + (opts.share ? 1 : 0));
+      if (slot === pool.length) {
+        await loadEncoding(ctx.encoding);
+        const results = batch.lines.map((l) => analyzeLine(l.bytes, l.line, ctx));
+        waiting.delete(s);
+        done.set(s, { batch: { ...batch, lines: [] }, results });
+        flush();
+        continue;
+      }
       const msg = pack(batch, s);
       inFlight++;
-      pool[s % pool.length]!.postMessage(msg, [msg.buf]);
+      pool[slot]!.postMessage(msg, [msg.buf]);
     }
     while (inFlight > 0 && !failure) await new Promise<void>((r) => (wake = r));
     if (failure) throw failure;
