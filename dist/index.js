@@ -36042,7 +36042,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   xL: () => (/* binding */ ConfigError),
   FI: () => (/* binding */ connection),
   _I: () => (/* binding */ matchesAny),
-  P$: () => (/* binding */ parseSettings)
+  P$: () => (/* binding */ parseSettings),
+  T9: () => (/* binding */ readOptional)
 });
 
 // UNUSED EXPORTS: globToRegExp, parseConfigText
@@ -36347,6 +36348,7 @@ function connection(s, name) {
         return { name, apiKey: s.credentials.together.apiKey, baseUrl: s.credentials.together.baseUrl };
     return { name, apiKey: s.credentials.openai.apiKey, baseUrl: s.credentials.openai.baseUrl };
 }
+/** A file's text, or null when it does not exist; any other failure is a ConfigError. */
 async function readOptional(path) {
     try {
         return await (0,promises_.readFile)(path, 'utf8');
@@ -69288,8 +69290,6 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./src/config.ts + 2 modules
@@ -69307,7 +69307,6 @@ var check = __nccwpck_require__(120);
  * The Action's entry: read the inputs, pick the journey from the event, run it. The only module
  * that reads action inputs; everything else gets typed settings and an ActionIO.
  */
-
 
 
 
@@ -69372,7 +69371,7 @@ async function run() {
     }
     // The config file is the repository's: read it from the workspace, whatever the cwd is.
     const workspaceRoot = process.env.GITHUB_WORKSPACE ?? process.cwd();
-    const settings = await (0,config/* parseSettings */.P$)(get, (p) => readConfigFile((0,external_node_path_.isAbsolute)(p) ? p : (0,external_node_path_.join)(workspaceRoot, p)));
+    const settings = await (0,config/* parseSettings */.P$)(get, (p) => (0,config/* readOptional */.T9)((0,external_node_path_.isAbsolute)(p) ? p : (0,external_node_path_.join)(workspaceRoot, p)));
     let event = null;
     try {
         event = (0,src_github/* readEventContext */.ws)();
@@ -69396,16 +69395,6 @@ async function run() {
     };
     const runner = await journeys[mode]();
     await runner(settings, { io, event, workspace });
-}
-async function readConfigFile(path) {
-    try {
-        return await (0,promises_.readFile)(path, 'utf8');
-    }
-    catch (e) {
-        if (e.code === 'ENOENT')
-            return null;
-        throw new config/* ConfigError */.xL(`cannot read ${path}: ${e.message}`);
-    }
 }
 (0,memory/* tuneHeap */.DR)();
 if ((0,workers/* isAnalysisWorker */.NM)()) {

@@ -356,7 +356,8 @@ export function connection(
   return { name, apiKey: s.credentials.openai.apiKey, baseUrl: s.credentials.openai.baseUrl };
 }
 
-async function readOptional(path: string): Promise<string | null> {
+/** A file's text, or null when it does not exist; any other failure is a ConfigError. */
+export async function readOptional(path: string): Promise<string | null> {
   try {
     return await readFile(path, 'utf8');
   } catch (e) {

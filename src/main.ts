@@ -4,9 +4,8 @@
  */
 import * as core from '@actions/core';
 import { availableParallelism } from 'node:os';
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { ConfigError, parseSettings, type Mode, type Settings } from './config.js';
+import { ConfigError, parseSettings, readOptional, type Mode, type Settings } from './config.js';
 import { isAnalysisWorker, serveAnalysis } from './dataset/workers.js';
 import { tuneHeap } from './dataset/memory.js';
 import { createClient, readEventContext, type EventContext } from './github/index.js';
@@ -69,7 +68,7 @@ async function run(): Promise<void> {
   }
   // The config file is the repository's: read it from the workspace, whatever the cwd is.
   const workspaceRoot = process.env.GITHUB_WORKSPACE ?? process.cwd();
-  const settings = await parseSettings(get, (p) => readConfigFile(isAbsolute(p) ? p : join(workspaceRoot, p)));
+  const settings = await parseSettings(get, (p) => readOptional(isAbsolute(p) ? p : join(workspaceRoot, p)));
   let event: EventContext | null = null;
   try {
     event = readEventContext();
@@ -92,15 +91,6 @@ async function run(): Promise<void> {
   };
   const runner = await journeys[mode]();
   await runner(settings, { io, event, workspace });
-}
-
-async function readConfigFile(path: string): Promise<string | null> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new ConfigError(`cannot read ${path}: ${(e as Error).message}`);
-  }
 }
 
 tuneHeap();

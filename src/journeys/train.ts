@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { daysBetween, resolveModel, today as catalogToday } from '../catalog/index.js';
 import { connection, type Settings, type TargetConfig } from '../config.js';
+import type { SmokeStageOptions, SmokeStageResult } from './smoke.js';
 import { checkTarget, type TargetReport } from '../dataset/target.js';
 import type { Method } from '../dataset/types.js';
 import { createClient, upsertCommitComment, type EventContext, type GitHubClient } from '../github/index.js';
@@ -344,17 +345,8 @@ export interface SignalSource {
   off(signal: 'SIGINT' | 'SIGTERM', fn: (sig: NodeJS.Signals) => void): void;
 }
 
-export type SmokeStage = (opts: {
-  settings: Settings;
-  target: TargetConfig | null;
-  provider: Provider;
-  model: string;
-  baseModel: string;
-  io: ActionIO;
-  workspace?: string;
-  signal?: AbortSignal;
-  tempRoot?: string;
-}) => Promise<{ markdown: string; failed: boolean; reason?: string | null } | null>;
+/** The smoke stage the journey runs after a job succeeds (./smoke.js; injectable in tests). */
+export type SmokeStage = (opts: SmokeStageOptions) => Promise<Pick<SmokeStageResult, 'markdown' | 'failed' | 'reason'> | null>;
 
 export interface TrainDeps {
   io: ActionIO;
