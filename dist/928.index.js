@@ -556,7 +556,9 @@ async function runSmokeStage(opts) {
                 openErrors.set(m, e instanceof Error ? e : new Error(String(e)));
             }
         }));
-        await preflight(provider, [...sessions.values()], io, controller.signal);
+        // Only model ids are looked up: an existing deployment or endpoint (smoke-model) is not a
+        // model the provider lists, and its name may equal the session's model.
+        await preflight(provider, [...sessions.values()].filter((x) => x.model !== settings.smoke.model), io, controller.signal);
         const chat = async (model, messages, chatOpts) => {
             const openError = openErrors.get(model);
             if (openError)

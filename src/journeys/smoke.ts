@@ -284,7 +284,14 @@ export async function runSmokeStage(opts: SmokeStageOptions): Promise<SmokeStage
         }
       }),
     );
-    await preflight(provider, [...sessions.values()], io, controller.signal);
+    // Only model ids are looked up: an existing deployment or endpoint (smoke-model) is not a
+    // model the provider lists, and its name may equal the session's model.
+    await preflight(
+      provider,
+      [...sessions.values()].filter((x) => x.model !== settings.smoke.model),
+      io,
+      controller.signal,
+    );
     const chat: ChatFn = async (model, messages, chatOpts) => {
       const openError = openErrors.get(model);
       if (openError) throw new Error(`could not open a chat session for ${model}: ${openError.message}`);
