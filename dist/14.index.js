@@ -168,7 +168,7 @@ function isFailure(r) {
 /** How to pick up an unfinished job, in markdown. */
 function resumeText(jobId) {
     return (`The job keeps running at the provider. To pick it up again, rerun this workflow (a rerun of the same commit attaches to ` +
-        `the same job, it never starts another), run the action with \`job-id: ${(0,markdown/* escapeText */.X1)(jobId)}\`, or let a scheduled ` +
+        `the same job, it never starts another), run the action with ${(0,markdown/* code */.aY)(`job-id: ${jobId}`, 120)}, or let a scheduled ` +
         'workflow (`on: schedule`) find the unfinished job by its tag and follow it to the end.');
 }
 function fileText(f) {
@@ -184,7 +184,7 @@ function renderOne(r, level) {
     const rows = [];
     rows.push(['base model', `${(0,markdown/* cell */.Hn)(r.model, 80)}${r.method ? ` (${(0,markdown/* escapeText */.X1)(r.method)})` : ''}`]);
     if (r.jobId)
-        rows.push(['job', `${(0,markdown/* cell */.Hn)(r.jobId, 80)}${r.status ? ` — status \`${(0,markdown/* cell */.Hn)(r.status, 30)}\`` : ''}`]);
+        rows.push(['job', `${(0,markdown/* cell */.Hn)(r.jobId, 80)}${r.status ? ` — status ${(0,markdown/* code */.aY)(r.status, 30)}` : ''}`]);
     if (r.fineTunedModel)
         rows.push(['fine-tuned model', `**${(0,markdown/* cell */.Hn)(r.fineTunedModel, 120)}**`]);
     if (r.trainedTokens !== null || r.estimatedTokens !== null) {
@@ -223,15 +223,15 @@ function renderOne(r, level) {
     if (r.reason)
         out.push(`_${(0,markdown/* escapeText */.X1)(r.reason)}_`);
     if (r.error) {
-        const meta = [`code \`${(0,markdown/* cell */.Hn)(r.error.code, 60)}\``];
+        const meta = [`code ${(0,markdown/* code */.aY)(r.error.code, 60)}`];
         if (r.error.param)
-            meta.push(`param \`${(0,markdown/* cell */.Hn)(r.error.param, 60)}\``);
+            meta.push(`param ${(0,markdown/* code */.aY)(r.error.param, 60)}`);
         if (r.requestId)
-            meta.push(`request id \`${(0,markdown/* cell */.Hn)(r.requestId, 80)}\``);
+            meta.push(`request id ${(0,markdown/* code */.aY)(r.requestId, 80)}`);
         out.push(`**Error:** ${(0,markdown/* cell */.Hn)(r.error.message, 400)} (${meta.join(', ')})`);
     }
     else if (r.requestId && (r.outcome === 'failed' || r.outcome === 'error')) {
-        out.push(`Request id: \`${(0,markdown/* cell */.Hn)(r.requestId, 80)}\``);
+        out.push(`Request id: ${(0,markdown/* code */.aY)(r.requestId, 80)}`);
     }
     if (r.hint)
         out.push(`**What to do:** ${(0,markdown/* cell */.Hn)(r.hint, 800)}`);

@@ -37881,6 +37881,15 @@ async function checkTarget(spec, run) {
     const est = estimate(training.examples, training.tokens.billable, model, spec.epochs);
     const maxCost = spec.maxCost ?? null;
     const overBudget = maxCost !== null && est.costUsd !== null && est.costUsd > maxCost;
+    if (maxCost !== null && est.costUsd === null) {
+        // A budget that cannot be checked must not pass silently.
+        note({
+            code: 'budget-unchecked',
+            severity: 'error',
+            message: `max-cost is $${maxCost}, but the training price of ${spec.model} is unknown, so the budget cannot be checked`,
+            hint: 'set price-per-million (action or target) or --price (CLI), or remove max-cost',
+        });
+    }
     const count = (sev) => notices.filter((n) => n.severity === sev).length;
     return {
         name: spec.name,
@@ -44413,10 +44422,10 @@ function toSpec(t) {
         maxCost: t.maxCost,
     };
 }
+/** A readable regular file (a directory named as a dataset is as missing as no file). */
 async function exists(path) {
     try {
-        await (0,promises_.access)(path);
-        return true;
+        return (await (0,promises_.stat)(path)).isFile();
     }
     catch {
         return false;
@@ -44554,6 +44563,7 @@ async function runCheck(s, deps) {
     const diffs = [];
     const local = (p) => (0,external_node_path_.join)(deps.workspace, p);
     const missing = [];
+    const baseSettings = await loadBaseSettings(s, changed, deps, scratch);
     try {
         if (plan.work.length === 0) {
             io.info(changed === null
@@ -44579,8 +44589,12 @@ async function runCheck(s, deps) {
                 targets.push(head);
                 let diff = null;
                 if (ev?.baseSha && changed !== null) {
-                    const base = await checkBase(item, spec, ev, deps, scratch, day);
-                    diff = diffTargets(base, head);
+                    // The base is priced under the base's own config (a PR that only raises n_epochs or
+                    // changes the model must show its cost), or under the head's when the target is new
+                    // there. An unreadable base is no comparison at all, not a new dataset.
+                    const baseSpec = baseSettings && baseSettings !== 'failed' ? specAtBase(baseSettings, item.config, spec) : spec;
+                    const base = baseSettings === 'failed' ? 'failed' : await checkBase(item, baseSpec, ev, deps, scratch, day);
+                    diff = base === 'failed' ? null : diffTargets(base, head);
                 }
                 diffs.push(diff);
                 io.info(`${item.config.name}: ${head.training.examples} examples, ${head.errors} errors, ${head.warnings} warnings, ` +
@@ -44598,7 +44612,8 @@ async function runCheck(s, deps) {
         try {
             for (const path of plan.removed) {
                 const config = { ...s.defaults, name: path, trainingFile: path, declared: false };
-                const base = await checkBase({ config, basePath: path, baseValidationPath: null }, toSpec(config), ev, deps, scratch2, day);
+                const found = await checkBase({ config, basePath: path, baseValidationPath: null }, toSpec(config), ev, deps, scratch2, day);
+                const base = found === 'failed' ? null : found;
                 removed.push({
                     path,
                     model: config.model,
@@ -44751,7 +44766,40 @@ async function checkBase(item, spec, ev, deps, scratch, day) {
     }
     catch (e) {
         deps.io.warning(`Could not read ${item.basePath} at the base commit (${e.message}); the comparison with base is skipped.`);
-        return null;
+        return 'failed';
+    }
+}
+/** How a target was set up at base: its own entry in the base config, else the base defaults. */
+function specAtBase(base, head, headSpec) {
+    const declared = base.targets.find((t) => t.name === head.name);
+    const config = declared ?? (head.declared ? null : { ...base.defaults, name: head.name, trainingFile: head.trainingFile, declared: false });
+    if (!config)
+        return headSpec; // a target the base config did not have: priced as at head
+    return { ...toSpec(config), name: headSpec.name, trainingFile: headSpec.trainingFile, validationFile: headSpec.validationFile };
+}
+/** The settings at the base commit, when this change edits the config file. */
+async function loadBaseSettings(s, changed, deps, scratch) {
+    const ev = deps.event;
+    const edit = changed?.find((f) => f.path === s.configPath || f.previousPath === s.configPath);
+    if (!edit || !ev?.baseSha || !deps.settingsAt)
+        return undefined;
+    try {
+        const base = edit.status === 'added'
+            ? null
+            : await (0,github/* readBaseContent */.L7)({
+                octokit: deps.github ?? undefined,
+                repo: { owner: ev.owner, repo: ev.repo },
+                workspace: deps.workspace,
+                ref: ev.baseSha,
+                path: edit.previousPath ?? s.configPath,
+                tempRoot: scratch,
+            });
+        const text = base ? await (0,promises_.readFile)(base.file, 'utf8') : null;
+        return await deps.settingsAt(text);
+    }
+    catch (e) {
+        deps.io.warning(`Could not read ${s.configPath} as it was at the base commit (${e.message}); cost changes against base are not shown.`);
+        return 'failed';
     }
 }
 
@@ -44786,6 +44834,7 @@ const COMMENT_LIMIT_CHARS = 65_536;
 /* harmony export */   Hn: () => (/* binding */ cell),
 /* harmony export */   UK: () => (/* binding */ formatUsd),
 /* harmony export */   X1: () => (/* binding */ escapeText),
+/* harmony export */   aY: () => (/* binding */ code),
 /* harmony export */   tp: () => (/* binding */ table),
 /* harmony export */   xv: () => (/* binding */ truncate),
 /* harmony export */   zH: () => (/* binding */ details)
@@ -44823,7 +44872,17 @@ function escapeText(text) {
         .replace(/\r?\n|\r/g, ' ')
         .replace(/[&<>"'|`\\*_[\]~#!]/g, (c) => ENTITIES[c] ?? c)
         .replace(/@/g, '@\u200d')
-        .replace(/:\/\//g, ':&#47;&#47;');
+        .replace(/:\/\//g, ':&#47;&#47;')
+        .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}\u200d.`)
+        .replace(/\$/g, '&#36;');
+}
+/**
+ * Untrusted text inside an inline code span: entities would show literally there, so instead
+ * the characters that could end the span or a table cell are neutralised.
+ */
+function code(text, max = 80) {
+    const t = truncate(text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim(), max).replace(/`/g, "'").replace(/\|/g, '\\|');
+    return `\`${t || ' '}\``;
 }
 /** Shorten to `max` characters (by code point), marking the cut with an ellipsis. */
 function truncate(text, max) {
@@ -69386,7 +69445,7 @@ async function run() {
     const workers = { threads: Math.max(1, Math.min(3, (0,external_node_os_.availableParallelism)() - 1)), url: new URL(import.meta.url), share: true };
     io.info(`finetune-ci: mode ${mode}${settings.mode === 'auto' ? ` (auto, from ${event?.eventName ?? 'no event'})` : ''}`);
     if (mode === 'check') {
-        await (0,check/* runCheck */.k_)(settings, { io, github, event, workspace, workers });
+        await (0,check/* runCheck */.k_)(settings, { io, github, event, workspace, workers, settingsAt: (text) => (0,config/* parseSettings */.P$)(get, async () => text) });
         return;
     }
     const journeys = {

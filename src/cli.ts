@@ -4,7 +4,7 @@
  * terminal report. Works on Node 20 and later with no install: nothing on this path needs more.
  */
 import { availableParallelism } from 'node:os';
-import { access } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ENCODINGS, PROFILES, today, type Encoding } from './catalog/index.js';
 import { checkTarget, type TargetReport } from './dataset/target.js';
@@ -36,7 +36,7 @@ Options:
   -h, --help             this help
   --version              the version
 
-Exit status: 0 no errors, 1 errors found (or over budget), 2 usage problem.
+Exit status: 0 no errors, 1 errors found (or over budget), 2 usage problem, 3 an unexpected failure (a bug: please report it).
 `;
 
 class UsageError extends Error {}
@@ -100,11 +100,13 @@ async function main(argv: string[]): Promise<number> {
   }
   if (files.length === 0) throw new UsageError('no files given: finetune-ci check <file>...');
   for (const f of [...files, ...(v.validation ? [v.validation] : [])]) {
+    let isFile = false;
     try {
-      await access(f);
+      isFile = (await stat(f)).isFile();
     } catch {
       throw new UsageError(`cannot read ${f}: no such file`);
     }
+    if (!isFile) throw new UsageError(`${f} is not a file: give the JSONL dataset's path (e.g. ${f.replace(/\/+$/, '')}/train.jsonl)`);
   }
   if (v.method !== undefined && v.method !== 'auto' && !METHODS.includes(v.method as Method)) {
     throw new UsageError(`--method must be one of ${METHODS.join(', ')} (or auto), got "${v.method}"`);
@@ -219,6 +221,12 @@ if (isAnalysisWorker()) {
     });
   } else {
     let exitCode: number | null = null;
+    // The worker's output arrives on this thread's stdout: a closed pipe (`… | head`) ends the
+    // command quietly with the check's own status.
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(exitCode ?? 0);
+      else throw e;
+    });
     const w = new Worker(new URL(import.meta.url), {
       argv: process.argv.slice(2),
       workerData: { [APP]: true, term },

@@ -82,7 +82,7 @@ async function run(): Promise<void> {
   const workers = { threads: Math.max(1, Math.min(3, availableParallelism() - 1)), url: new URL(import.meta.url), share: true };
   io.info(`finetune-ci: mode ${mode}${settings.mode === 'auto' ? ` (auto, from ${event?.eventName ?? 'no event'})` : ''}`);
   if (mode === 'check') {
-    await runCheck(settings, { io, github, event, workspace, workers });
+    await runCheck(settings, { io, github, event, workspace, workers, settingsAt: (text) => parseSettings(get, async () => text) });
     return;
   }
   const journeys: Record<'train' | 'smoke', () => Promise<JourneyRunner>> = {

@@ -212,3 +212,16 @@ describe('estimate and budget', () => {
     expect(seen).toEqual(new Set([train, val]));
   });
 });
+
+describe('a budget that cannot be checked', () => {
+  test('max-cost with an unknown price is an error (budget-unchecked), not a silent pass', async () => {
+    const { checkTarget } = await import('../../src/dataset/target.js');
+    const { fileURLToPath } = await import('node:url');
+    const file = fileURLToPath(new URL('../../examples/chat.jsonl', import.meta.url));
+    const unknown = await checkTarget({ name: 't', trainingFile: file, model: 'acme-llm-7b', method: null, epochs: 'auto', maxCost: 5, overrides: { encoding: 'o200k_base' } }, { today: '2026-11-25' });
+    expect(unknown.notices.map((n) => n.code)).toContain('budget-unchecked');
+    expect(unknown.errors).toBeGreaterThan(0);
+    const priced = await checkTarget({ name: 't', trainingFile: file, model: 'acme-llm-7b', method: null, epochs: 'auto', maxCost: 5, overrides: { encoding: 'o200k_base', pricePerMillion: 2 } }, { today: '2026-11-25' });
+    expect(priced.notices.map((n) => n.code)).not.toContain('budget-unchecked');
+  });
+});

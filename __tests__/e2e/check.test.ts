@@ -302,6 +302,23 @@ describe('the pull-request check, run as the runner runs dist/index.js', () => {
     for (let t = 0; t < 150; t += 17) expect(r.summary).toContain(`train-with-a-rather-long-descriptive-name-${t}.jsonl`);
   }, 120_000);
 
+  test('a config-only change is priced: base figures use the base config (n_epochs 2 → 20)', async () => {
+    const config = (epochs: number) =>
+      ['targets:', '  support:', '    training_file: data/support.jsonl', '    model: gpt-4.1-mini-2025-04-14', '    hyperparameters:', `      n_epochs: ${epochs}`, ''].join('\n');
+    const pr = openPr(
+      { '.github/finetune-ci.yml': config(2), 'data/support.jsonl': dataset(10) },
+      { '.github/finetune-ci.yml': config(20) },
+    );
+    const r = await run(pr, { 'max-cost-increase': '0.000001' });
+    // Same data, ten times the epochs: the delta is 18 epochs of the same billable tokens at $5 per 1M.
+    const billable = Number(r.outputs['billable-tokens']);
+    expect(Number(r.outputs['trained-tokens'])).toBe(20 * billable);
+    expect(Number(r.outputs['cost-delta'])).toBeCloseTo((18 * billable * 5) / 1e6, 4);
+    expect(ours(pr)[0]!.body).toContain('examples: +0 added, −0 removed, 0 changed');
+    expect(r.code).toBe(1); // max-cost-increase trips on a config-only change
+    expect(r.stdout).toMatch(/above max-cost-increase/);
+  }, 60_000);
+
   test('config file targets: a renamed dataset diffs against its old path, a removed one leaves the total', async () => {
     const config = (train: string) =>
       ['targets:', '  support:', `    training_file: ${train}`, '    model: gpt-4.1-mini-2025-04-14', '    hyperparameters:', '      n_epochs: 2', ''].join('\n');

@@ -149,3 +149,27 @@ describe('the bin runs on the machine\'s own Node without npm ci', () => {
     expect(JSON.parse(r.stdout).files[0].examples).toBe(12);
   });
 });
+
+describe('review fixes', () => {
+  test('a directory given as a dataset is a usage problem (exit 2), not a crash', async () => {
+    const r = await cli(['check', 'examples']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/examples is not a file: give the JSONL dataset's path/);
+    expect(r.stderr).not.toMatch(/EISDIR|at /);
+  });
+
+  test('a closed pipe ends the command quietly with the check\'s status', async () => {
+    const { spawn } = await import('node:child_process');
+    const file = join(dir, 'pipe.jsonl');
+    await writeFile(file, Array.from({ length: 3000 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `q${i}` }, { role: 'assistant', content: `a${i}` }] })).join('\n') + '\n');
+    const child = spawn(process.execPath, [CLI, 'check', file, '--format', 'json', '--min-examples', '1'], { cwd: root, env: { ...process.env, FINETUNE_CI_NOW: '2026-11-25' } });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    // Read one chunk, then close our end, as `| head -c 100` does.
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(stderr).not.toMatch(/Unhandled|EPIPE|unexpected failure/);
+    expect([0, 1]).toContain(code);
+  });
+});

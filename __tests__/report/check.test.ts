@@ -111,3 +111,16 @@ describe('renderMarkdown', () => {
     expect(md).toMatch(/> \[!CAUTION\]\n> data\/t\.jsonl: the estimate \$0\.\d+ is above max-cost \$0\.0000/);
   });
 });
+
+describe('code spans and links in untrusted text', () => {
+  test('code() keeps ids copyable and cannot end the span or a table cell', async () => {
+    const { code } = await import('../../src/report/markdown.js');
+    expect(code('req_123')).toBe('`req_123`');
+    expect(code('a`b|c\nd')).toBe("`a'b\\|c d`");
+  });
+  test('escapeText() breaks bare www. links and $ math', async () => {
+    const { escapeText } = await import('../../src/report/markdown.js');
+    expect(escapeText('see www.evil.example')).toBe('see www\u200d.evil.example');
+    expect(escapeText('$x^2$')).toBe('&#36;x^2&#36;');
+  });
+});

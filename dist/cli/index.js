@@ -11831,6 +11831,15 @@ async function checkTarget(spec, run) {
     const est = estimate(training.examples, training.tokens.billable, model, spec.epochs);
     const maxCost = spec.maxCost ?? null;
     const overBudget = maxCost !== null && est.costUsd !== null && est.costUsd > maxCost;
+    if (maxCost !== null && est.costUsd === null) {
+        // A budget that cannot be checked must not pass silently.
+        note({
+            code: 'budget-unchecked',
+            severity: 'error',
+            message: `max-cost is $${maxCost}, but the training price of ${spec.model} is unknown, so the budget cannot be checked`,
+            hint: 'set price-per-million (action or target) or --price (CLI), or remove max-cost',
+        });
+    }
     const count = (sev) => notices.filter((n) => n.severity === sev).length;
     return {
         name: spec.name,
@@ -11890,7 +11899,17 @@ function escapeText(text) {
         .replace(/\r?\n|\r/g, ' ')
         .replace(/[&<>"'|`\\*_[\]~#!]/g, (c) => ENTITIES[c] ?? c)
         .replace(/@/g, '@\u200d')
-        .replace(/:\/\//g, ':&#47;&#47;');
+        .replace(/:\/\//g, ':&#47;&#47;')
+        .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}\u200d.`)
+        .replace(/\$/g, '&#36;');
+}
+/**
+ * Untrusted text inside an inline code span: entities would show literally there, so instead
+ * the characters that could end the span or a table cell are neutralised.
+ */
+function code(text, max = 80) {
+    const t = truncate(text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim(), max).replace(/`/g, "'").replace(/\|/g, '\\|');
+    return `\`${t || ' '}\``;
 }
 /** Shorten to `max` characters (by code point), marking the cut with an ellipsis. */
 function truncate(text, max) {
@@ -12345,7 +12364,7 @@ Options:
   -h, --help             this help
   --version              the version
 
-Exit status: 0 no errors, 1 errors found (or over budget), 2 usage problem.
+Exit status: 0 no errors, 1 errors found (or over budget), 2 usage problem, 3 an unexpected failure (a bug: please report it).
 `;
 class UsageError extends Error {
 }
@@ -12411,12 +12430,15 @@ async function main(argv) {
     if (files.length === 0)
         throw new UsageError('no files given: finetune-ci check <file>...');
     for (const f of [...files, ...(v.validation ? [v.validation] : [])]) {
+        let isFile = false;
         try {
-            await (0,promises_namespaceObject.access)(f);
+            isFile = (await (0,promises_namespaceObject.stat)(f)).isFile();
         }
         catch {
             throw new UsageError(`cannot read ${f}: no such file`);
         }
+        if (!isFile)
+            throw new UsageError(`${f} is not a file: give the JSONL dataset's path (e.g. ${f.replace(/\/+$/, '')}/train.jsonl)`);
     }
     if (v.method !== undefined && v.method !== 'auto' && !METHODS.includes(v.method)) {
         throw new UsageError(`--method must be one of ${METHODS.join(', ')} (or auto), got "${v.method}"`);
@@ -12529,6 +12551,14 @@ else {
     }
     else {
         let exitCode = null;
+        // The worker's output arrives on this thread's stdout: a closed pipe (`… | head`) ends the
+        // command quietly with the check's own status.
+        process.stdout.on('error', (e) => {
+            if (e.code === 'EPIPE')
+                process.exit(exitCode ?? 0);
+            else
+                throw e;
+        });
         const w = new external_node_worker_threads_namespaceObject.Worker(new URL(import.meta.url), {
             argv: process.argv.slice(2),
             workerData: { [APP]: true, term },

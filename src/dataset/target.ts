@@ -121,6 +121,15 @@ export async function checkTarget(spec: TargetSpec, run: CheckRunOptions): Promi
   const est = estimate(training.examples, training.tokens.billable, model, spec.epochs);
   const maxCost = spec.maxCost ?? null;
   const overBudget = maxCost !== null && est.costUsd !== null && est.costUsd > maxCost;
+  if (maxCost !== null && est.costUsd === null) {
+    // A budget that cannot be checked must not pass silently.
+    note({
+      code: 'budget-unchecked',
+      severity: 'error',
+      message: `max-cost is $${maxCost}, but the training price of ${spec.model} is unknown, so the budget cannot be checked`,
+      hint: 'set price-per-million (action or target) or --price (CLI), or remove max-cost',
+    });
+  }
   const count = (sev: Diagnostic['severity']) => notices.filter((n) => n.severity === sev).length;
   return {
     name: spec.name,

@@ -3,7 +3,7 @@
  * diff them, and report — one sticky comment, annotations, the job summary, outputs — then
  * decide the step's status from the data and the gates.
  */
-import { mkdtemp, rm, writeFile, access } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { today } from '../catalog/index.js';
@@ -34,6 +34,8 @@ export interface CheckDeps {
   workspace: string;
   workers?: WorkerOptions;
   tempRoot?: string;
+  /** Settings from the same inputs with another config file's text (null: no file): the base's. */
+  settingsAt?: (configText: string | null) => Promise<Settings>;
 }
 
 export interface CheckOutcome {
@@ -62,10 +64,10 @@ export function toSpec(t: TargetConfig): TargetSpec {
   };
 }
 
+/** A readable regular file (a directory named as a dataset is as missing as no file). */
 async function exists(path: string): Promise<boolean> {
   try {
-    await access(path);
-    return true;
+    return (await stat(path)).isFile();
   } catch {
     return false;
   }
@@ -206,6 +208,7 @@ export async function runCheck(s: Settings, deps: CheckDeps): Promise<CheckOutco
   const diffs: (TargetDiff | null)[] = [];
   const local = (p: string) => join(deps.workspace, p);
   const missing: string[] = [];
+  const baseSettings = await loadBaseSettings(s, changed, deps, scratch);
   try {
     if (plan.work.length === 0) {
       io.info(
@@ -235,8 +238,12 @@ export async function runCheck(s: Settings, deps: CheckDeps): Promise<CheckOutco
         targets.push(head);
         let diff: TargetDiff | null = null;
         if (ev?.baseSha && changed !== null) {
-          const base = await checkBase(item, spec, ev, deps, scratch, day);
-          diff = diffTargets(base, head);
+          // The base is priced under the base's own config (a PR that only raises n_epochs or
+          // changes the model must show its cost), or under the head's when the target is new
+          // there. An unreadable base is no comparison at all, not a new dataset.
+          const baseSpec = baseSettings && baseSettings !== 'failed' ? specAtBase(baseSettings, item.config, spec) : spec;
+          const base = baseSettings === 'failed' ? 'failed' : await checkBase(item, baseSpec, ev, deps, scratch, day);
+          diff = base === 'failed' ? null : diffTargets(base, head);
         }
         diffs.push(diff);
         io.info(
@@ -256,7 +263,8 @@ export async function runCheck(s: Settings, deps: CheckDeps): Promise<CheckOutco
     try {
       for (const path of plan.removed) {
         const config: TargetConfig = { ...s.defaults, name: path, trainingFile: path, declared: false };
-        const base = await checkBase({ config, basePath: path, baseValidationPath: null }, toSpec(config), ev, deps, scratch2, day);
+        const found = await checkBase({ config, basePath: path, baseValidationPath: null }, toSpec(config), ev, deps, scratch2, day);
+        const base = found === 'failed' ? null : found;
         removed.push({
           path,
           model: config.model,
@@ -399,7 +407,7 @@ async function checkBase(
   deps: CheckDeps,
   scratch: string,
   day: string,
-): Promise<TargetReport | null> {
+): Promise<TargetReport | null | 'failed'> {
   if (!item.basePath || !ev.baseSha) return null;
   const read = (path: string) =>
     readBaseContent({
@@ -421,6 +429,44 @@ async function checkBase(
     return quiet;
   } catch (e) {
     deps.io.warning(`Could not read ${item.basePath} at the base commit (${(e as Error).message}); the comparison with base is skipped.`);
-    return null;
+    return 'failed';
+  }
+}
+
+/** How a target was set up at base: its own entry in the base config, else the base defaults. */
+function specAtBase(base: Settings, head: TargetConfig, headSpec: TargetSpec): TargetSpec {
+  const declared = base.targets.find((t) => t.name === head.name);
+  const config = declared ?? (head.declared ? null : { ...base.defaults, name: head.name, trainingFile: head.trainingFile, declared: false });
+  if (!config) return headSpec; // a target the base config did not have: priced as at head
+  return { ...toSpec(config), name: headSpec.name, trainingFile: headSpec.trainingFile, validationFile: headSpec.validationFile };
+}
+
+/** The settings at the base commit, when this change edits the config file. */
+async function loadBaseSettings(
+  s: Settings,
+  changed: ChangedFile[] | null,
+  deps: CheckDeps,
+  scratch: string,
+): Promise<Settings | 'failed' | undefined> {
+  const ev = deps.event;
+  const edit = changed?.find((f) => f.path === s.configPath || f.previousPath === s.configPath);
+  if (!edit || !ev?.baseSha || !deps.settingsAt) return undefined;
+  try {
+    const base =
+      edit.status === 'added'
+        ? null
+        : await readBaseContent({
+            octokit: deps.github ?? undefined,
+            repo: { owner: ev.owner, repo: ev.repo },
+            workspace: deps.workspace,
+            ref: ev.baseSha,
+            path: edit.previousPath ?? s.configPath,
+            tempRoot: scratch,
+          });
+    const text = base ? await readFile(base.file, 'utf8') : null;
+    return await deps.settingsAt(text);
+  } catch (e) {
+    deps.io.warning(`Could not read ${s.configPath} as it was at the base commit (${(e as Error).message}); cost changes against base are not shown.`);
+    return 'failed';
   }
 }

@@ -33,7 +33,18 @@ export function escapeText(text: string): string {
     .replace(/\r?\n|\r/g, ' ')
     .replace(/[&<>"'|`\\*_[\]~#!]/g, (c) => ENTITIES[c] ?? c)
     .replace(/@/g, '@\u200d')
-    .replace(/:\/\//g, ':&#47;&#47;');
+    .replace(/:\/\//g, ':&#47;&#47;')
+    .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}\u200d.`)
+    .replace(/\$/g, '&#36;');
+}
+
+/**
+ * Untrusted text inside an inline code span: entities would show literally there, so instead
+ * the characters that could end the span or a table cell are neutralised.
+ */
+export function code(text: string, max = 80): string {
+  const t = truncate(text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim(), max).replace(/`/g, "'").replace(/\|/g, '\\|');
+  return `\`${t || ' '}\``;
 }
 
 /** Shorten to `max` characters (by code point), marking the cut with an ellipsis. */

@@ -3,7 +3,7 @@
  * report, from what the train journey found out. Pure functions. Model ids, file names and
  * provider error messages are untrusted text: they go through `cell`/`escapeText`.
  */
-import { cell, escapeText, formatInt, formatUsd, table } from './markdown.js';
+import { cell, code, escapeText, formatInt, formatUsd, table } from './markdown.js';
 
 export type TrainOutcome =
   /** The job finished and produced a model. */
@@ -205,7 +205,7 @@ export interface ResumeInfo {
 export function resumeText(jobId: string): string {
   return (
     `The job keeps running at the provider. To pick it up again, rerun this workflow (a rerun of the same commit attaches to ` +
-    `the same job, it never starts another), run the action with \`job-id: ${escapeText(jobId)}\`, or let a scheduled ` +
+    `the same job, it never starts another), run the action with ${code(`job-id: ${jobId}`, 120)}, or let a scheduled ` +
     'workflow (`on: schedule`) find the unfinished job by its tag and follow it to the end.'
   );
 }
@@ -228,7 +228,7 @@ function renderOne(r: TrainTargetResult, level: number): string {
   out.push(`${h} ${ICON[r.outcome]} ${cell(r.target, 80)}: ${WORDS[r.outcome]}`);
   const rows: string[][] = [];
   rows.push(['base model', `${cell(r.model, 80)}${r.method ? ` (${escapeText(r.method)})` : ''}`]);
-  if (r.jobId) rows.push(['job', `${cell(r.jobId, 80)}${r.status ? ` — status \`${cell(r.status, 30)}\`` : ''}`]);
+  if (r.jobId) rows.push(['job', `${cell(r.jobId, 80)}${r.status ? ` — status ${code(r.status, 30)}` : ''}`]);
   if (r.fineTunedModel) rows.push(['fine-tuned model', `**${cell(r.fineTunedModel, 120)}**`]);
   if (r.trainedTokens !== null || r.estimatedTokens !== null) {
     rows.push([
@@ -260,12 +260,12 @@ function renderOne(r: TrainTargetResult, level: number): string {
   out.push(table(['', ''], rows));
   if (r.reason) out.push(`_${escapeText(r.reason)}_`);
   if (r.error) {
-    const meta = [`code \`${cell(r.error.code, 60)}\``];
-    if (r.error.param) meta.push(`param \`${cell(r.error.param, 60)}\``);
-    if (r.requestId) meta.push(`request id \`${cell(r.requestId, 80)}\``);
+    const meta = [`code ${code(r.error.code, 60)}`];
+    if (r.error.param) meta.push(`param ${code(r.error.param, 60)}`);
+    if (r.requestId) meta.push(`request id ${code(r.requestId, 80)}`);
     out.push(`**Error:** ${cell(r.error.message, 400)} (${meta.join(', ')})`);
   } else if (r.requestId && (r.outcome === 'failed' || r.outcome === 'error')) {
-    out.push(`Request id: \`${cell(r.requestId, 80)}\``);
+    out.push(`Request id: ${code(r.requestId, 80)}`);
   }
   if (r.hint) out.push(`**What to do:** ${cell(r.hint, 800)}`);
   if (r.problems.length) out.push(r.problems.map((p) => `- ${cell(p, 300)}`).join('\n'));
