@@ -162,3 +162,26 @@ describe('a secret is never repeated in any diagnostic', () => {
     }
   });
 });
+
+describe('credentials hidden behind JSON escapes', () => {
+  test('gh\\u0070_… is found, located and masked', async () => {
+    const { analyzeLine } = await import('../../src/dataset/line.js');
+    const { PROFILES } = await import('../../src/catalog/index.js');
+    const token = 'ghp_' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9';
+    const escaped = token.replace('p_', '\\u0070_');
+    const line = `{"messages":[{"role":"system","content":"ok"},{"role":"user","content":"my token is ${escaped}"},{"role":"assistant","content":"do not share it"}]}`;
+    expect(line).not.toContain(token);
+    const r = analyzeLine(Buffer.from(line), 7, { method: null, encoding: 'o200k_base', profile: PROFILES.openai });
+    const hit = r.findings.find((f) => f.code === 'possible-secret');
+    expect(hit?.path).toBe('messages[1].content');
+    expect(hit?.message).toMatch(/GitHub token: ghp_…\[42 chars\]/);
+    for (const f of r.findings) expect(`${f.message} ${f.hint} ${f.path}`).not.toContain(token);
+  });
+  test('an escaped line without a secret gets no warning', async () => {
+    const { analyzeLine } = await import('../../src/dataset/line.js');
+    const { PROFILES } = await import('../../src/catalog/index.js');
+    const line = '{"messages":[{"role":"system","content":"caf\\u00e9"},{"role":"user","content":"a\\/b"},{"role":"assistant","content":"ok"}]}';
+    const r = analyzeLine(Buffer.from(line), 1, { method: null, encoding: 'o200k_base', profile: PROFILES.openai });
+    expect(r.findings.map((f) => f.code)).not.toContain('possible-secret');
+  });
+});

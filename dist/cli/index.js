@@ -10940,6 +10940,21 @@ function chatPrompt(ex) {
  * A diagnostic must never repeat a secret whole: messages quote short values (a role, a key,
  * the JSON parser's excerpt of the line), so every finding of a line with a secret is masked.
  */
+/** Every string in a parsed value (keys too), one per line: what a scan of decoded text reads. */
+function decodedText(v, out = []) {
+    if (typeof v === 'string')
+        out.push(v);
+    else if (Array.isArray(v))
+        for (const x of v)
+            decodedText(x, out);
+    else if (v && typeof v === 'object') {
+        for (const [k, x] of Object.entries(v)) {
+            out.push(k);
+            decodedText(x, out);
+        }
+    }
+    return out.join('\n');
+}
 function redact(f, secrets) {
     const hide = (s) => secrets.reduce((acc, m) => acc.split(m.raw).join(m.masked), s);
     return { ...f, path: hide(f.path), message: hide(f.message), hint: hide(f.hint) };
@@ -11004,6 +11019,13 @@ function analyzeLineUnmasked(bytes, line, ctx, secrets) {
         });
         flagSecrets(null);
         return empty(line, false, findings);
+    }
+    // JSON escapes can hide a credential from the raw scan (`gh\u0070_…`): when the line has any,
+    // scan the decoded strings too (rare, so the common line pays one `includes`).
+    if (text.includes('\\u') || text.includes('\\/')) {
+        for (const m of findSecrets(decodedText(obj)))
+            if (!secrets.some((x) => x.raw === m.raw))
+                secrets.push(m);
     }
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
         findings.push({
