@@ -842,7 +842,9 @@ class Retrier {
                 if (pe.kind !== 'transient' || attempt >= this.retry.attempts)
                     throw pe;
                 await this.backoff(pe, attempt);
-                const found = await recover();
+                // The lost request may have made the thing: look (with retries of its own, and its
+                // failures as ProviderErrors) before sending it again.
+                const found = await this.call(`${operation} (looking for what the lost request made)`, recover);
                 if (found)
                     return found;
             }
@@ -889,6 +891,11 @@ async function createProvider(s) {
     if (!s.apiKey) {
         const input = s.name === 'openai' ? 'openai-api-key' : s.name === 'azure' ? 'azure-api-key' : 'together-api-key';
         throw new ProviderSetupError(`input ${input} is empty: training and smoke tests need an API key (pass it from a secret: ${input}: \${{ secrets.${input.toUpperCase().replace(/-/g, '_')} }})`);
+    }
+    if (!/^[\x21-\x7e]+$/.test(s.apiKey)) {
+        // A header with a line break or space fails inside fetch with the whole value in the error
+        // text: refuse it here, without repeating it.
+        throw new ProviderSetupError(`the ${s.name} API key contains spaces, line breaks or non-ASCII characters; copy it again into the secret (it is not shown here)`);
     }
     switch (s.name) {
         case 'openai': {

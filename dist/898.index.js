@@ -8,7 +8,7 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   TogetherProvider: () => (/* binding */ TogetherProvider)
 /* harmony export */ });
-/* unused harmony exports TOGETHER_DEFAULT_BASE_URL, TOGETHER_BASE_LEARNING_RATE, TOGETHER_MAX_SUFFIX, TOGETHER_DEFAULT_HARDWARE, TOGETHER_DEFAULT_INACTIVE_TIMEOUT_MIN, TOGETHER_DEFAULT_LORA, TOGETHER_BILLING_HINT, mapTogetherStatus, keyTag, taggedSuffix, describeValidationReport, normalizeEvents */
+/* unused harmony exports TOGETHER_DEFAULT_BASE_URL, TOGETHER_BASE_LEARNING_RATE, TOGETHER_MAX_SUFFIX, TOGETHER_DEFAULT_HARDWARE, TOGETHER_DEFAULT_INACTIVE_TIMEOUT_MIN, TOGETHER_DEFAULT_LORA, TOGETHER_BILLING_HINT, mapTogetherStatus, keyTag, taggedSuffix, suffixMatches, describeValidationReport, normalizeEvents */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
@@ -373,7 +373,8 @@ class TogetherProvider {
             const s = j.suffix ?? suffixFromOutputName(j.model_output_name, tag);
             if (!s)
                 return false;
-            if (wanted ? s !== wanted : !s.endsWith(`-${tag}`))
+            // A suffix read from the model name may carry the user's suffix with a prefix before it.
+            if (wanted ? !suffixMatches(s, wanted) : !s.endsWith(`-${tag}`))
                 return false;
             if (hints.trainingFileId && j.training_file !== hints.trainingFileId)
                 return false;
@@ -509,10 +510,18 @@ class TogetherProvider {
             autoscaling: { min_replicas: 1, max_replicas: 1 },
             inactive_timeout: this.inactiveTimeout,
         };
-        const created = await this.retrier.createOnce('createEndpoint', async () => (await this.request('POST', '/endpoints', body)).data, async () => {
-            const r = await this.get('/endpoints?type=dedicated');
-            return (r.data ?? []).find((e) => e.display_name === displayName && e.model === model) ?? null;
-        });
+        let created;
+        try {
+            created = await this.retrier.createOnce('createEndpoint', async () => (await this.request('POST', '/endpoints', body)).data, async () => {
+                const r = await this.get('/endpoints?type=dedicated');
+                return (r.data ?? []).find((e) => e.display_name === displayName && e.model === model) ?? null;
+            });
+        }
+        catch (e) {
+            // A request that was lost may still have started an endpoint we cannot see: say its name.
+            this.log(`Could not create the smoke-test endpoint; if an endpoint named "${displayName}" appears in Together's dashboard, delete it (it is billed per minute).`);
+            throw e;
+        }
         const session = {
             provider: this.name,
             model,
@@ -634,6 +643,10 @@ function suffixFromOutputName(name, tag) {
         return null;
     const m = new RegExp(`-([A-Za-z0-9_.]+(?:-[A-Za-z0-9_.]+)*?-${tag})(?:-[A-Za-z0-9]+)?$`).exec(name);
     return m?.[1] ?? null;
+}
+/** A job's suffix (or the one read from its model name) is ours: equal, or ending in `-<ours>`. */
+function suffixMatches(found, wanted) {
+    return found !== null && (found === wanted || found.endsWith(`-${wanted}`));
 }
 /** Together's validation report as one message and the line it points at (if any). */
 function describeValidationReport(report) {

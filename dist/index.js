@@ -38219,11 +38219,22 @@ async function runInWorkers(batches, ctx, opts, on) {
                 failure ??= new Error(`analysis worker failed: ${m.error}`);
             else
                 done.set(m.seq, { batch: { ...batch, lines: [] }, results: m.results ?? [] });
-            flush();
+            try {
+                flush();
+            }
+            catch (e) {
+                failure ??= e;
+            }
             signal();
         });
         w.on('error', (e) => {
             failure ??= e;
+            signal();
+        });
+        // A worker that ends without an error event must not leave the run waiting for its batches.
+        w.on('exit', (code) => {
+            if (inFlight > 0 && !failure)
+                failure = new Error(`an analysis worker exited (code ${code}) with ${inFlight} batch(es) unanswered`);
             signal();
         });
     }
@@ -43569,14 +43580,16 @@ async function baseContentFromGit(workspace, sha, path, opts = {}) {
         return null; // not in that commit: a new file
     }
     const { dir, file } = await tempFileFor(path, opts);
+    let child = null;
     try {
-        const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['cat-file', 'blob', spec], { cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'] });
+        child = (0,external_node_child_process_namespaceObject.spawn)('git', ['cat-file', 'blob', spec], { cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'] });
         let stderr = '';
         child.stderr.on('data', (d) => (stderr += d.toString()));
         const exited = new Promise((res, rej) => {
             child.once('error', rej);
             child.once('close', (code) => res(code));
         });
+        exited.catch(() => { }); // awaited below; a spawn failure must not be an unhandled rejection meanwhile
         await (0,external_node_stream_promises_namespaceObject.pipeline)(child.stdout, (0,external_node_fs_.createWriteStream)(file));
         const code = await exited;
         if (code !== 0)
@@ -43584,6 +43597,7 @@ async function baseContentFromGit(workspace, sha, path, opts = {}) {
         return { file, dir, size: (await (0,promises_.stat)(file)).size, source: 'git' };
     }
     catch (e) {
+        child?.kill(); // e.g. the disk filled up: do not leave git writing into a closed pipe
         await (0,promises_.rm)(dir, { recursive: true, force: true });
         throw e;
     }

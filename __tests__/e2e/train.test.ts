@@ -278,8 +278,9 @@ describe('train mode: node dist/index.js on a push to main', () => {
     expect(r.code).toBe(1);
     expect(r.outputs['job-status']).toBe('failed');
     expect(r.stdout).toMatch(/::error::finetune-ci: .*invalid_n_examples.*Training file has 7 example\(s\).*request id req_[0-9a-f]+/);
-    expect(r.summary).toContain('invalid&#95;n&#95;examples');
-    expect(r.summary).toMatch(/request id `req&#95;[0-9a-f]+`/);
+    // In code spans, as written (entities would show literally there).
+    expect(r.summary).toContain('code `invalid_n_examples`');
+    expect(r.summary).toMatch(/request id `req_[0-9a-f]+`/);
     expectNoKey(r);
   }, 60_000);
 

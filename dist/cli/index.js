@@ -11443,11 +11443,22 @@ async function runInWorkers(batches, ctx, opts, on) {
                 failure ??= new Error(`analysis worker failed: ${m.error}`);
             else
                 done.set(m.seq, { batch: { ...batch, lines: [] }, results: m.results ?? [] });
-            flush();
+            try {
+                flush();
+            }
+            catch (e) {
+                failure ??= e;
+            }
             signal();
         });
         w.on('error', (e) => {
             failure ??= e;
+            signal();
+        });
+        // A worker that ends without an error event must not leave the run waiting for its batches.
+        w.on('exit', (code) => {
+            if (inFlight > 0 && !failure)
+                failure = new Error(`an analysis worker exited (code ${code}) with ${inFlight} batch(es) unanswered`);
             signal();
         });
     }

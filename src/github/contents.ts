@@ -68,19 +68,22 @@ export async function baseContentFromGit(
     return null; // not in that commit: a new file
   }
   const { dir, file } = await tempFileFor(path, opts);
+  let child: ReturnType<typeof spawn> | null = null;
   try {
-    const child = spawn('git', ['cat-file', 'blob', spec], { cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn('git', ['cat-file', 'blob', spec], { cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((res, rej) => {
-      child.once('error', rej);
-      child.once('close', (code) => res(code));
+      child!.once('error', rej);
+      child!.once('close', (code) => res(code));
     });
-    await pipeline(child.stdout, createWriteStream(file));
+    exited.catch(() => {}); // awaited below; a spawn failure must not be an unhandled rejection meanwhile
+    await pipeline(child.stdout!, createWriteStream(file));
     const code = await exited;
     if (code !== 0) throw new BaseContentError(`git cat-file failed for ${spec}: ${stderr.trim()}`, path, sha);
     return { file, dir, size: (await stat(file)).size, source: 'git' };
   } catch (e) {
+    child?.kill(); // e.g. the disk filled up: do not leave git writing into a closed pipe
     await rm(dir, { recursive: true, force: true });
     throw e;
   }

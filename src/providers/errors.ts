@@ -222,7 +222,9 @@ export class Retrier {
         const pe = this.toError(e, operation);
         if (pe.kind !== 'transient' || attempt >= this.retry.attempts) throw pe;
         await this.backoff(pe, attempt);
-        const found = await recover();
+        // The lost request may have made the thing: look (with retries of its own, and its
+        // failures as ProviderErrors) before sending it again.
+        const found = await this.call(`${operation} (looking for what the lost request made)`, recover);
         if (found) return found;
       }
     }

@@ -35,6 +35,13 @@ export async function createProvider(s: ProviderSettings): Promise<Provider> {
       `input ${input} is empty: training and smoke tests need an API key (pass it from a secret: ${input}: \${{ secrets.${input.toUpperCase().replace(/-/g, '_')} }})`,
     );
   }
+  if (!/^[\x21-\x7e]+$/.test(s.apiKey)) {
+    // A header with a line break or space fails inside fetch with the whole value in the error
+    // text: refuse it here, without repeating it.
+    throw new ProviderSetupError(
+      `the ${s.name} API key contains spaces, line breaks or non-ASCII characters; copy it again into the secret (it is not shown here)`,
+    );
+  }
   switch (s.name) {
     case 'openai': {
       const { OpenAIProvider } = await import('./openai.js');

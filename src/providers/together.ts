@@ -462,7 +462,8 @@ export class TogetherProvider implements Provider {
     return (list.data ?? []).filter((j) => {
       const s = j.suffix ?? suffixFromOutputName(j.model_output_name, tag);
       if (!s) return false;
-      if (wanted ? s !== wanted : !s.endsWith(`-${tag}`)) return false;
+      // A suffix read from the model name may carry the user's suffix with a prefix before it.
+      if (wanted ? !suffixMatches(s, wanted) : !s.endsWith(`-${tag}`)) return false;
       if (hints.trainingFileId && j.training_file !== hints.trainingFileId) return false;
       if (hints.validationFileId && j.validation_file !== hints.validationFileId) return false;
       if (hints.model && j.model && j.model !== hints.model) return false;
@@ -607,14 +608,21 @@ export class TogetherProvider implements Provider {
       autoscaling: { min_replicas: 1, max_replicas: 1 },
       inactive_timeout: this.inactiveTimeout,
     };
-    const created = await this.retrier.createOnce(
-      'createEndpoint',
-      async () => (await this.request<TEndpoint>('POST', '/endpoints', body)).data,
-      async () => {
-        const r = await this.get<{ data?: TEndpoint[] }>('/endpoints?type=dedicated');
-        return (r.data ?? []).find((e) => e.display_name === displayName && e.model === model) ?? null;
-      },
-    );
+    let created: TEndpoint;
+    try {
+      created = await this.retrier.createOnce(
+        'createEndpoint',
+        async () => (await this.request<TEndpoint>('POST', '/endpoints', body)).data,
+        async () => {
+          const r = await this.get<{ data?: TEndpoint[] }>('/endpoints?type=dedicated');
+          return (r.data ?? []).find((e) => e.display_name === displayName && e.model === model) ?? null;
+        },
+      );
+    } catch (e) {
+      // A request that was lost may still have started an endpoint we cannot see: say its name.
+      this.log(`Could not create the smoke-test endpoint; if an endpoint named "${displayName}" appears in Together's dashboard, delete it (it is billed per minute).`);
+      throw e;
+    }
     const session: ChatSession = {
       provider: this.name,
       model,
@@ -739,6 +747,11 @@ function suffixFromOutputName(name: string | undefined, tag: string): string | n
   if (!name) return null;
   const m = new RegExp(`-([A-Za-z0-9_.]+(?:-[A-Za-z0-9_.]+)*?-${tag})(?:-[A-Za-z0-9]+)?$`).exec(name);
   return m?.[1] ?? null;
+}
+
+/** A job's suffix (or the one read from its model name) is ours: equal, or ending in `-<ours>`. */
+export function suffixMatches(found: string | null, wanted: string): boolean {
+  return found !== null && (found === wanted || found.endsWith(`-${wanted}`));
 }
 
 /** Together's validation report as one message and the line it points at (if any). */
