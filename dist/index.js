@@ -43715,6 +43715,12 @@ class CommentForbiddenError extends Error {
         this.name = 'CommentForbiddenError';
     }
 }
+/** Same author, when both are known: someone else's comment is never edited or deleted. */
+function sameAuthor(a, b) {
+    const x = a.user?.login;
+    const y = b.user?.login;
+    return !x || !y || x === y;
+}
 const FORBIDDEN_HINT = 'The token cannot write comments here. On pull requests from forks GITHUB_TOKEN is read-only; ' +
     'otherwise grant `pull-requests: write` (issues: write for issue comments, contents: write for commit comments).';
 function isForbidden(e) {
@@ -43725,25 +43731,30 @@ async function upsert(backend, body, marker) {
     const full = withMarker(body, marker);
     try {
         const mine = (await backend.list()).filter((c) => hasMarker(c.body, marker)).sort((a, b) => a.id - b.id);
-        const existing = mine[0];
-        if (existing) {
+        // The oldest marked comment we may edit is ours. A 404 (deleted meanwhile) or a 403 (written
+        // by another identity, or a read-only token) moves on to the next; with none, we create one,
+        // and a read-only token then fails the create too.
+        for (const existing of mine) {
             let updated = null;
             try {
                 updated = existing.body === full ? existing : await backend.update(existing.id, full);
             }
             catch (e) {
-                // Deleted between list and update (another run's cleanup, or a person): create instead.
-                if (statusOf(e) !== 404)
+                if (statusOf(e) !== 404 && statusOf(e) !== 403)
                     throw e;
             }
             if (updated) {
-                const deleted = await removeAll(backend, mine.slice(1));
-                return { ok: true, action: 'updated', id: updated.id, url: updated.html_url, deletedDuplicates: deleted };
+                const kept = updated;
+                const deleted = await removeAll(backend, mine.filter((c) => c.id !== kept.id && c.id > kept.id && sameAuthor(c, kept)));
+                return { ok: true, action: 'updated', id: kept.id, url: kept.html_url, deletedDuplicates: deleted };
             }
         }
         const created = await backend.create(full);
-        // Race check: another run may have created its own comment meanwhile. Keep the oldest.
-        const after = (await backend.list()).filter((c) => hasMarker(c.body, marker)).sort((a, b) => a.id - b.id);
+        // Race check: another run may have created its own comment meanwhile. Keep the oldest of
+        // ours (comments by another identity are left alone).
+        const after = (await backend.list())
+            .filter((c) => hasMarker(c.body, marker) && sameAuthor(c, created))
+            .sort((a, b) => a.id - b.id);
         const keeper = after[0] ?? created;
         if (keeper.id === created.id) {
             const deleted = await removeAll(backend, after.slice(1));
@@ -43766,12 +43777,13 @@ async function upsert(backend, body, marker) {
         throw e;
     }
 }
+/** null when the comment is gone (404) or not ours to edit (403): then ours stands. */
 async function updateOrNull(backend, id, body) {
     try {
         return await backend.update(id, body);
     }
     catch (e) {
-        if (statusOf(e) === 404)
+        if (statusOf(e) === 404 || statusOf(e) === 403)
             return null;
         throw e;
     }

@@ -116,12 +116,26 @@ describe('upsertStickyComment', () => {
     );
   });
 
-  test('403 on update is the same typed result', async () => {
+  test('403 on update and create (read-only token) is the same typed result', async () => {
     const n = newPr();
     gh.fake.addIssueComment(n, `${commentMarker()}\nold`, BOT);
     gh.fake.fault('issues.updateComment', { status: 403, message: 'Resource not accessible by integration' });
+    gh.fake.fault('issues.createComment', { status: 403, message: 'Resource not accessible by integration' });
     const r = await upsertStickyComment(gh.client(), { ...repo, issueNumber: n }, 'report');
     expect(r).toMatchObject({ ok: false, reason: 'forbidden', status: 403 });
+  });
+
+  test("a marked comment we may not edit (another identity's) is left alone; ours is created and kept", async () => {
+    const n = newPr();
+    const foreign = gh.fake.addIssueComment(n, `${commentMarker()}\nsomeone quoted the marker`, OCTOCAT);
+    gh.fake.fault('issues.updateComment', { status: 403, message: 'Resource not accessible by integration', match: (q) => q.path.endsWith(`/${foreign}`) });
+    const first = await upsertStickyComment(gh.client(), { ...repo, issueNumber: n }, 'report 1');
+    expect(first).toMatchObject({ ok: true, action: 'created', deletedDuplicates: [] });
+    const second = await upsertStickyComment(gh.client(), { ...repo, issueNumber: n }, 'report 2');
+    expect(second).toMatchObject({ ok: true, action: 'updated', id: (first as { id: number }).id });
+    const all = gh.fake.issueComments(n);
+    expect(all.find((c) => c.id === foreign)?.body).toContain('someone quoted the marker');
+    expect(all.filter((c) => c.body.includes('report'))).toHaveLength(1);
   });
 
   test('a comment deleted between list and update is re-created', async () => {
