@@ -13,14 +13,13 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { baseModelId, resolveModel } from '../catalog/index.js';
 import { connection, type Settings, type TargetConfig } from '../config.js';
 import type { Diagnostic } from '../dataset/types.js';
-import type { JourneyRunner } from '../main.js';
 import { createProvider, ProviderSetupError, type ChatSession, type Provider } from '../providers/index.js';
 import { cell, table } from '../report/markdown.js';
 import { formatRate, plain, renderSmokeMarkdown, renderSmokeText } from '../report/smoke.js';
 import { runSuite } from '../smoke/runner.js';
 import { readSuite } from '../smoke/suite.js';
 import type { ChatFn, Price, SmokeRun } from '../smoke/types.js';
-import { ANNOTATIONS_PER_KIND, type ActionIO } from './io.js';
+import { ANNOTATIONS_PER_KIND, type ActionIO, type JourneyRunner } from './io.js';
 
 export interface SmokeStageOptions {
   settings: Settings;
