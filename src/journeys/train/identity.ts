@@ -5,8 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import type { Method } from '../../dataset/types.js';
-import type { Hyperparameters } from '../../providers/index.js';
+import type { Hyperparameters, Method } from '../../types.js';
 
 /** sha256 of a file, streamed (memory stays flat). */
 export async function sha256File(path: string): Promise<string> {
