@@ -11,9 +11,10 @@ import { tuneHeap } from './dataset/memory.js';
 import { createClient, readEventContext, type EventContext } from './github/index.js';
 import { runCheck } from './journeys/check.js';
 import type { ActionIO } from './journeys/io.js';
+import { addSecrets, redact, redactingIO } from './redact.js';
 
 export function coreIO(): ActionIO {
-  return {
+  return redactingIO({
     info: (m) => core.info(m),
     warning: (m, p) => core.warning(m, p),
     error: (m, p) => core.error(m, p),
@@ -34,7 +35,7 @@ export function coreIO(): ActionIO {
     },
     setSecret: (s) => core.setSecret(s),
     setFailed: (m) => core.setFailed(m),
-  };
+  });
 }
 
 /** `mode: auto`: pull requests and other branches are checked; the default branch trains. */
@@ -65,6 +66,8 @@ async function run(): Promise<void> {
   for (const name of ['openai-api-key', 'azure-api-key', 'together-api-key', 'github-token']) {
     const v = get(name).trim();
     if (v) core.setSecret(v);
+    // And for everything the runner does not mask: the summary, outputs, comments, reports.
+    addSecrets([v]);
   }
   // The config file is the repository's: read it from the workspace, whatever the cwd is.
   const workspaceRoot = process.env.GITHUB_WORKSPACE ?? process.cwd();
@@ -100,9 +103,9 @@ if (isAnalysisWorker()) {
   run().catch((e: unknown) => {
     if (e instanceof ConfigError) {
       // Annotate each located problem on its line of the config file, then fail.
-      for (const p of e.problems) core.error(p.message, { title: 'finetune-ci: config', file: p.file, startLine: p.line ?? undefined });
-      core.setFailed(`finetune-ci: ${e.message}`);
+      for (const p of e.problems) core.error(redact(p.message), { title: 'finetune-ci: config', file: p.file, startLine: p.line ?? undefined });
+      core.setFailed(redact(`finetune-ci: ${e.message}`));
     }
-    else core.setFailed(`finetune-ci failed unexpectedly: ${(e as Error).stack ?? String(e)}`);
+    else core.setFailed(redact(`finetune-ci failed unexpectedly: ${(e as Error).stack ?? String(e)}`));
   });
 }

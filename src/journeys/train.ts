@@ -51,6 +51,7 @@ import {
 } from '../report/train.js';
 import { toSpec } from './check.js';
 import { COMMENT_LIMIT_CHARS, type ActionIO } from './io.js';
+import { addSecrets, credentialValues, redact, redactingIO } from '../redact.js';
 
 // =============================================================================================
 // Pure parts: hashing, job key, upload names
@@ -118,36 +119,18 @@ export function jobHyperparameters(hp: Hyperparameters, method: Method): Hyperpa
   return out;
 }
 
-/** Replace every secret in `text` with `***` (secrets shorter than 4 characters are ignored). */
+/** Register `secrets` for masking (src/redact.ts) and return the masking function. */
 export function redactor(secrets: readonly (string | undefined)[]): (text: string) => string {
-  const list = secrets.filter((s): s is string => typeof s === 'string' && s.trim().length >= 4).map((s) => s.trim());
-  if (!list.length) return (t) => t;
-  return (text) => {
-    let out = text;
-    for (const s of list) out = out.split(s).join('***');
-    return out;
-  };
+  addSecrets(secrets);
+  return redact;
 }
 
-/** An ActionIO that never lets a secret through (logs, annotations, outputs, summary). */
-export function redactingIO(io: ActionIO, redact: (t: string) => string): ActionIO {
-  return {
-    info: (m) => io.info(redact(m)),
-    warning: (m, p) => io.warning(redact(m), p),
-    error: (m, p) => io.error(redact(m), p),
-    notice: (m, p) => io.notice(redact(m), p),
-    group: (name, fn) => io.group(redact(name), fn),
-    setOutput: (n, v) => io.setOutput(n, typeof v === 'string' ? redact(v) : v),
-    appendSummary: (md) => io.appendSummary(redact(md)),
-    setSecret: (s) => io.setSecret(s),
-    setFailed: (m) => io.setFailed(redact(m)),
-  };
-}
+export { redactingIO };
 
 /** Untrusted provider text for a log line: no control characters, never a workflow command. */
 function plainText(text: string, max = 400): string {
   // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  const clean = redact(text).replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
 
@@ -413,7 +396,7 @@ async function loadSmokeStage(): Promise<SmokeStage | null> {
 }
 
 export async function runTrain(s: Settings, deps: TrainDeps): Promise<TrainRunResult> {
-  const redact = redactor([s.credentials.openai.apiKey, s.credentials.azure.apiKey, s.credentials.together.apiKey, s.githubToken]);
+  const redact = redactor(credentialValues(s));
   const io = redactingIO(deps.io, redact);
   const ev = deps.event;
   const now = deps.now ?? Date.now;
