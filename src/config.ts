@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument, isMap, isPair, isScalar, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { ENCODINGS, PROFILES } from './catalog/index.js';
-import { METHODS, type Method } from './dataset/types.js';
+import { METHODS, type Hyperparameters, type Method } from './types.js';
 
 /** Where in a config file a problem is: the runner annotates that line. */
 export interface ConfigProblem {
@@ -32,12 +32,7 @@ export class ConfigError extends Error {
 export type Mode = 'auto' | 'check' | 'train' | 'smoke';
 export type Provider = keyof typeof PROFILES;
 
-export interface Hyperparameters {
-  n_epochs?: number | 'auto';
-  batch_size?: number | 'auto';
-  learning_rate_multiplier?: number | 'auto';
-  beta?: number | 'auto';
-}
+export type { Hyperparameters } from './types.js';
 
 export interface TargetConfig {
   name: string;

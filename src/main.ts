@@ -10,7 +10,7 @@ import { isAnalysisWorker, serveAnalysis } from './dataset/workers.js';
 import { tuneHeap } from './dataset/memory.js';
 import { createClient, readEventContext, type EventContext } from './github/index.js';
 import { runCheck } from './journeys/check.js';
-import type { ActionIO } from './journeys/io.js';
+import type { ActionIO, JourneyRunner } from './journeys/io.js';
 import { addSecrets, redact, redactingIO } from './redact.js';
 
 export function coreIO(): ActionIO {
@@ -57,7 +57,7 @@ export function resolveMode(mode: Mode, ev: EventContext | null): { mode: Exclud
   }
 }
 
-export type JourneyRunner = (s: Settings, ctx: { io: ActionIO; event: EventContext | null; workspace: string }) => Promise<void>;
+export type { JourneyRunner } from './journeys/io.js';
 
 async function run(): Promise<void> {
   const io = coreIO();
@@ -89,7 +89,7 @@ async function run(): Promise<void> {
     return;
   }
   const journeys: Record<'train' | 'smoke', () => Promise<JourneyRunner>> = {
-    train: async () => (await import('./journeys/train.js')).runTrainJourney,
+    train: async () => (await import('./journeys/train/index.js')).runTrainJourney,
     smoke: async () => (await import('./journeys/smoke.js')).runSmokeJourney,
   };
   const runner = await journeys[mode]();
