@@ -26,6 +26,7 @@ import { renderMarkdown, toJson, totals, type RemovedDataset } from '../report/c
 import { cell, formatInt, table } from '../report/markdown.js';
 import { readSuite } from '../smoke/suite.js';
 import { ANNOTATIONS_PER_KIND, COMMENT_LIMIT_CHARS, SUMMARY_LIMIT_BYTES, type ActionIO } from './io.js';
+import { addCredentials, redactingIO, redactJson } from '../redact.js';
 
 export interface CheckDeps {
   io: ActionIO;
@@ -196,7 +197,9 @@ function suiteSection(diags: Diagnostic[], lineUrl?: (path: string, line: number
   return `#### Smoke-test suites\n\n${table(['', 'where', 'code', 'problem', 'fix'], rows)}${more}`;
 }
 
-export async function runCheck(s: Settings, deps: CheckDeps): Promise<CheckOutcome> {
+export async function runCheck(s: Settings, depsIn: CheckDeps): Promise<CheckOutcome> {
+  addCredentials(s);
+  const deps = { ...depsIn, io: redactingIO(depsIn.io) };
   const { io } = deps;
   const ev = deps.event;
   const day = today();
@@ -321,7 +324,7 @@ export async function runCheck(s: Settings, deps: CheckDeps): Promise<CheckOutco
 
   const reportPath = join(tempRoot, `finetune-ci-check-${process.pid}-${Date.now()}.json`);
   const json = { ...toJson(targets, diffs, removed), suites: suiteDiagnostics, removed, configErrors: missing, notAnnotated };
-  await writeFile(reportPath, JSON.stringify(json, null, 2));
+  await writeFile(reportPath, redactJson(json));
 
   // The job summary first: it must carry the report even if commenting fails in any way.
   await io.appendSummary(summary);

@@ -22,6 +22,7 @@ import { MB, type TrainContext, type TrainDeps, type TrainRunResult } from './co
 import { realSleep } from './follow.js';
 import { followById } from './job.js';
 import { publish } from './publish.js';
+import { credentialValues } from '../../redact.js';
 import { redactingIO, redactor } from './redact.js';
 import { trainTarget } from './target.js';
 
@@ -34,7 +35,7 @@ export { redactingIO, redactor } from './redact.js';
 const STOPS_ALL = new Set(['quota', 'auth', 'permission']);
 
 export async function runTrain(s: Settings, deps: TrainDeps): Promise<TrainRunResult> {
-  const redact = redactor([s.credentials.openai.apiKey, s.credentials.azure.apiKey, s.credentials.together.apiKey, s.githubToken]);
+  const redact = redactor(credentialValues(s));
   const io = redactingIO(deps.io, redact);
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? realSleep;
