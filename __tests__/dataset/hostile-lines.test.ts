@@ -7,6 +7,7 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { LINE_LIMITS } from '../../src/catalog/limits.js';
 import { nestingPastLimit } from '../../src/dataset/line.js';
+import { counterStats } from '../../src/dataset/tokens.js';
 import { analyze, check, cleanup, codes, fileCodes, goodChat, many, writeJsonl } from './helpers.js';
 
 afterAll(cleanup);
@@ -72,5 +73,26 @@ describe('deep nesting (issue 14 #5)', () => {
     expect(fileCodes(r)).toEqual(['too-deep']);
     expect(r.diagnostics[0]!.line).toBe(11);
     expect(r.validExamples).toBe(11);
+  });
+});
+
+describe('long runs the tokenizer cannot split (issue 14 #3)', () => {
+  const chat = (content: string) => ({ messages: [{ role: 'system', content: 's' }, { role: 'user', content }, { role: 'assistant', content: 'ok' }] });
+
+  test('a 1 MB run of one character is counted, with a warning that the count is approximate', () => {
+    const pops = counterStats.heapPops;
+    const r = analyze(chat('a'.repeat(1 << 20)));
+    expect(r.valid).toBe(true);
+    expect(codes(r)).toEqual(['approximate-count']);
+    expect(r.findings[0]!.severity).toBe('warning');
+    expect(r.findings[0]!.message).toContain(LINE_LIMITS.maxExactPreTokenChars.value.toLocaleString('en-US'));
+    expect(r.tokens).toBeGreaterThan(1000);
+    expect(counterStats.heapPops - pops).toBeLessThanOrEqual(3 << 20);
+  });
+
+  test('a run under the exact limit is counted exactly, with no warning', () => {
+    const r = analyze(chat('b'.repeat(100_000)));
+    expect(codes(r)).toEqual([]);
+    expect(counterStats.longestLibraryMerge).toBeLessThanOrEqual(64);
   });
 });

@@ -11,7 +11,7 @@ import { LINE_LIMITS } from '../catalog/limits.js';
 import { KNOWN_KEYS, SCHEMAS, detectShape, type ChatExample, type CompletionExample, type DpoExample } from './formats.js';
 import { chatRules, dpoRules, pathString, schemaFindings, type Finding } from './rules.js';
 import { findSecrets, type SecretMatch } from './secrets.js';
-import { billedRules, counter, countChat, countCompletion, countDpo, type ExampleCount } from './tokens.js';
+import { billedRules, counter, counterStats, countChat, countCompletion, countDpo, type ExampleCount } from './tokens.js';
 import type { DataFormat, Method } from './types.js';
 
 export interface LineContext {
@@ -332,6 +332,7 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
   let hasSystem = true;
   let hasUser = true;
   let prompt: string;
+  const approximateBefore = counterStats.approximate;
   if (format === 'chat' || format === 'reinforcement') {
     const ex = parsed.data as ChatExample;
     const facts = chatRules(ex, ruleCtx, emit);
@@ -359,6 +360,16 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
     }
     count = countCompletion(ex, tok);
     prompt = JSON.stringify(ex.prompt);
+  }
+  if (counterStats.approximate > approximateBefore) {
+    const max = LINE_LIMITS.maxExactPreTokenChars.value.toLocaleString('en-US');
+    emit({
+      code: 'approximate-count',
+      severity: 'warning',
+      path: '',
+      message: `the line holds a run of more than ${max} characters that the tokenizer does not split (one character repeated, say); it was counted in pieces of ${max}, so its token count may be off by a few tokens`,
+      hint: 'check the line: such a run is rarely meant as training data',
+    });
   }
   return {
     line,
