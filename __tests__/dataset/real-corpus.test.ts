@@ -37,7 +37,8 @@ interface Expect {
 const CASES: Record<string, Expect> = {
   'akshata_conv_dpo_train.jsonl': { exit: 0, errorCodes: [], errors: 0, examples: 200, recount: true },
   'akshata_dpo_train.jsonl': { exit: 0, errorCodes: [], errors: 0, examples: 180, recount: true },
-  'akshata_rft_train.jsonl': { exit: 1, errorCodes: ['missing-assistant-message'], errors: 180, examples: 180, recount: true },
+  // Reinforcement data (developer prompts, grader keys, no answers) checked as supervised: said once.
+  'akshata_rft_train.jsonl': { exit: 1, errorCodes: ['looks-like-reinforcement'], errors: 1, examples: 180, recount: true },
   'akshata_sft_train.jsonl': { exit: 0, errorCodes: [], errors: 0, examples: 180, recount: true },
   'bootcamp_category.jsonl': { exit: 0, errorCodes: [], errors: 0, examples: 21, recount: true },
   // 2 examples (the minimum is 10); one is longer than the training context (a warning).
@@ -47,20 +48,21 @@ const CASES: Record<string, Expect> = {
   // 5 examples: under OpenAI's minimum of 10.
   'cookbook_toy_chat.jsonl': { exit: 1, errorCodes: ['too-few-examples'], errors: 1, examples: 5, recount: true },
   'foundry_chartqa_training.jsonl': { model: 'gpt-4o-2024-08-06', exit: 0, errorCodes: [], errors: 0, examples: 100, recount: true },
-  'foundry_countdown_rft_train100.jsonl': { exit: 1, errorCodes: ['missing-assistant-message'], errors: 100, examples: 100, recount: true },
+  'foundry_countdown_rft_train100.jsonl': { exit: 1, errorCodes: ['looks-like-reinforcement'], errors: 1, examples: 100, recount: true },
   'foundry_gsm8k_chat_train.jsonl': { exit: 0, errorCodes: [], errors: 0, examples: 449, recount: true },
   'foundry_orca_dpo_validation.jsonl': { exit: 0, errorCodes: [], errors: 0, examples: 284, recount: true },
   'foundry_stock_toolcall_training.jsonl': { exit: 0, errorCodes: [], errors: 0, examples: 86, recount: true },
   'foundry_zava_tooluse_valid.jsonl': { exit: 0, errorCodes: [], errors: 0, examples: 55, recount: true },
   'gptfirst_mydata.jsonl': { exit: 0, errorCodes: [], errors: 0, examples: 17, recount: true },
   // A pretty-printed JSON object followed by a comment line: not JSONL.
-  'hovedopgave_messages.jsonl': { exit: 1, errorCodes: ['invalid-json'], errors: 13, examples: 13, recount: false },
+  'hovedopgave_messages.jsonl': { exit: 1, errorCodes: ['json-not-jsonl'], errors: 1, examples: 0, recount: false },
   // Every system message is "": OpenAI's format check (cookbook) rejects empty content.
   'ledger_input_data.jsonl': { exit: 1, errorCodes: ['empty-content'], errors: 83, examples: 83, recount: true },
   'ledger_primed_data.jsonl': { exit: 0, errorCodes: [], errors: 0, examples: 83, recount: true },
-  'semaphore_data1.jsonl': { exit: 0, errorCodes: [], errors: 0, examples: 101, recount: true },
+  // GPT-3 era prompt/completion data: for davinci-002 (a chat model would refuse it).
+  'semaphore_data1.jsonl': { model: 'davinci-002', exit: 0, errorCodes: [], errors: 0, examples: 101, recount: true },
   // Line 6 is cut off in the middle of a string.
-  'semaphore_data3.jsonl': { exit: 1, errorCodes: ['invalid-json'], errors: 1, examples: 10, recount: true },
+  'semaphore_data3.jsonl': { model: 'davinci-002', exit: 1, errorCodes: ['invalid-json'], errors: 1, examples: 10, recount: true },
   'thinkport_training.jsonl': { exit: 0, errorCodes: [], errors: 0, examples: 40, recount: true },
   'unhackathon_fine_tune_data.jsonl': { exit: 0, errorCodes: [], errors: 0, examples: 161, recount: true },
 };
