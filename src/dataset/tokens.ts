@@ -20,6 +20,7 @@ import { LINE_LIMITS } from '../catalog/limits.js';
 import { OVERHEADS } from '../catalog/overheads.js';
 import type { Encoding } from '../catalog/models.js';
 import type { ChatExample, CompletionExample, DpoExample, FunctionDefinition, Message } from './formats.js';
+import { countToolDefinitions } from './tool-render.js';
 
 const AS_TEXT = { disallowedSpecial: new Set<string>() };
 
@@ -290,7 +291,6 @@ export interface CountRules {
   perName: number;
   perExample: number;
   image: number;
-  toolFunction: number;
 }
 
 export function billedRules(encoding: Encoding): CountRules {
@@ -299,7 +299,6 @@ export function billedRules(encoding: Encoding): CountRules {
     perName: OVERHEADS.perName.value,
     perExample: OVERHEADS.perExample.value,
     image: OVERHEADS.image.value,
-    toolFunction: encoding === 'o200k_base' ? OVERHEADS.toolFunctionO200k.value : OVERHEADS.toolFunctionCl100k.value,
   };
 }
 
@@ -337,35 +336,9 @@ export function countMessage(m: Message, tok: CountFn, rules: CountRules): Messa
   return { tokens, images: c.images };
 }
 
-function withoutFinalDot(s: string): string {
-  return s.endsWith('.') ? s.slice(0, -1) : s;
-}
-
-/** Tool (function) definitions, by the cookbook's rule for flat properties. */
-export function countFunctions(functions: readonly FunctionDefinition[], tok: CountFn, rules: CountRules): number {
-  if (functions.length === 0) return 0;
-  let tokens = 0;
-  for (const f of functions) {
-    tokens += rules.toolFunction;
-    tokens += tok(`${f.name}:${withoutFinalDot(f.description ?? '')}`);
-    const props = (f.parameters?.properties ?? {}) as Record<string, Record<string, unknown> | undefined>;
-    const keys = typeof props === 'object' && props !== null ? Object.keys(props) : [];
-    if (keys.length > 0) {
-      tokens += OVERHEADS.toolPropertiesStart.value;
-      for (const key of keys) {
-        const p = props[key] ?? {};
-        tokens += OVERHEADS.toolProperty.value;
-        if (Array.isArray(p.enum)) {
-          tokens += OVERHEADS.toolEnumStart.value;
-          for (const item of p.enum) tokens += OVERHEADS.toolEnumItem.value + tok(String(item));
-        }
-        const type = typeof p.type === 'string' ? p.type : Array.isArray(p.type) ? p.type.join('|') : '';
-        const desc = typeof p.description === 'string' ? withoutFinalDot(p.description) : '';
-        tokens += tok(`${key}:${type}:${desc}`);
-      }
-    }
-  }
-  return tokens + OVERHEADS.toolsEnd.value;
+/** Tool (function) definitions: the rendering the model sees, counted (dataset/tool-render.ts). */
+export function countFunctions(functions: readonly FunctionDefinition[], tok: CountFn, _rules?: CountRules): number {
+  return countToolDefinitions(functions, tok);
 }
 
 export interface ExampleCount {
