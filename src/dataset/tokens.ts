@@ -60,6 +60,8 @@ interface EncoderCore {
   bytePairStringRankEncoder: Map<string, number>;
   bytePairEncode(piece: string): number[];
   getBpeRankFromBytes(bytes: Uint8Array): number | undefined;
+  /** Rank → the token, as text or (when it is not UTF-8) as bytes. */
+  bytePairRankDecoder?: readonly (string | readonly number[] | undefined)[];
 }
 
 type Tokenizer = { countTokens: (text: string, opts: typeof AS_TEXT) => number };
@@ -81,6 +83,29 @@ function coreOf(t: Tokenizer): EncoderCore | null {
 const encoder = new TextEncoder();
 
 /**
+ * Every token's rank keyed by its bytes read as Latin-1 (one character per byte), built on the
+ * first long pre-token: a pair's rank is then one substring and one map lookup, where the
+ * library's lookup decodes UTF-8 (or searches the non-UTF-8 tokens) each time. ~10 MB.
+ */
+const BYTE_RANKS = new WeakMap<EncoderCore, Map<string, number> | null>();
+
+function byteRanks(core: EncoderCore): Map<string, number> | null {
+  let table = BYTE_RANKS.get(core);
+  if (table !== undefined) return table;
+  table = null;
+  const decoder = core.bytePairRankDecoder;
+  if (Array.isArray(decoder)) {
+    table = new Map();
+    decoder.forEach((token: string | readonly number[] | undefined, rank: number) => {
+      if (typeof token === 'string') table?.set(Buffer.from(token, 'utf8').toString('latin1'), rank);
+      else if (Array.isArray(token)) table?.set(Buffer.from(token).toString('latin1'), rank);
+    });
+  }
+  BYTE_RANKS.set(core, table);
+  return table;
+}
+
+/**
  * Byte-pair merge of one pre-token with a binary heap of (rank, position) keys: at each step the
  * lowest-ranked adjacent pair, the leftmost on ties, is merged, exactly as tiktoken's loop does;
  * then the two pairs around it are ranked again. Returns the number of tokens.
@@ -90,6 +115,8 @@ function heapMergeCount(piece: string, core: EncoderCore): number {
   const n = bytes.length;
   if (n <= 1) return n;
   counterStats.longPieces++;
+  const table = byteRanks(core);
+  const latin1 = table ? Buffer.from(bytes.buffer, bytes.byteOffset, n).toString('latin1') : '';
   // Parts are byte ranges [i, next[i]); a merged-away part has next[i] = -1.
   const next = new Int32Array(n + 1);
   const prev = new Int32Array(n + 1);
@@ -101,7 +128,9 @@ function heapMergeCount(piece: string, core: EncoderCore): number {
   const pairRank = (i: number): number => {
     const j = next[i] as number;
     if (j >= n) return Infinity;
-    return core.getBpeRankFromBytes(bytes.subarray(i, next[j] as number)) ?? Infinity;
+    const end = next[j] as number;
+    const r = table ? table.get(latin1.slice(i, end)) : core.getBpeRankFromBytes(bytes.subarray(i, end));
+    return r ?? Infinity;
   };
   // Keys are rank · 2^24 + position (positions < 2^24 bytes; ranks < 2^20): exact in a double.
   const heap = new Float64Array(3 * n + 1);
