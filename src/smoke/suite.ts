@@ -15,7 +15,8 @@ import { readFile } from 'node:fs/promises';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import { z } from 'zod';
 import type { Diagnostic } from '../dataset/types.js';
-import { compileRegex, compileSchema, type CompiledRegex } from './checks.js';
+import { compileSchema } from './checks.js';
+import { compileRegex, schemaPatterns } from './patterns.js';
 import {
   CHECK_TYPES,
   type Assertion,
@@ -102,33 +103,6 @@ const Check = z
       issue(ctx, 'unexpected-check-value', `"not-is-json" takes no value`, ['value'], { type });
     }
   });
-
-const DATA_KEYWORDS = new Set(['const', 'enum', 'default', 'examples']);
-
-/** Every `pattern` and `patternProperties` key in a schema, with its path and compiled form. */
-function schemaPatterns(schema: unknown): { pattern: string; path: (string | number)[]; compiled: CompiledRegex }[] {
-  const out: { pattern: string; path: (string | number)[]; compiled: CompiledRegex }[] = [];
-  const stack: { node: unknown; path: (string | number)[] }[] = [{ node: schema, path: [] }];
-  const seen = new Set<object>();
-  while (stack.length) {
-    const { node, path } = stack.pop()!;
-    if (node === null || typeof node !== 'object' || seen.has(node) || path.length > 1000) continue;
-    seen.add(node);
-    if (Array.isArray(node)) {
-      node.forEach((v, i) => stack.push({ node: v, path: [...path, i] }));
-      continue;
-    }
-    for (const [k, v] of Object.entries(node)) {
-      if (DATA_KEYWORDS.has(k)) continue; // values, not schemas
-      if (k === 'pattern' && typeof v === 'string') out.push({ pattern: v, path: [...path, k], compiled: compileRegex(v) });
-      if (k === 'patternProperties' && v && typeof v === 'object' && !Array.isArray(v)) {
-        for (const key of Object.keys(v)) out.push({ pattern: key, path: [...path, k, key], compiled: compileRegex(key) });
-      }
-      stack.push({ node: v, path: [...path, k] });
-    }
-  }
-  return out.reverse();
-}
 
 const Case = z
   .strictObject({
