@@ -100,7 +100,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (files.length === 0) throw new UsageError('no files given: finetune-ci check <file>...');
   for (const f of [...files, ...(v.validation ? [v.validation] : [])]) {
-    let isFile = false;
+    let isFile: boolean;
     try {
       isFile = (await stat(f)).isFile();
     } catch {

@@ -2,7 +2,6 @@
 
 /** Untrusted provider text for a log line: no control characters, never a workflow command. */
 export function plainText(text: string, max = 400): string {
-  // eslint-disable-next-line no-control-regex
   const clean = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
