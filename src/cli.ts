@@ -14,7 +14,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { renderMarkdown, renderText, toJson } from './report/check.js';
 import { tuneHeap } from './dataset/memory.js';
 
-const VERSION = '0.1.0';
+const VERSION = '1.0.0';
 
 const USAGE = `Usage: finetune-ci check <file>... [options]
 
