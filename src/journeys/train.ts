@@ -47,6 +47,7 @@ import {
   toTrainJson,
   type FileRef,
   type FinalMetrics,
+  type LossPoint,
   type TrainTargetResult,
 } from '../report/train.js';
 import { toSpec } from './check.js';
@@ -225,6 +226,8 @@ export interface FollowResult {
   job: Job | null;
   /** The last metrics seen in the events. */
   metrics: (FinalMetrics & { totalSteps: number | null }) | null;
+  /** Every metrics event's step and losses, in order (the training report's loss chart). */
+  curve: LossPoint[];
   events: number;
   polls: number;
   transientErrors: number;
@@ -277,8 +280,9 @@ export async function followJob(provider: Pick<Provider, 'getJob' | 'listEvents'
   let lastBeat = -Infinity;
   let job: Job | null = null;
   let metrics: FollowResult['metrics'] = null;
+  const curve: LossPoint[] = [];
   const warnedUnknown = new Set<string>();
-  const res = (end: FollowResult['end']): FollowResult => ({ end, job, metrics, events, polls, transientErrors });
+  const res = (end: FollowResult['end']): FollowResult => ({ end, job, metrics, curve, events, polls, transientErrors });
   let events = 0;
   let polls = 0;
   let transientErrors = 0;
@@ -300,6 +304,7 @@ export async function followJob(provider: Pick<Provider, 'getJob' | 'listEvents'
         const m = metricsFromEvent(e);
         if (m) {
           metrics = m;
+          if (m.step !== null) curve.push({ step: m.step, trainLoss: m.trainLoss, validLoss: m.validLoss });
           const line = metricsLine(m);
           o.log(`  ${clock(e.createdAt)} ${line || plainText(e.message)}`);
         } else {
@@ -874,6 +879,7 @@ export async function runTrain(s: Settings, deps: TrainDeps): Promise<TrainRunRe
     live.status = last.status;
     r.status = last.status;
     if (f.metrics) r.metrics = { ...f.metrics };
+    if (f.curve.length) r.lossCurve = f.curve;
     if (f.end === 'aborted') {
       r.outcome = 'aborted';
       throw new Stop(r);
