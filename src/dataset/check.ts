@@ -200,12 +200,18 @@ export class FileAggregator {
     if (ctx !== null && r.tokens > ctx) {
       this.overContext++;
       this.billable += ctx;
+      const before = r.finalAnswerTokens === null ? null : r.tokens - r.finalAnswerTokens;
+      const answerLost = before !== null && before >= ctx;
       this.emit(r.line, {
         code: 'over-context',
         severity: 'warning',
         path: '',
-        message: `the example is ${r.tokens.toLocaleString('en-US')} tokens, over the model's ${ctx.toLocaleString('en-US')}-token training context: it will be truncated`,
-        hint: 'shorten or split the example; only the first part is trained on',
+        message: answerLost
+          ? `the example is ${r.tokens.toLocaleString('en-US')} tokens, over the model's ${ctx.toLocaleString('en-US')}-token training context, and its final assistant answer starts after token ${before.toLocaleString('en-US')}: truncation removes the whole answer, so the example trains nothing on it (and is still billed)`
+          : `the example is ${r.tokens.toLocaleString('en-US')} tokens, over the model's ${ctx.toLocaleString('en-US')}-token training context: it will be truncated`,
+        hint: answerLost
+          ? 'shorten the prompt so the answer fits, or split the example; as it is, it costs money and teaches nothing'
+          : 'shorten or split the example; only the first part is trained on',
       });
     } else {
       this.billable += r.tokens;

@@ -11,7 +11,7 @@ import { LINE_LIMITS } from '../catalog/limits.js';
 import { KNOWN_KEYS, SCHEMAS, detectShape, type ChatExample, type CompletionExample, type DpoExample } from './formats.js';
 import { chatRules, dpoRules, pathString, schemaFindings, type Finding } from './rules.js';
 import { findSecrets, type SecretMatch } from './secrets.js';
-import { billedRules, counter, counterStats, countChat, countCompletion, countDpo, type ExampleCount } from './tokens.js';
+import { billedRules, counter, counterStats, countChat, countCompletion, countDpo, countMessage, type ExampleCount } from './tokens.js';
 import type { DataFormat, Method } from './types.js';
 
 export interface LineContext {
@@ -30,6 +30,8 @@ export interface LineResult {
   blank: boolean;
   tokens: number;
   assistantTokens: number;
+  /** Tokens of the final assistant answer (it ends the example); null when there is none to tell. */
+  finalAnswerTokens: number | null;
   messages: number;
   images: number;
   hasSystem: boolean;
@@ -149,6 +151,7 @@ function empty(line: number, blank: boolean, findings: Finding[], shape: LineRes
     blank,
     tokens: 0,
     assistantTokens: 0,
+    finalAnswerTokens: null,
     messages: 0,
     images: 0,
     hasSystem: false,
@@ -337,11 +340,14 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
   let hasUser = true;
   let prompt: string;
   const approximateBefore = counterStats.approximate;
+  let finalAnswerTokens: number | null = null;
   if (format === 'chat' || format === 'reinforcement') {
     const ex = parsed.data as ChatExample;
     const facts = chatRules(ex, ruleCtx, emit);
     ({ hasSystem, hasUser } = facts);
     count = countChat(ex, tok, rules);
+    const last = ex.messages[ex.messages.length - 1];
+    if (last?.role === 'assistant') finalAnswerTokens = countMessage(last, tok, rules).tokens;
     messages = ex.messages.length;
     prompt = chatPrompt(ex);
   } else if (format === 'dpo') {
@@ -363,6 +369,7 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
       });
     }
     count = countCompletion(ex, tok);
+    finalAnswerTokens = count.tokens - tok(ex.prompt);
     prompt = JSON.stringify(ex.prompt);
   }
   if (counterStats.approximate > approximateBefore) {
@@ -382,6 +389,7 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
     blank: false,
     tokens: count.tokens,
     assistantTokens: count.assistantTokens,
+    finalAnswerTokens,
     messages,
     images: count.images,
     hasSystem,

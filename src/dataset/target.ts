@@ -53,6 +53,17 @@ export interface TargetReport {
   maxCost: number | null;
 }
 
+/**
+ * Model and platform notices (shutdown dates, job-creation closure): said once per run in their
+ * own section, never as warnings of each file. An error among them (a model already shut down,
+ * job creation closed for everyone) still fails the check.
+ */
+export const NOTICE_CODES: ReadonlySet<string> = new Set(['model-shut-down', 'model-shutdown-soon', 'provider-closing', 'provider-closed']);
+
+export function isNotice(d: Pick<Diagnostic, 'code'>): boolean {
+  return NOTICE_CODES.has(d.code);
+}
+
 export interface CheckRunOptions {
   today: string;
   keepDiagnostics?: number;
@@ -147,7 +158,8 @@ export async function checkTarget(spec: TargetSpec, run: CheckRunOptions): Promi
     notices,
     estimate: est,
     errors: training.errors + (validation?.errors ?? 0) + count('error'),
-    warnings: training.warnings + (validation?.warnings ?? 0) + count('warning'),
+    // Notice warnings are the run's, not the target's: a clean dataset has 0 warnings.
+    warnings: training.warnings + (validation?.warnings ?? 0) + notices.filter((n) => n.severity === 'warning' && !isNotice(n)).length,
     overBudget,
     maxCost,
   };

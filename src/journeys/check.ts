@@ -10,7 +10,7 @@ import { today } from '../catalog/index.js';
 import type { Settings, TargetConfig } from '../config.js';
 import { matchesAny } from '../config.js';
 import { diffTargets, type TargetDiff } from '../dataset/diff.js';
-import { checkTarget, type TargetReport, type TargetSpec } from '../dataset/target.js';
+import { checkTarget, isNotice, type TargetReport, type TargetSpec } from '../dataset/target.js';
 import type { Diagnostic } from '../dataset/types.js';
 import type { WorkerOptions } from '../dataset/workers.js';
 import {
@@ -180,7 +180,10 @@ function annotate(io: ActionIO, all: Diagnostic[]): { shown: number; hidden: num
 }
 
 function allDiagnostics(targets: readonly TargetReport[]): Diagnostic[] {
-  return targets.flatMap((t) => [...t.notices, ...t.training.diagnostics, ...(t.validation?.diagnostics ?? [])]);
+  // Model and platform notices once per run, not once per dataset.
+  const seen = new Set<string>();
+  const notices = targets.flatMap((t) => t.notices.filter(isNotice)).filter((n) => !seen.has(n.message) && !!seen.add(n.message));
+  return [...notices, ...targets.flatMap((t) => [...t.notices.filter((n) => !isNotice(n)), ...t.training.diagnostics, ...(t.validation?.diagnostics ?? [])])];
 }
 
 function suiteSection(diags: Diagnostic[], lineUrl?: (path: string, line: number) => string): string {
