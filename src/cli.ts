@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ENCODINGS, PROFILES, today, type Encoding } from './catalog/index.js';
+import { PROVIDER_NAMES, PROVIDERS, type ProviderName } from './providers/registry.js';
 import { checkTarget, type TargetReport } from './dataset/target.js';
 import { METHODS, type Method } from './dataset/types.js';
 import { WORKER_YOUNG_GENERATION_MB, isAnalysisWorker, serveAnalysis } from './dataset/workers.js';
@@ -16,19 +17,19 @@ import { tuneHeap } from './dataset/memory.js';
 
 const VERSION = '0.1.0';
 
-const USAGE = `Usage: finetune-ci check <file>... [options]
+const USAGE = () => `Usage: finetune-ci check <file>... [options]
 
 Checks JSONL fine-tuning datasets, counts billed tokens and estimates the training cost.
 
 Options:
-  --model <id>           base or fine-tuned model (default gpt-4.1-mini-2025-04-14)
+  --model <id>           base or fine-tuned model (default: the provider's, e.g. ${PROVIDERS.openai.defaultModel})
   --method <m>           supervised | dpo | reinforcement (default: follow the data)
   --validation <file>    validation file (checked too, and against the training files)
   --epochs auto|<n>      epochs for the estimate (default auto)
   --price <usd>          training price per 1M tokens (overrides the catalog)
   --encoding <name>      o200k_base | cl100k_base (overrides the catalog)
   --context <tokens>     training context in tokens (overrides the catalog)
-  --provider <name>      validation profile: openai | azure | together (default openai)
+  --provider <name>      validation profile: ${PROVIDER_NAMES.join(' | ')} (default openai)
   --min-examples <n>     minimum examples per training file (overrides the profile)
   --format <f>           text | json | markdown (default text)
   --max-problems <n>     problems printed per file in text output (default 20)
@@ -66,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
       allowPositionals: true,
       strict: true,
       options: {
-        model: { type: 'string', default: 'gpt-4.1-mini-2025-04-14' },
+        model: { type: 'string' },
         method: { type: 'string' },
         validation: { type: 'string' },
         epochs: { type: 'string', default: 'auto' },
@@ -87,7 +88,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const { values: v, positionals } = parsed;
   if (v.help) {
-    process.stdout.write(USAGE);
+    process.stdout.write(USAGE());
     return 0;
   }
   if (v.version) {
@@ -147,11 +148,11 @@ async function main(argv: string[]): Promise<number> {
           name: file,
           trainingFile: file,
           validationFile: v.validation,
-          model: v.model!,
+          model: v.model ?? PROVIDERS[v.provider as ProviderName].defaultModel,
           method,
           epochs,
           overrides,
-          provider: v.provider as keyof typeof PROFILES,
+          provider: v.provider as ProviderName,
           minExamples: int('min-examples', v['min-examples']),
         },
         {

@@ -10,6 +10,7 @@ import { isAnalysisWorker, serveAnalysis } from './dataset/workers.js';
 import { tuneHeap } from './dataset/memory.js';
 import { createClient, readEventContext, type EventContext } from './github/index.js';
 import { runCheck } from './journeys/check.js';
+import { secretInputs } from './providers/registry.js';
 import type { ActionIO } from './journeys/io.js';
 
 export function coreIO(): ActionIO {
@@ -62,7 +63,7 @@ async function run(): Promise<void> {
   const io = coreIO();
   const get = (name: string) => core.getInput(name);
   // Mask every credential before anything can print it.
-  for (const name of ['openai-api-key', 'azure-api-key', 'together-api-key', 'github-token']) {
+  for (const name of [...secretInputs(), 'github-token']) {
     const v = get(name).trim();
     if (v) core.setSecret(v);
   }

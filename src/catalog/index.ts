@@ -5,6 +5,7 @@
  */
 import type { Method } from '../dataset/types.js';
 import { ALIASES, CATALOG, ENCODINGS, MODELS, type Encoding, type ModelProfile } from './models.js';
+import { alternativesTo, PROVIDERS } from '../providers/registry.js';
 import { PLATFORM_EVENTS, SHUTDOWN_WARNING_DAYS, daysBetween, type PlatformEvent } from './platform.js';
 
 export * from './models.js';
@@ -65,8 +66,8 @@ export function resolveModel(id: string, overrides: ModelOverrides = {}, provide
   }
   const known = findModel(id, provider);
   const base = baseModelId(id);
-  // On Together every model is open-weight: an OpenAI-looking name does not make its count exact.
-  const guessed = provider === 'together' ? undefined : guessEncoding(base);
+  // Where models bring their own tokenizer (Together, Vertex), an OpenAI-looking name does not make its count exact.
+  const guessed = provider && PROVIDERS[provider].capabilities.ownTokenizers ? undefined : guessEncoding(base);
   const profile: ModelProfile = known
     ? { ...known, methods: [...known.methods], unconfirmed: [...known.unconfirmed] }
     : {
@@ -77,7 +78,7 @@ export function resolveModel(id: string, overrides: ModelOverrides = {}, provide
         trainingContext: null,
         trainingPricePerMillion: null,
         inferencePricePerMillion: null,
-        methods: (provider === 'together' || provider === 'azure' ? ['supervised', 'dpo'] : ['supervised', 'dpo', 'reinforcement']) as Method[],
+        methods: [...PROVIDERS[provider ?? 'openai'].capabilities.unknownModelMethods],
         shutdownDate: null,
         unconfirmed: ['encoding', 'trainingContext', 'trainingPricePerMillion', 'methods'],
         source: 'not in the catalog: figures given by the user',
@@ -140,6 +141,11 @@ export function modelNotices(profile: ModelProfile, on: string, requestedId = pr
   return notices;
 }
 
+function elsewhere(provider: PlatformEvent['provider']): string {
+  const names = alternativesTo(provider);
+  return `provider: ${names.slice(0, -1).join(', ')}${names.length > 1 ? ' or ' : ''}${names[names.length - 1] ?? ''}`;
+}
+
 /**
  * Platform-wide events for a provider: upcoming ones within the warning window, and the latest
  * one already in force (it still explains why a job creation may be refused).
@@ -153,7 +159,7 @@ export function platformNotices(provider: PlatformEvent['provider'], on: string)
       severity: 'warning' as const,
       code: 'provider-closing',
       message: `from ${e.date} (in ${days} day${days === 1 ? '' : 's'}) ${e.what}${source(e)}`,
-      hint: 'start needed fine-tunes before then, or move to another provider (provider: azure or together)',
+      hint: `start needed fine-tunes before then, or move to another provider (${elsewhere(provider)})`,
     }));
   const past = events.filter(({ days }) => days <= 0).sort((a, b) => b.days - a.days)[0];
   if (past) {
@@ -161,7 +167,7 @@ export function platformNotices(provider: PlatformEvent['provider'], on: string)
       severity: 'warning',
       code: 'provider-closed',
       message: `since ${past.e.date} ${past.e.what}${source(past.e)}`,
-      hint: 'if job creation is refused, this is why: move to another provider (provider: azure or together)',
+      hint: `if job creation is refused, this is why: move to another provider (${elsewhere(provider)})`,
     });
   }
   return notices;

@@ -9,6 +9,7 @@
  * provider (Azure serves OpenAI's GPT snapshots under their own terms); `resolveModel` picks the
  * row for the target's provider.
  */
+import type { ProviderName } from '../providers/registry.js';
 import type { Method } from '../dataset/types.js';
 
 export type Encoding = 'o200k_base' | 'cl100k_base';
@@ -17,7 +18,7 @@ export const ENCODINGS: readonly Encoding[] = ['o200k_base', 'cl100k_base'];
 export interface ModelProfile {
   /** Base model id as the provider names it. */
   id: string;
-  provider: 'openai' | 'azure' | 'together';
+  provider: ProviderName;
   /** Tokenizer used to count; `approximate` when it is not the model's own tokenizer. */
   encoding: Encoding;
   approximateTokens: boolean;

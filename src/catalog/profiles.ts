@@ -2,10 +2,11 @@
  * Validation profiles: what a provider accepts in a training file. Data with source and date;
  * the user may override `minExamples` (config) and the rules read only from here.
  */
+import type { ProviderName } from '../providers/registry.js';
 import type { DataFormat } from '../dataset/types.js';
 
 export interface ValidationProfile {
-  name: 'openai' | 'azure' | 'together';
+  name: ProviderName;
   formats: DataFormat[];
   minExamples: number;
   maxImagesPerExample: number;

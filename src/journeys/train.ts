@@ -19,6 +19,7 @@ import { createClient, upsertCommitComment, type EventContext, type GitHubClient
 import type { JourneyRunner } from '../main.js';
 import {
   createProvider as defaultCreateProvider,
+  secretValues,
   isProviderError,
   isTerminal,
   jobPhase,
@@ -413,7 +414,7 @@ async function loadSmokeStage(): Promise<SmokeStage | null> {
 }
 
 export async function runTrain(s: Settings, deps: TrainDeps): Promise<TrainRunResult> {
-  const redact = redactor([s.credentials.openai.apiKey, s.credentials.azure.apiKey, s.credentials.together.apiKey, s.githubToken]);
+  const redact = redactor([...secretValues(s.credentials), s.githubToken]);
   const io = redactingIO(deps.io, redact);
   const ev = deps.event;
   const now = deps.now ?? Date.now;

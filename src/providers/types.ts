@@ -6,7 +6,8 @@
  */
 import type { Method } from '../dataset/types.js';
 
-export type ProviderName = 'openai' | 'azure' | 'together';
+import type { ProviderName } from './registry.js';
+export type { ProviderName };
 
 // ---------------------------------------------------------------------------------------------
 // Files
