@@ -18,6 +18,7 @@ import { tuneHeap } from './dataset/memory.js';
 const VERSION = '0.1.0';
 
 const USAGE = () => `Usage: finetune-ci check <file>... [options]
+       finetune-ci convert <file> --to vertex [-o <out.jsonl>]   (OpenAI chat JSONL → Vertex AI Gemini tuning JSONL; stdout by default)
 
 Checks JSONL fine-tuning datasets, counts billed tokens and estimates the training cost.
 
@@ -59,7 +60,37 @@ function num(name: string, v: string | undefined): number | undefined {
   return n;
 }
 
+/** `finetune-ci convert <file> --to vertex [-o out.jsonl]`: OpenAI chat JSONL in the provider's own form. */
+async function convert(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { to: { type: 'string' }, output: { type: 'string', short: 'o' } } });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const { values: v, positionals: files } = parsed;
+  if (v.to !== 'vertex') throw new UsageError(v.to ? `--to must be vertex, got "${v.to}"` : 'missing --to: finetune-ci convert <file> --to vertex');
+  if (files.length !== 1) throw new UsageError('give one file: finetune-ci convert <file> --to vertex [-o out.jsonl]');
+  const file = files[0]!;
+  try {
+    if (!(await stat(file)).isFile()) throw new UsageError(`${file} is not a file`);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`cannot read ${file}: no such file`);
+  }
+  const { convertFile, convertStream, formatProblem } = await import('./providers/vertex/convert-file.js');
+  const summary = v.output ? await convertFile(file, v.output) : await convertStream(file, process.stdout);
+  for (const p of summary.problems) process.stderr.write(`${formatProblem(p)}\n`);
+  if (summary.problems.length) {
+    process.stderr.write(`finetune-ci: ${summary.problems.length} example(s) cannot be converted${v.output ? `; ${v.output} was not written` : ''}\n`);
+    return 1;
+  }
+  if (v.output) process.stderr.write(`${file}: ${summary.examples} example(s) → ${v.output} (${summary.alreadyVertex} already in Vertex form)\n`);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'convert') return convert(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
@@ -97,7 +128,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const [command, ...files] = positionals;
   if (command !== 'check') {
-    throw new UsageError(command ? `unknown command "${command}"; the command is "check"` : 'missing command: finetune-ci check <file>...');
+    throw new UsageError(command ? `unknown command "${command}"; the commands are check and convert` : 'missing command: finetune-ci check <file>...');
   }
   if (files.length === 0) throw new UsageError('no files given: finetune-ci check <file>...');
   for (const f of [...files, ...(v.validation ? [v.validation] : [])]) {
