@@ -12,6 +12,7 @@ export * from './models.js';
 export * from './platform.js';
 export * from './profiles.js';
 export * from './overheads.js';
+export * from './vertex.js';
 
 /** What a user may set on top of (or instead of) the catalog. */
 export interface ModelOverrides {

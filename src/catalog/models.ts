@@ -11,6 +11,7 @@
  */
 import type { ProviderName } from '../providers/registry.js';
 import type { Method } from '../dataset/types.js';
+import { VERTEX_MODELS } from './vertex.js';
 
 export type Encoding = 'o200k_base' | 'cl100k_base';
 export const ENCODINGS: readonly Encoding[] = ['o200k_base', 'cl100k_base'];
@@ -171,7 +172,7 @@ export const AZURE_MODELS: readonly ModelProfile[] = [
 ];
 
 /** Every row of every provider, OpenAI first (the same id may appear once per provider). */
-export const CATALOG: readonly ModelProfile[] = [...OPENAI_MODELS, ...TOGETHER_MODELS, ...AZURE_MODELS];
+export const CATALOG: readonly ModelProfile[] = [...OPENAI_MODELS, ...TOGETHER_MODELS, ...AZURE_MODELS, ...VERTEX_MODELS];
 
 /**
  * One profile per id (the first row wins, so a lookup without a provider keeps meaning OpenAI):

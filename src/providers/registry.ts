@@ -96,7 +96,7 @@ const openAIFamily: Capabilities = {
 };
 
 /** The providers, in the order help texts list them; each has one entry in PROVIDERS below. */
-export const PROVIDER_NAMES = ['openai', 'azure', 'together'] as const;
+export const PROVIDER_NAMES = ['openai', 'azure', 'together', 'vertex'] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
 export const PROVIDERS: Readonly<Record<ProviderName, ProviderEntry>> = {
@@ -163,6 +163,24 @@ export const PROVIDERS: Readonly<Record<ProviderName, ProviderEntry>> = {
         endpointInactiveTimeoutMinutes: s.endpointInactiveTimeoutMinutes,
         log: s.log,
       });
+    },
+  },
+  vertex: {
+    name: 'vertex',
+    title: 'Vertex AI (Gemini)',
+    // No key: Application Default Credentials (google-github-actions/auth) authenticate.
+    inputs: [
+      { input: 'vertex-project', field: 'project', secret: false },
+      { input: 'vertex-location', field: 'location', secret: false },
+      { input: 'vertex-bucket', field: 'bucket', secret: false },
+      { input: 'vertex-base-url', field: 'baseUrl', secret: false },
+      { input: 'vertex-storage-url', field: 'storageBaseUrl', secret: false },
+    ],
+    defaultModel: 'gemini-2.5-flash',
+    capabilities: { ownTokenizers: true, unknownModelMethods: ['supervised'], smokeNeedsExistingTarget: null, acceptsNewJobs: true },
+    async load(s) {
+      const { createVertexProvider } = await import('./vertex/adapter.js');
+      return createVertexProvider(s);
     },
   },
 };
