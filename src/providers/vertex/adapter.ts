@@ -58,12 +58,12 @@ export interface VertexProviderOptions {
   baseUrl?: string;
   /** Cloud Storage API root (a fake in tests); default Google's. */
   storageBaseUrl?: string;
-  /** A credentials file instead of ADC discovery (tests). */
-  keyFilename?: string;
   /** The clients' own retries for reads. */
   httpRetry?: HttpRetryOptions;
   /** Retries of a create (sent once per attempt, looked for in between). */
   createRetry?: RetryOptions;
+  /** The fetch @google/genai uses (default its own); Jest's ESM sandbox needs its realm's fetch. */
+  fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
   tempRoot?: string;
@@ -135,14 +135,13 @@ export async function createVertexProvider(s: ProviderSettings): Promise<VertexP
     );
   }
   parseBucket(s.bucket!);
-  const keyFilename = findCredentials() ?? undefined;
+  findCredentials();
   return new VertexProvider({
     project: s.project!.trim(),
     location: s.location!.trim(),
     bucket: s.bucket!.trim(),
     baseUrl: s.baseUrl,
     storageBaseUrl: s.storageBaseUrl,
-    keyFilename,
     log: s.log,
   });
 }
@@ -206,15 +205,16 @@ export class VertexProvider implements Provider {
       project: o.project,
       location: o.location,
       apiVersion: 'v1',
-      googleAuthOptions: { scopes, ...(o.keyFilename ? { keyFilename: o.keyFilename } : {}) },
+      // Application Default Credentials: GOOGLE_APPLICATION_CREDENTIALS (google-github-actions/auth), gcloud, or the metadata server.
+      googleAuthOptions: { scopes, projectId: o.project },
       httpOptions: {
         ...(o.baseUrl ? { baseUrl: o.baseUrl } : {}),
         retryOptions: o.httpRetry ?? { attempts: 5, initialDelay: 1, maxDelay: 30 },
+        ...(o.fetch ? { fetch: o.fetch } : {}),
       },
     });
     this.storage = new Storage({
       projectId: o.project,
-      ...(o.keyFilename ? { keyFilename: o.keyFilename } : {}),
       ...(o.storageBaseUrl ? { apiEndpoint: o.storageBaseUrl, useAuthWithCustomEndpoint: true } : {}),
       scopes,
       retryOptions: { autoRetry: true, maxRetries: o.httpRetry?.attempts !== undefined ? Math.max(0, o.httpRetry.attempts - 1) : 4, totalTimeout: 600 },
