@@ -8,7 +8,7 @@ import { LineCounter, parseDocument, isMap, isPair, isScalar, type Node as YamlN
 import { z } from 'zod';
 import { ENCODINGS } from './catalog/index.js';
 import { PROVIDER_NAMES, PROVIDERS, type ConnectionField, type ProviderName, type ProviderSettings } from './providers/registry.js';
-import { METHODS, type Method } from './dataset/types.js';
+import { METHODS, type Hyperparameters, type Method } from './types.js';
 
 /** Where in a config file a problem is: the runner annotates that line. */
 export interface ConfigProblem {
@@ -33,12 +33,7 @@ export class ConfigError extends Error {
 export type Mode = 'auto' | 'check' | 'train' | 'smoke';
 export type Provider = ProviderName;
 
-export interface Hyperparameters {
-  n_epochs?: number | 'auto';
-  batch_size?: number | 'auto';
-  learning_rate_multiplier?: number | 'auto';
-  beta?: number | 'auto';
-}
+export type { Hyperparameters } from './types.js';
 
 export interface TargetConfig {
   name: string;

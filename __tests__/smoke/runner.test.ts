@@ -26,7 +26,7 @@ function fakeChat(latency: number, answerFor?: (model: string, messages: ChatMes
       const city = /city \d+/.exec(prompt)?.[0] ?? '';
       const a = answerFor ? answerFor(model, messages) : `It is sunny in ${city}.`;
       if (a instanceof Error) throw a;
-      return { text: a.replace('$city', city), latencyMs: performance.now() - t0, usage: { prompt_tokens: 20, completion_tokens: 10 } };
+      return { text: a.replace('$city', city), latencyMs: performance.now() - t0, usage: { promptTokens: 20, completionTokens: 10 } };
     } finally {
       state.inFlight--;
     }

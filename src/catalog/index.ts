@@ -3,7 +3,7 @@
  * Azure `<base>.ft-<hex>` ids, user overrides on top, and models the catalog does not know when
  * the user describes them.
  */
-import type { Method } from '../dataset/types.js';
+import type { Method } from '../types.js';
 import { ALIASES, CATALOG, ENCODINGS, MODELS, type Encoding, type ModelProfile } from './models.js';
 import { alternativesTo, PROVIDERS } from '../providers/registry.js';
 import { PLATFORM_EVENTS, SHUTDOWN_WARNING_DAYS, daysBetween, type PlatformEvent } from './platform.js';

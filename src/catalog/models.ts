@@ -10,7 +10,7 @@
  * row for the target's provider.
  */
 import type { ProviderName } from '../providers/registry.js';
-import type { Method } from '../dataset/types.js';
+import type { Method } from '../types.js';
 import { VERTEX_MODELS } from './vertex.js';
 
 export type Encoding = 'o200k_base' | 'cl100k_base';

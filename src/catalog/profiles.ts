@@ -3,7 +3,7 @@
  * the user may override `minExamples` (config) and the rules read only from here.
  */
 import type { ProviderName } from '../providers/registry.js';
-import type { DataFormat } from '../dataset/types.js';
+import type { DataFormat } from '../types.js';
 import { VERTEX_LIMITS } from './vertex.js';
 
 export interface ValidationProfile {
