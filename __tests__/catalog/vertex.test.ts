@@ -49,3 +49,22 @@ describe('vertex profile and Gemini rows', () => {
     expect(o.validation!.diagnostics.map((d) => d.code)).not.toContain('too-many-examples');
   });
 });
+
+describe('after 2027-01-14: shut-down models name what replaces them', () => {
+  test('gpt-4.1-mini, shut down, points at gemini-2.5-flash on vertex', async () => {
+    const { modelNotices } = await import('../../src/catalog/index.js');
+    const n = modelNotices(resolveModel('gpt-4.1-mini-2025-04-14'), '2027-01-20').find((x) => x.code === 'model-shut-down')!;
+    expect(n.hint).toMatch(/provider: vertex, model: gemini-2\.5-flash/);
+    const soon = modelNotices(resolveModel('gpt-4o-2024-08-06'), '2026-12-02').find((x) => x.code === 'model-shutdown-soon')!;
+    expect(soon.hint).toMatch(/gemini-2\.5-pro/);
+    // Every replacement is a catalog row that still takes jobs.
+    const { REPLACEMENTS, findModel } = await import('../../src/catalog/index.js');
+    for (const list of Object.values(REPLACEMENTS)) {
+      for (const r of list) {
+        const row = findModel(r.model, r.provider);
+        expect(row?.id).toBe(r.model);
+        expect(row!.shutdownDate).toBeNull();
+      }
+    }
+  });
+});

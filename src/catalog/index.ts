@@ -6,6 +6,7 @@
 import type { Method } from '../types.js';
 import { ALIASES, CATALOG, ENCODINGS, MODELS, type Encoding, type ModelProfile } from './models.js';
 import { alternativesTo, PROVIDERS } from '../providers/registry.js';
+import { replacementHint } from './replacements.js';
 import { PLATFORM_EVENTS, SHUTDOWN_WARNING_DAYS, daysBetween, type PlatformEvent } from './platform.js';
 
 export * from './models.js';
@@ -13,6 +14,7 @@ export * from './platform.js';
 export * from './profiles.js';
 export * from './overheads.js';
 export * from './vertex.js';
+export * from './replacements.js';
 
 /** What a user may set on top of (or instead of) the catalog. */
 export interface ModelOverrides {
@@ -127,14 +129,18 @@ export function modelNotices(profile: ModelProfile, on: string, requestedId = pr
         severity: 'warning',
         code: 'model-shut-down',
         message: `${requestedId} was shut down on ${profile.shutdownDate}: it can no longer be fine-tuned, and its fine-tunes no longer answer`,
-        hint: 'choose a model that is still offered (see the catalog in the README), or another provider',
+        hint: replacementHint(profile.id)
+          ? `move to a model that replaces it: ${replacementHint(profile.id)} (the same chat data; see the README)`
+          : 'choose a model that is still offered (see the catalog in the README), or another provider',
       });
     } else if (days <= SHUTDOWN_WARNING_DAYS) {
       notices.push({
         severity: 'warning',
         code: 'model-shutdown-soon',
         message: `${requestedId} shuts down on ${profile.shutdownDate} (in ${days} day${days === 1 ? '' : 's'}); fine-tunes built on it stop working then too`,
-        hint: 'plan a move to another model or provider before that date',
+        hint: replacementHint(profile.id)
+          ? `plan a move before that date, e.g. ${replacementHint(profile.id)}`
+          : 'plan a move to another model or provider before that date',
       });
     }
   }
