@@ -68,3 +68,38 @@ describe('after 2027-01-14: shut-down models name what replaces them', () => {
     }
   });
 });
+
+describe('data already in Vertex form', () => {
+  const vx = (i: number) => ({
+    systemInstruction: { role: 'system', parts: [{ text: 'Be brief.' }] },
+    contents: [
+      { role: 'user', parts: [{ text: `question ${i}` }] },
+      { role: 'model', parts: [{ text: `answer number ${i}` }] },
+    ],
+  });
+
+  test('is checked and counted as it is on the vertex profile', async () => {
+    const r = await checkTarget(
+      { name: 't', trainingFile: writeJsonl(many(20, vx)), model: 'gemini-2.5-flash', method: null, epochs: 1, provider: 'vertex' },
+      { today: '2026-12-02' },
+    );
+    expect(r.errors).toBe(0);
+    expect(r.training.validExamples).toBe(20);
+    expect(r.training.tokens.total).toBeGreaterThan(20 * 4);
+  });
+
+  test('a Vertex line with a bad role or no final model turn is a located error', async () => {
+    const rows = [vx(1), { contents: [{ role: 'assistant', parts: [{ text: 'x' }] }] }, { contents: [{ role: 'user', parts: [{ text: 'q' }] }] }];
+    const r = await checkTarget(
+      { name: 't', trainingFile: writeJsonl(rows), model: 'gemini-2.5-flash', method: null, epochs: 1, provider: 'vertex' },
+      { today: '2026-12-02' },
+    );
+    const d = r.training.diagnostics.filter((x) => x.severity === 'error').map((x) => [x.line, x.code, x.path]);
+    expect(d).toEqual(expect.arrayContaining([[2, 'vertex-bad-role', 'contents[0].role'], [3, 'vertex-no-final-model-turn', 'contents[0]']]));
+  });
+
+  test('on another provider, Vertex lines are not a known format', async () => {
+    const r = await checkTarget({ name: 't', trainingFile: writeJsonl(many(12, vx)), model: 'gpt-4.1-mini-2025-04-14', method: null, epochs: 1 }, { today: '2026-12-02' });
+    expect(r.training.diagnostics.map((x) => x.code)).toContain('unknown-format');
+  });
+});
