@@ -165,7 +165,13 @@ export function toProviderError(e: unknown, operation: string): ProviderError {
   if (e instanceof ApiError) {
     const g = googleStatus(e.message);
     const kind = classifyHttpError(e.status, g.status, null);
-    return new ProviderError({ kind, message: g.text.slice(0, 500), provider: PROVIDER, operation, status: e.status, code: g.status, cause: e });
+    const hint =
+      kind === 'auth'
+        ? 'Google refused the credentials: check the google-github-actions/auth step (workload identity provider, service account) runs in this job'
+        : kind === 'permission'
+          ? 'the service account needs roles/aiplatform.user in the project and write access (roles/storage.objectUser) to the vertex-bucket'
+          : null;
+    return new ProviderError({ kind, message: g.text.slice(0, 500), provider: PROVIDER, operation, status: e.status, code: g.status, hint, cause: e });
   }
   const err = e as { code?: unknown; message?: string; name?: string };
   if (err?.name === 'AbortError') return new ProviderError({ kind: 'aborted', message: 'aborted', provider: PROVIDER, operation, cause: e });
