@@ -13,6 +13,7 @@ import { ConfigError, parseSettings, readOptional } from './config.js';
 import { createClient, readEventContext, type EventContext } from './github/index.js';
 import { loadJourney, runCheck } from './journeys/index.js';
 import { resolveMode } from './mode.js';
+import { secretInputs } from './providers/registry.js';
 import { addSecrets, redact } from './redact.js';
 
 export type { JourneyRunner } from './journeys/io.js';
@@ -48,7 +49,7 @@ async function runAction(workerUrl: URL): Promise<void> {
   const io = coreIO();
   const get = (name: string) => core.getInput(name);
   // Mask every credential before anything can print it.
-  for (const name of ['openai-api-key', 'azure-api-key', 'together-api-key', 'github-token']) {
+  for (const name of [...secretInputs(), 'github-token']) {
     const v = get(name).trim();
     if (v) core.setSecret(v);
     // And for everything the runner does not mask: the summary, outputs, comments, reports.
