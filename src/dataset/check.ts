@@ -75,7 +75,7 @@ export interface FileReport {
 }
 
 const FORMAT_OF_METHOD: Record<Method, DataFormat[]> = {
-  supervised: ['chat', 'completion'],
+  supervised: ['chat', 'completion', 'text'],
   dpo: ['dpo'],
   reinforcement: ['reinforcement'],
 };
@@ -253,6 +253,25 @@ export class FileAggregator {
         path: '',
         message: `${this.opts.profile.name} does not take ${format} data`,
         hint: `use one of: ${this.opts.profile.formats.join(', ')}`,
+      });
+    }
+    const { maxDatasetBytes, sdkCheckMaxBytes, name } = this.opts.profile;
+    const gb = (n: number) => `${(n / 1e9).toLocaleString('en-US', { maximumFractionDigits: 1 })} GB`;
+    if (maxDatasetBytes !== undefined && bytes > maxDatasetBytes) {
+      this.emit(null, {
+        code: 'file-too-large',
+        severity: 'error',
+        path: '',
+        message: `the file is ${gb(bytes)}; ${name} takes files up to ${gb(maxDatasetBytes)}`,
+        hint: 'split the data, or drop examples',
+      });
+    } else if (sdkCheckMaxBytes !== undefined && bytes > sdkCheckMaxBytes) {
+      this.emit(null, {
+        code: 'file-too-large-for-sdk-check',
+        severity: 'warning',
+        path: '',
+        message: `the file is ${gb(bytes)}; ${name}'s SDK refuses files over ${gb(sdkCheckMaxBytes)} when it checks them before upload`,
+        hint: 'finetune-ci uploads without that check; if you upload with the SDK, pass check=False or split the file',
       });
     }
     if (this.examples === 0) {

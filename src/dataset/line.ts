@@ -7,10 +7,20 @@ import { hash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import type { Encoding } from '../catalog/models.js';
 import type { ValidationProfile } from '../catalog/profiles.js';
-import { KNOWN_KEYS, SCHEMAS, detectShape, type ChatExample, type CompletionExample, type DpoExample } from './formats.js';
+import {
+  KNOWN_KEYS,
+  PartsCompletionExample,
+  SCHEMAS,
+  detectShape,
+  type ChatExample,
+  type Content,
+  type DpoExample,
+  type TextExample,
+} from './formats.js';
 import { chatRules, dpoRules, pathString, schemaFindings, type Finding } from './rules.js';
 import { findSecrets, type SecretMatch } from './secrets.js';
-import { billedRules, counter, countChat, countCompletion, countDpo, type ExampleCount } from './tokens.js';
+import { togetherLineRules } from './together-rules.js';
+import { billedRules, counter, countChat, countCompletion, countDpo, type CountFn, type CountRules, type ExampleCount } from './tokens.js';
 import type { DataFormat, Method } from './types.js';
 
 export interface LineContext {
@@ -104,6 +114,24 @@ function empty(line: number, blank: boolean, findings: Finding[], shape: LineRes
   };
 }
 
+/** Text parts joined, and images counted: a prompt, completion or text that may be a list of parts. */
+function flatText(content: Content, tok: CountFn, rules: CountRules): { tokens: number; images: number; text: string } {
+  if (typeof content === 'string') return { tokens: tok(content), images: 0, text: content };
+  let tokens = 0;
+  let images = 0;
+  const texts: string[] = [];
+  for (const part of content) {
+    if (part.type === 'text') {
+      tokens += tok(part.text);
+      texts.push(part.text);
+    } else {
+      tokens += rules.image;
+      images++;
+    }
+  }
+  return { tokens, images, text: texts.join('\n') };
+}
+
 /** The prompt of a chat example: every message before the last assistant one, and the tools. */
 function chatPrompt(ex: ChatExample): string {
   let last = ex.messages.length;
@@ -160,11 +188,13 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
   }
   const text = bytes.toString('utf8');
   if (text.trim().length === 0) {
+    // Together's checker parses every line as JSON, so a blank line fails its check.
+    const refused = ctx.profile.providerRules === 'together';
     findings.push({
       code: 'blank-line',
-      severity: 'warning',
+      severity: refused ? 'error' : 'warning',
       path: '',
-      message: 'blank line',
+      message: refused ? `blank line: ${ctx.profile.name}'s checker refuses files with blank lines` : 'blank line',
       hint: 'remove blank lines: some uploaders count them as broken examples',
     });
     return empty(line, true, findings);
@@ -215,7 +245,17 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
     return empty(line, false, findings);
   }
   const record = obj as Record<string, unknown>;
-  const shape = detectShape(record);
+  let shape: LineResult['shape'] = detectShape(record);
+  if (ctx.profile.providerRules === 'together') {
+    // The provider's own checker first: its verdict is the one the upload gets.
+    const t = togetherLineRules(record, text, ctx.profile, ctx.method !== 'reinforcement');
+    if (t.finding) {
+      findings.push(t.finding);
+      flagSecrets(obj);
+      return empty(line, false, findings, t.format);
+    }
+    shape = t.format;
+  }
   if (!shape) {
     findings.push({
       code: 'unknown-format',
@@ -228,7 +268,8 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
     return empty(line, false, findings);
   }
   const format: DataFormat = shape === 'chat' && ctx.method === 'reinforcement' ? 'reinforcement' : shape;
-  const parsed = SCHEMAS[format].safeParse(obj);
+  const schema = format === 'completion' && ctx.profile.providerRules === 'together' ? PartsCompletionExample : SCHEMAS[format];
+  const parsed = schema.safeParse(obj);
   flagSecrets(obj);
   if (!parsed.success) {
     schemaFindings(parsed.error.issues, obj, (f) => findings.push(f));
@@ -271,9 +312,20 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
     count = countDpo(ex, tok, rules);
     messages = ex.input.messages.length + ex.preferred_output.length + ex.non_preferred_output.length;
     prompt = JSON.stringify(ex.input);
+  } else if (format === 'text') {
+    const ex = parsed.data as TextExample;
+    const t = flatText(ex.text, tok, rules);
+    if (t.text.trim().length === 0) {
+      emit({ code: 'empty-content', severity: 'error', path: 'text', message: 'text is empty', hint: 'write the text to train on' });
+    }
+    // The whole text is trained on: all of it is what the model learns to write.
+    count = { tokens: t.tokens, assistantTokens: t.tokens, images: t.images };
+    prompt = '';
   } else {
-    const ex = parsed.data as CompletionExample;
-    if (ex.completion.trim().length === 0) {
+    const ex = parsed.data as PartsCompletionExample;
+    const p = flatText(ex.prompt, tok, rules);
+    const c = flatText(ex.completion, tok, rules);
+    if (c.text.trim().length === 0) {
       emit({
         code: 'empty-content',
         severity: 'error',
@@ -282,7 +334,12 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
         hint: 'write the completion the model should learn',
       });
     }
-    count = countCompletion(ex, tok);
+    if (typeof ex.prompt === 'string' && typeof ex.completion === 'string') {
+      count = countCompletion({ prompt: ex.prompt, completion: ex.completion }, tok);
+    } else {
+      const base = countCompletion({ prompt: p.text, completion: c.text }, tok);
+      count = { tokens: p.tokens + base.tokens - tok(p.text), assistantTokens: base.assistantTokens, images: p.images + c.images };
+    }
     prompt = JSON.stringify(ex.prompt);
   }
   return {
