@@ -91,10 +91,12 @@ export function resolveModel(id: string, overrides: ModelOverrides = {}, provide
   }
   if (overrides.trainingContext !== undefined) {
     profile.trainingContext = overrides.trainingContext;
+    delete profile.contextByMethod;
     setByUser.push('trainingContext');
   }
   if (overrides.pricePerMillion !== undefined) {
     profile.trainingPricePerMillion = overrides.pricePerMillion;
+    delete profile.methodPrices;
     setByUser.push('trainingPricePerMillion');
   }
   if (overrides.shutdownDate !== undefined) {
@@ -106,6 +108,22 @@ export function resolveModel(id: string, overrides: ModelOverrides = {}, provide
     profile.source = known ? `${profile.source}; set by the user: ${setByUser.join(', ')}` : profile.source;
   }
   return profile;
+}
+
+/**
+ * The profile for one method: where the catalog prices or limits methods apart (Together's SFT
+ * and DPO), that method's LoRA price and sequence limit become the profile's figures.
+ */
+export function forMethod(profile: ModelProfile, method: Method): ModelProfile {
+  const m = method === 'dpo' ? 'dpo' : 'supervised';
+  const price = profile.methodPrices?.[m].lora;
+  const context = profile.contextByMethod?.[m];
+  if (price === undefined && context === undefined) return profile;
+  return {
+    ...profile,
+    trainingPricePerMillion: price !== undefined ? price : profile.trainingPricePerMillion,
+    trainingContext: context ?? profile.trainingContext,
+  };
 }
 
 export interface Notice {

@@ -5,6 +5,7 @@
  */
 import {
   PROFILES,
+  forMethod,
   modelNotices,
   resolveModel,
   type ModelOverrides,
@@ -57,7 +58,9 @@ export interface CheckRunOptions {
 }
 
 export async function checkTarget(spec: TargetSpec, run: CheckRunOptions): Promise<TargetReport> {
-  const model = resolveModel(spec.model, spec.overrides, spec.provider);
+  const resolved = resolveModel(spec.model, spec.overrides, spec.provider);
+  // Limits that differ by method (Together: SFT vs DPO) follow the method asked for, else SFT's.
+  let model = forMethod(resolved, spec.method ?? 'supervised');
   const base = PROFILES[spec.provider ?? 'openai'];
   const profile: ValidationProfile = spec.minExamples !== undefined ? { ...base, minExamples: spec.minExamples } : base;
   const common = {
@@ -82,6 +85,8 @@ export async function checkTarget(spec: TargetSpec, run: CheckRunOptions): Promi
       })
     : null;
   const method = spec.method ?? methodForFormat(training.format);
+  // Prices follow the method the data turned out to need.
+  model = forMethod(resolved, method);
   const notices: Diagnostic[] = [];
   const note = (n: Omit<Diagnostic, 'file' | 'line' | 'path'>) =>
     notices.push({ ...n, file: spec.trainingFile, line: null, path: '' });

@@ -182,7 +182,8 @@ export function renderText(targets: readonly TargetReport[], opts: TextOptions):
       `  estimate: ${e.epochs} epochs (${e.epochsSource}) × ${formatInt(e.billableTokens)} billable = ${formatInt(e.trainedTokens)} trained tokens` +
         (e.pricePerMillion === null
           ? ' — price unknown: set --price'
-          : ` × $${e.pricePerMillion}/1M = ${bold(formatUsd(e.costUsd))}`),
+          : ` × $${e.pricePerMillion}/1M = ${bold(formatUsd(e.costUsd))}`) +
+        (e.minimumChargeUsd !== null ? ` (the minimum charge per job)` : ''),
     );
     if (t.overBudget) out.push(red(`  over budget: the estimate is above max-cost ${formatUsd(t.maxCost)}`));
     out.push('');
@@ -277,6 +278,7 @@ function methodsSection(targets: readonly TargetReport[]): string {
       `- **${cell(t.requestedModel)}** (${t.model.encoding}${t.model.approximateTokens ? ', approximate' : ''}, ` +
         `training context ${t.model.trainingContext === null ? 'unknown' : formatInt(t.model.trainingContext)}): ` +
         `${e.pricePerMillion === null ? 'price unknown — set `price-per-million`' : `$${e.pricePerMillion} per 1M trained tokens`}; ` +
+        (t.model.minimumChargeUsd != null ? `minimum charge ${formatUsd(t.model.minimumChargeUsd)} per job${e.minimumChargeUsd !== null ? ' (applied)' : ''}; ` : '') +
         `source: ${cell(t.model.source, 200)}, as of ${t.model.asOf}` +
         (t.model.unconfirmed.length ? `; unconfirmed: ${t.model.unconfirmed.join(', ')}` : '') +
         `; validation profile: ${t.profile.name} (at least ${t.profile.minExamples} examples).`,
