@@ -11,6 +11,7 @@ export * from './models.js';
 export * from './platform.js';
 export * from './profiles.js';
 export * from './overheads.js';
+export * from './tokenizers.js';
 
 /** What a user may set on top of (or instead of) the catalog. */
 export interface ModelOverrides {
@@ -86,6 +87,7 @@ export function resolveModel(id: string, overrides: ModelOverrides = {}, provide
   const setByUser: string[] = [];
   if (overrides.encoding !== undefined) {
     profile.encoding = overrides.encoding;
+    delete profile.tokenizer; // the user chose the encoding to count with
     profile.approximateTokens = false;
     setByUser.push('encoding');
   }

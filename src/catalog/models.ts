@@ -46,6 +46,8 @@ export interface ModelProfile {
   minimumChargeUsd?: number | null;
   /** Where the price, limits and minimum come from, and when they were read. */
   priceSource?: { url: string; asOf: string };
+  /** The model's own tokenizer (an id in TOKENIZER_PINS): counts are exact once it is fetched. */
+  tokenizer?: string;
 }
 
 export interface AdapterPrices {
@@ -177,11 +179,11 @@ export const TOGETHER_MODELS: readonly ModelProfile[] = [
   // The facts name this row "Qwen3.8-27B"; Together's model lists name Qwen 3.5 27B.
   together('Qwen/Qwen3.5-27B', { sft: 1.05, dpo: 2.62 }, null, ['id']),
   together('google/gemma-4-31B-it', { sft: 1.05, dpo: 2.62 }, null, ['id']),
-  together('openai/gpt-oss-20b', { sft: 0.4, dpo: 1.0 }, { supervised: 16_384, dpo: 8_192 }),
-  together('openai/gpt-oss-120b', { sft: 2.5, dpo: 6.25 }, { supervised: 16_384, dpo: 8_192 }),
-  openWeight('together', 'Qwen/Qwen3-8B', null, ['supervised', 'dpo']),
-  openWeight('together', 'Qwen/Qwen3-14B', null, ['supervised', 'dpo'], ['id']),
-  openWeight('together', 'Qwen/Qwen3-32B', null, ['supervised', 'dpo'], ['id']),
+  { ...together('openai/gpt-oss-20b', { sft: 0.4, dpo: 1.0 }, { supervised: 16_384, dpo: 8_192 }), tokenizer: 'gpt-oss' },
+  { ...together('openai/gpt-oss-120b', { sft: 2.5, dpo: 6.25 }, { supervised: 16_384, dpo: 8_192 }), tokenizer: 'gpt-oss' },
+  { ...openWeight('together', 'Qwen/Qwen3-8B', null, ['supervised', 'dpo']), tokenizer: 'qwen3' },
+  { ...openWeight('together', 'Qwen/Qwen3-14B', null, ['supervised', 'dpo'], ['id']), tokenizer: 'qwen3' },
+  { ...openWeight('together', 'Qwen/Qwen3-32B', null, ['supervised', 'dpo'], ['id']), tokenizer: 'qwen3' },
   openWeight('together', 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference', null, ['supervised', 'dpo'], ['id']),
   openWeight('together', 'meta-llama/Meta-Llama-3.1-70B-Instruct-Reference', null, ['supervised', 'dpo'], ['id']),
   openWeight('together', 'meta-llama/Llama-3.3-70B-Instruct-Reference', null, ['supervised', 'dpo'], ['id']),

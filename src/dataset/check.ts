@@ -10,6 +10,7 @@ import { readLineBatches, type ReadProblem } from './read.js';
 import type { Finding } from './rules.js';
 import { IntList, distribution } from './stats.js';
 import { loadEncoding } from './tokens.js';
+import { loadOpenTokenizer } from '../tokenizers/open.js';
 import { GarbagePacer } from './memory.js';
 import type { DataFormat, Diagnostic, Distribution, Method } from './types.js';
 import { runInWorkers, type WorkerOptions } from './workers.js';
@@ -333,7 +334,7 @@ export const WORKER_MIN_BYTES = 8 * 1024 * 1024;
 export async function checkFile(path: string, opts: FileCheckOptions): Promise<FileReport> {
   const { size } = await stat(path);
   const agg = new FileAggregator(path, opts);
-  const ctx: LineContext = { method: opts.method, encoding: opts.encoding, profile: opts.profile };
+  const ctx: LineContext = { method: opts.method, encoding: opts.encoding, profile: opts.profile, ...(opts.tokenizer ? { tokenizer: opts.tokenizer } : {}) };
   const batches = readLineBatches(path, { maxLineBytes: opts.profile.maxLineBytes });
   const threads = opts.workers?.threads ?? 0;
   if (threads > 0 && (size >= WORKER_MIN_BYTES || opts.workers?.always)) {
@@ -344,6 +345,7 @@ export async function checkFile(path: string, opts: FileCheckOptions): Promise<F
     });
   } else {
     await loadEncoding(opts.encoding);
+    if (opts.tokenizer) await loadOpenTokenizer(opts.tokenizer);
     const pacer = new GarbagePacer();
     let last = 0;
     for await (const batch of batches) {

@@ -20,6 +20,7 @@ import {
 import { chatRules, dpoRules, pathString, schemaFindings, type Finding } from './rules.js';
 import { findSecrets, type SecretMatch } from './secrets.js';
 import { togetherLineRules } from './together-rules.js';
+import { openCounter, type OpenTokenizerRef } from '../tokenizers/open.js';
 import { billedRules, counter, countChat, countCompletion, countDpo, type CountFn, type CountRules, type ExampleCount } from './tokens.js';
 import type { DataFormat, Method } from './types.js';
 
@@ -28,6 +29,8 @@ export interface LineContext {
   method: Method | null;
   encoding: Encoding;
   profile: ValidationProfile;
+  /** The model's own tokenizer and chat template (open models), when available: counts are exact. */
+  tokenizer?: OpenTokenizerRef;
 }
 
 export interface LineResult {
@@ -341,6 +344,25 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
       count = { tokens: p.tokens + base.tokens - tok(p.text), assistantTokens: base.assistantTokens, images: p.images + c.images };
     }
     prompt = JSON.stringify(ex.prompt);
+  }
+  if (ctx.tokenizer) {
+    // The model's own tokenizer over its chat template replaces the stand-in count.
+    const open = openCounter(ctx.tokenizer);
+    const c =
+      format === 'dpo'
+        ? (() => {
+            const input = record.input as Record<string, unknown>;
+            return open.dpo(input.messages as unknown[], record.preferred_output as unknown[], record.non_preferred_output as unknown[], input.tools as unknown[] | undefined);
+          })()
+        : format === 'completion'
+          ? (() => {
+              const ex = parsed.data as PartsCompletionExample;
+              return open.completion(flatText(ex.prompt, tok, rules).text, flatText(ex.completion, tok, rules).text);
+            })()
+          : format === 'text'
+            ? open.text(flatText((parsed.data as TextExample).text, tok, rules).text)
+            : open.chat(record.messages as unknown[], record.tools as unknown[] | undefined);
+    count = { tokens: c.tokens, assistantTokens: c.assistantTokens, images: count.images };
   }
   return {
     line,

@@ -5,6 +5,7 @@
  */
 import {
   PROFILES,
+  TOKENIZER_PINS,
   forMethod,
   modelNotices,
   resolveModel,
@@ -16,6 +17,8 @@ import { estimate, type Estimate } from '../estimate.js';
 import { checkFile, methodForFormat, type FileReport } from './check.js';
 import type { Diagnostic, Method } from './types.js';
 import type { WorkerOptions } from './workers.js';
+import { hubOptionsFromEnv, resolveTokenizer, type HubOptions } from '../tokenizers/hub.js';
+import { refFor, type OpenTokenizerRef } from '../tokenizers/open.js';
 
 export interface TargetSpec {
   name: string;
@@ -48,6 +51,8 @@ export interface TargetReport {
   /** The estimate is above `maxCost`. */
   overBudget: boolean;
   maxCost: number | null;
+  /** The open model's own tokenizer the counts used (exact), or null (the stand-in encoding). */
+  tokenizer: { label: string; repo: string; revision: string; downloaded: string[]; notes: string } | null;
 }
 
 export interface CheckRunOptions {
@@ -55,6 +60,8 @@ export interface CheckRunOptions {
   keepDiagnostics?: number;
   workers?: WorkerOptions;
   onProgress?: (file: string, bytesRead: number, totalBytes: number) => void;
+  /** Where open models' tokenizers are cached and fetched from (default: from the environment). */
+  hub?: HubOptions;
 }
 
 export async function checkTarget(spec: TargetSpec, run: CheckRunOptions): Promise<TargetReport> {
@@ -63,9 +70,35 @@ export async function checkTarget(spec: TargetSpec, run: CheckRunOptions): Promi
   let model = forMethod(resolved, spec.method ?? 'supervised');
   const base = PROFILES[spec.provider ?? 'openai'];
   const profile: ValidationProfile = spec.minExamples !== undefined ? { ...base, minExamples: spec.minExamples } : base;
+  const notices: Diagnostic[] = [];
+  const note = (n: Omit<Diagnostic, 'file' | 'line' | 'path'>) =>
+    notices.push({ ...n, file: spec.trainingFile, line: null, path: '' });
+  // An open model's own tokenizer: from the cache, else downloaded once; else the stand-in.
+  let tokenizer: OpenTokenizerRef | undefined;
+  let tokenizerInfo: TargetReport['tokenizer'] = null;
+  const pin = resolved.tokenizer ? TOKENIZER_PINS[resolved.tokenizer] : undefined;
+  if (pin) {
+    const hub = run.hub ?? hubOptionsFromEnv();
+    const got = await resolveTokenizer(pin, hub);
+    if (got.ok) {
+      tokenizer = refFor(pin, got.files.dir);
+      tokenizerInfo = { label: tokenizer.label, repo: pin.repo, revision: pin.revision, downloaded: got.files.downloaded, notes: pin.notes };
+      note({
+        code: 'exact-tokens',
+        severity: 'info',
+        message: `tokens counted with ${pin.repo}'s own tokenizer and chat template at revision ${pin.revision.slice(0, 12)} (${got.files.downloaded.length ? `downloaded now, cached in ${got.files.dir}` : 'from the cache'})`,
+        hint: pin.notes,
+      });
+    } else {
+      note({ code: got.code, severity: got.code === 'tokenizer-unavailable' ? 'info' : 'warning', message: `${got.message}; counts fall back to ${resolved.encoding}, approximate`, hint: got.hint });
+    }
+  }
+  const exact = (m: ModelProfile): ModelProfile => (tokenizer ? { ...m, approximateTokens: false } : m);
+  model = exact(model);
   const common = {
     method: spec.method,
     encoding: model.encoding,
+    ...(tokenizer ? { tokenizer } : {}),
     profile,
     trainingContext: model.trainingContext,
     keepDiagnostics: run.keepDiagnostics,
@@ -86,10 +119,7 @@ export async function checkTarget(spec: TargetSpec, run: CheckRunOptions): Promi
     : null;
   const method = spec.method ?? methodForFormat(training.format);
   // Prices follow the method the data turned out to need.
-  model = forMethod(resolved, method);
-  const notices: Diagnostic[] = [];
-  const note = (n: Omit<Diagnostic, 'file' | 'line' | 'path'>) =>
-    notices.push({ ...n, file: spec.trainingFile, line: null, path: '' });
+  model = exact(forMethod(resolved, method));
   if (!model.methods.includes(method)) {
     note({
       code: 'method-not-supported',
@@ -150,5 +180,6 @@ export async function checkTarget(spec: TargetSpec, run: CheckRunOptions): Promi
     warnings: training.warnings + (validation?.warnings ?? 0) + count('warning'),
     overBudget,
     maxCost,
+    tokenizer: tokenizerInfo,
   };
 }

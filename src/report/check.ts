@@ -45,7 +45,7 @@ function fileJson(f: FileReport, t: TargetReport) {
     diagnostics: training ? [...t.notices, ...f.diagnostics] : f.diagnostics,
     diagnosticsOmitted: f.diagnosticsOmitted,
     diagnosticCounts: Object.fromEntries(f.byCode.map((c) => [c.code, c.count])),
-    tokens: { ...f.tokens, approximate: t.model.approximateTokens, encoding: t.model.encoding },
+    tokens: { ...f.tokens, approximate: t.model.approximateTokens, encoding: t.tokenizer ? t.tokenizer.label : t.model.encoding },
     stats: f.stats,
     epochs: training ? t.estimate.epochs : null,
     trainedTokens: training ? t.estimate.trainedTokens : null,
@@ -166,7 +166,7 @@ export function renderText(targets: readonly TargetReport[], opts: TextOptions):
       }
       out.push(
         `  ${formatInt(f.examples)} examples, ${formatInt(f.stats.messages)} messages, ` +
-          `${formatInt(f.tokens.total)} tokens${t.model.approximateTokens ? ' (approximate)' : ''}, ` +
+          `${formatInt(f.tokens.total)} tokens${t.model.approximateTokens ? ' (approximate)' : t.tokenizer ? ` (exact: ${t.tokenizer.label})` : ''}, ` +
           `${formatInt(f.tokens.billable)} billable` +
           (f.tokens.overContext ? `, ${f.tokens.overContext} over the ${formatInt(t.model.trainingContext ?? 0)}-token context` : ''),
       );
@@ -275,7 +275,7 @@ function methodsSection(targets: readonly TargetReport[]): string {
     seen.add(key);
     const e = t.estimate;
     lines.push(
-      `- **${cell(t.requestedModel)}** (${t.model.encoding}${t.model.approximateTokens ? ', approximate' : ''}, ` +
+      `- **${cell(t.requestedModel)}** (${t.tokenizer ? `its own tokenizer and chat template, ${cell(t.tokenizer.label)}` : t.model.encoding}${t.model.approximateTokens ? ', approximate' : ''}, ` +
         `training context ${t.model.trainingContext === null ? 'unknown' : formatInt(t.model.trainingContext)}): ` +
         `${e.pricePerMillion === null ? 'price unknown — set `price-per-million`' : `$${e.pricePerMillion} per 1M trained tokens`}; ` +
         (t.model.minimumChargeUsd != null ? `minimum charge ${formatUsd(t.model.minimumChargeUsd)} per job${e.minimumChargeUsd !== null ? ' (applied)' : ''}; ` : '') +
