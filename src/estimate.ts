@@ -38,7 +38,7 @@ export function estimate(
   model: ModelProfile,
   epochs: number | 'auto' = 'auto',
 ): Estimate {
-  const n = epochs === 'auto' ? autoEpochs(examples) : epochs;
+  const n = epochs === 'auto' ? (model.defaultEpochs ?? autoEpochs(examples)) : epochs;
   const trainedTokens = n * billableTokens;
   const price = model.trainingPricePerMillion;
   const raw = price === null ? null : (trainedTokens * price) / 1_000_000;

@@ -54,3 +54,12 @@ describe('a PR check of a Together target', () => {
     expect(dpo.model.trainingContext).toBe(8_192);
   });
 });
+
+describe('epochs on auto', () => {
+  test('Together trains one epoch when none is given, not the OpenAI rule', () => {
+    const oss = forMethod(resolveModel('openai/gpt-oss-20b', {}, 'together'), 'supervised');
+    expect(estimate(10, 1_000_000, oss, 'auto')).toMatchObject({ epochs: 1, epochsSource: 'auto', trainedTokens: 1_000_000 });
+    // OpenAI's rule is unchanged: 10 examples → 10 epochs.
+    expect(estimate(10, 1_000, resolveModel('gpt-4o-mini-2024-07-18'), 'auto').epochs).toBe(10);
+  });
+});

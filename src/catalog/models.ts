@@ -48,6 +48,8 @@ export interface ModelProfile {
   priceSource?: { url: string; asOf: string };
   /** The model's own tokenizer (an id in TOKENIZER_PINS): counts are exact once it is fetched. */
   tokenizer?: string;
+  /** Epochs the provider trains when none are given (`auto`), when it is not OpenAI's rule. */
+  defaultEpochs?: number;
 }
 
 export interface AdapterPrices {
@@ -133,6 +135,9 @@ function openWeight(
     ],
     source: PROVIDERS_FACTS,
     asOf: AS_OF,
+    // Together's create-job and estimate-price: `n_epochs` defaults to 1 (API reference, read
+    // 2026-12-02); with `auto` we send none, so Together trains one epoch.
+    ...(provider === 'together' ? { defaultEpochs: 1 } : {}),
   };
 }
 

@@ -285,7 +285,7 @@ function methodsSection(targets: readonly TargetReport[]): string {
     );
   }
   lines.push(
-    `- Epochs: ${targets.some((t) => t.estimate.epochsSource === 'auto') ? `auto = ${AUTO_EPOCHS.source}` : 'as set'}; trained tokens = epochs × Σ min(example tokens, training context).`,
+    `- Epochs: ${targets.some((t) => t.estimate.epochsSource === 'auto') ? `auto = ${targets.some((t) => t.model.defaultEpochs !== undefined) ? `the provider's default where it has one (Together: ${targets.find((t) => t.model.defaultEpochs !== undefined)!.model.defaultEpochs}), else ` : ''}${AUTO_EPOCHS.source}` : 'as set'}; trained tokens = epochs × Σ min(example tokens, training context).`,
   );
   lines.push(
     `- Tokens per example = Σ messages (${OVERHEADS.perMessage.value} + role + content [+ name + ${OVERHEADS.perName.value}]) + ${OVERHEADS.perExample.value}, calibrated to a billed job (${OVERHEADS_SOURCE.source}, as of ${OVERHEADS_SOURCE.asOf}).`,
