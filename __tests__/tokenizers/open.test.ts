@@ -211,3 +211,24 @@ describe('Qwen3 counts against an independent oracle', () => {
     expect(counter.text('Hello, world!').tokens).toBe(oracle('Hello, world!') + 1);
   });
 });
+
+describe('a template that refuses an example', () => {
+  test('the line keeps the stand-in count and a template-error warning; the check goes on', async () => {
+    // Qwen3's own tokenizer with a template that raises on system messages, as some templates do.
+    const dir = cacheDir();
+    const config = JSON.parse(readFileSync(join(pkgModels('qwen3'), 'tokenizer_config.json'), 'utf8')) as Record<string, unknown>;
+    config.chat_template = "{% for m in messages %}{% if m.role == 'system' %}{{ raise_exception('System role not supported') }}{% endif %}{{ m.content }}{% endfor %}";
+    writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify(config));
+    const ref = { id: 'strict', label: 'acme/strict@0000', tokenizerJson: join(pkgModels('qwen3'), 'tokenizer.json'), tokenizerConfig: join(dir, 'tokenizer_config.json') };
+    await loadOpenTokenizer(ref);
+    const { analyzeLine } = await import('../../src/dataset/line.js');
+    const { PROFILES } = await import('../../src/catalog/profiles.js');
+    const line = (o: unknown) => analyzeLine(Buffer.from(JSON.stringify(o)), 1, { method: null, encoding: 'o200k_base', profile: PROFILES.together, tokenizer: ref });
+    const refused = line(goodChat(1));
+    expect(refused.valid).toBe(true);
+    expect(refused.tokens).toBeGreaterThan(0);
+    expect(refused.findings.find((f) => f.code === 'template-error')?.message).toMatch(/System role not supported/);
+    const fine = line({ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'yo' }] });
+    expect(fine.findings.map((f) => f.code)).not.toContain('template-error');
+  });
+});

@@ -346,23 +346,35 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
     prompt = JSON.stringify(ex.prompt);
   }
   if (ctx.tokenizer) {
-    // The model's own tokenizer over its chat template replaces the stand-in count.
+    // The model's own tokenizer over its chat template replaces the stand-in count. A template
+    // that refuses the example (templates raise on shapes they do not expect) leaves the
+    // stand-in count for this line and says so: bad input never stops the check.
     const open = openCounter(ctx.tokenizer);
-    const c =
-      format === 'dpo'
-        ? (() => {
-            const input = record.input as Record<string, unknown>;
-            return open.dpo(input.messages as unknown[], record.preferred_output as unknown[], record.non_preferred_output as unknown[], input.tools as unknown[] | undefined);
-          })()
-        : format === 'completion'
+    try {
+      const c =
+        format === 'dpo'
           ? (() => {
-              const ex = parsed.data as PartsCompletionExample;
-              return open.completion(flatText(ex.prompt, tok, rules).text, flatText(ex.completion, tok, rules).text);
+              const input = record.input as Record<string, unknown>;
+              return open.dpo(input.messages as unknown[], record.preferred_output as unknown[], record.non_preferred_output as unknown[], input.tools as unknown[] | undefined);
             })()
-          : format === 'text'
-            ? open.text(flatText((parsed.data as TextExample).text, tok, rules).text)
-            : open.chat(record.messages as unknown[], record.tools as unknown[] | undefined);
-    count = { tokens: c.tokens, assistantTokens: c.assistantTokens, images: count.images };
+          : format === 'completion'
+            ? (() => {
+                const ex = parsed.data as PartsCompletionExample;
+                return open.completion(flatText(ex.prompt, tok, rules).text, flatText(ex.completion, tok, rules).text);
+              })()
+            : format === 'text'
+              ? open.text(flatText((parsed.data as TextExample).text, tok, rules).text)
+              : open.chat(record.messages as unknown[], record.tools as unknown[] | undefined);
+      count = { tokens: c.tokens, assistantTokens: c.assistantTokens, images: count.images };
+    } catch (e) {
+      findings.push({
+        code: 'template-error',
+        severity: 'warning',
+        path: '',
+        message: `${ctx.tokenizer.label}'s chat template cannot render this example (${String((e as Error).message).slice(0, 160)}); its count is approximate`,
+        hint: 'the provider renders the same template: reshape the example so the template accepts it',
+      });
+    }
   }
   return {
     line,
