@@ -62,10 +62,13 @@ async function run(): Promise<void> {
   const io = coreIO();
   const get = (name: string) => core.getInput(name);
   // Mask every credential before anything can print it.
-  for (const name of ['openai-api-key', 'azure-api-key', 'together-api-key', 'github-token']) {
+  for (const name of ['openai-api-key', 'azure-api-key', 'together-api-key', 'github-token', 'hf-token']) {
     const v = get(name).trim();
     if (v) core.setSecret(v);
   }
+  // Gated open models' tokenizers (src/tokenizers/hub.ts) read the token where huggingface_hub does.
+  const hfToken = get('hf-token').trim();
+  if (hfToken) process.env.HF_TOKEN = hfToken;
   // The config file is the repository's: read it from the workspace, whatever the cwd is.
   const workspaceRoot = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const settings = await parseSettings(get, (p) => readOptional(isAbsolute(p) ? p : join(workspaceRoot, p)));
