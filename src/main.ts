@@ -9,6 +9,7 @@ import { ConfigError, parseSettings, readOptional, type Mode, type Settings } fr
 import { isAnalysisWorker, serveAnalysis } from './dataset/workers.js';
 import { tuneHeap } from './dataset/memory.js';
 import { createClient, readEventContext, type EventContext } from './github/index.js';
+import { restoreTokenizerCache } from './github/tokenizer-cache.js';
 import { runCheck } from './journeys/check.js';
 import type { ActionIO } from './journeys/io.js';
 
@@ -84,16 +85,22 @@ async function run(): Promise<void> {
   const github = settings.githubToken ? createClient(settings.githubToken, { baseUrl: event?.apiUrl }) : null;
   const workers = { threads: Math.max(1, Math.min(3, availableParallelism() - 1)), url: new URL(import.meta.url), share: true };
   io.info(`finetune-ci: mode ${mode}${settings.mode === 'auto' ? ` (auto, from ${event?.eventName ?? 'no event'})` : ''}`);
-  if (mode === 'check') {
-    await runCheck(settings, { io, github, event, workspace, workers, settingsAt: (text) => parseSettings(get, async () => text) });
-    return;
+  // Open models' tokenizers from earlier runs (GitHub-hosted runners start empty).
+  const tokenizers = await restoreTokenizerCache(settings.targets, io);
+  try {
+    if (mode === 'check') {
+      await runCheck(settings, { io, github, event, workspace, workers, settingsAt: (text) => parseSettings(get, async () => text) });
+      return;
+    }
+    const journeys: Record<'train' | 'smoke', () => Promise<JourneyRunner>> = {
+      train: async () => (await import('./journeys/train.js')).runTrainJourney,
+      smoke: async () => (await import('./journeys/smoke.js')).runSmokeJourney,
+    };
+    const runner = await journeys[mode]();
+    await runner(settings, { io, event, workspace });
+  } finally {
+    await tokenizers.save();
   }
-  const journeys: Record<'train' | 'smoke', () => Promise<JourneyRunner>> = {
-    train: async () => (await import('./journeys/train.js')).runTrainJourney,
-    smoke: async () => (await import('./journeys/smoke.js')).runSmokeJourney,
-  };
-  const runner = await journeys[mode]();
-  await runner(settings, { io, event, workspace });
 }
 
 tuneHeap();
