@@ -10,6 +10,7 @@ import { readLineBatches, type ReadProblem } from './read.js';
 import type { Finding } from './rules.js';
 import { IntList, distribution } from './stats.js';
 import { loadEncoding } from './tokens.js';
+import { loadOpenTokenizer } from '../tokenizers/open.js';
 import { GarbagePacer } from './memory.js';
 import type { DataFormat, Diagnostic, Distribution, Method } from './types.js';
 import { runInWorkers, type WorkerOptions } from './workers.js';
@@ -75,7 +76,7 @@ export interface FileReport {
 }
 
 const FORMAT_OF_METHOD: Record<Method, DataFormat[]> = {
-  supervised: ['chat', 'completion'],
+  supervised: ['chat', 'completion', 'text'],
   dpo: ['dpo'],
   reinforcement: ['reinforcement'],
 };
@@ -309,6 +310,25 @@ export class FileAggregator {
         hint: `use one of: ${this.opts.profile.formats.join(', ')}`,
       });
     }
+    const { maxDatasetBytes, sdkCheckMaxBytes, name } = this.opts.profile;
+    const gb = (n: number) => `${(n / 1e9).toLocaleString('en-US', { maximumFractionDigits: 1 })} GB`;
+    if (maxDatasetBytes !== undefined && bytes > maxDatasetBytes) {
+      this.emit(null, {
+        code: 'file-too-large',
+        severity: 'error',
+        path: '',
+        message: `the file is ${gb(bytes)}; ${name} takes files up to ${gb(maxDatasetBytes)}`,
+        hint: 'split the data, or drop examples',
+      });
+    } else if (sdkCheckMaxBytes !== undefined && bytes > sdkCheckMaxBytes) {
+      this.emit(null, {
+        code: 'file-too-large-for-sdk-check',
+        severity: 'warning',
+        path: '',
+        message: `the file is ${gb(bytes)}; ${name}'s SDK refuses files over ${gb(sdkCheckMaxBytes)} when it checks them before upload`,
+        hint: 'finetune-ci uploads without that check; if you upload with the SDK, pass check=False or split the file',
+      });
+    }
     if (this.notJsonl) {
       // already reported once for the whole file
     } else if (this.examples === 0) {
@@ -446,7 +466,7 @@ export async function checkFile(path: string, opts: FileCheckOptions): Promise<F
     agg.wholeFile(whole);
     return agg.finish(size);
   }
-  const ctx: LineContext = { method: opts.method, encoding: opts.encoding, profile: opts.profile };
+  const ctx: LineContext = { method: opts.method, encoding: opts.encoding, profile: opts.profile, ...(opts.tokenizer ? { tokenizer: opts.tokenizer } : {}) };
   const batches = readLineBatches(path, { maxLineBytes: opts.profile.maxLineBytes });
   const threads = opts.workers?.threads ?? 0;
   if (threads > 0 && (size >= WORKER_MIN_BYTES || opts.workers?.always)) {
@@ -457,6 +477,7 @@ export async function checkFile(path: string, opts: FileCheckOptions): Promise<F
     });
   } else {
     await loadEncoding(opts.encoding);
+    if (opts.tokenizer) await loadOpenTokenizer(opts.tokenizer);
     const pacer = new GarbagePacer();
     let last = 0;
     for await (const batch of batches) {
