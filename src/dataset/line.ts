@@ -9,7 +9,7 @@ import type { Encoding } from '../catalog/models.js';
 import type { ValidationProfile } from '../catalog/profiles.js';
 import { LINE_LIMITS } from '../catalog/limits.js';
 import { KNOWN_KEYS, SCHEMAS, detectShape, type ChatExample, type CompletionExample, type DpoExample } from './formats.js';
-import { chatRules, dpoRules, pathString, schemaFindings, type Finding } from './rules.js';
+import { chatRules, dpoRules, pathString, quoteKey, schemaFindings, shortKey, type Finding } from './rules.js';
 import { findSecrets, type SecretMatch } from './secrets.js';
 import { billedRules, counter, counterStats, countChat, countCompletion, countDpo, type ExampleCount } from './tokens.js';
 import type { DataFormat, Method } from './types.js';
@@ -141,17 +141,6 @@ export function shapePastLimits(text: string, maxDepth: number, maxValues: numbe
 export function nestingPastLimit(text: string, limit: number): number {
   const over = shapePastLimits(text, limit, Infinity);
   return over?.kind === 'depth' ? over.at : -1;
-}
-
-/** A key from the data as a path: cut when long, control characters and quotes escaped (JSON). */
-export function shortKey(key: string, max = 40): string {
-  const cut = key.length > max ? `${key.slice(0, max)}…` : key;
-  return JSON.stringify(cut).slice(1, -1);
-}
-
-/** A key from the data, quoted for a message. */
-export function quoteKey(key: string, max = 40): string {
-  return `"${shortKey(key, max)}"`;
 }
 
 function empty(line: number, blank: boolean, findings: Finding[], shape: LineResult['shape'] = null): LineResult {
