@@ -18,7 +18,7 @@ import {
   type DpoExample,
   type TextExample,
 } from './formats.js';
-import { chatRules, dpoRules, pathString, schemaFindings, type Finding } from './rules.js';
+import { chatRules, dpoRules, pathString, quoteKey, schemaFindings, shortKey, type Finding } from './rules.js';
 import { findSecrets, type SecretMatch } from './secrets.js';
 import { togetherLineRules } from './together-rules.js';
 import { openCounter, type OpenTokenizerRef } from '../tokenizers/open.js';
@@ -112,14 +112,23 @@ function locate(obj: unknown, needle: string, path: (string | number)[] = []): s
   return null;
 }
 
+/** Where a line's JSON first goes past a limit on its shape, found before JSON.parse. */
+export interface ShapeOverrun {
+  kind: 'depth' | 'values';
+  /** Character index of the bracket or comma that went past the limit. */
+  at: number;
+}
+
 /**
- * Where the line's nesting of arrays and objects first goes past `limit`, as a character index,
- * or -1: one pass over the raw text (strings skipped with `indexOf`), run before JSON.parse and
- * every recursive walk. A line shorter than two characters per level cannot be that deep.
+ * The first place where the line's nesting of arrays and objects goes past `maxDepth`, or its
+ * count of values (each `[`, `{` and `,` outside strings) past `maxValues`: one pass over the
+ * raw text (strings skipped with `indexOf`), run before JSON.parse and every recursive walk.
+ * A line too short to hold that many cannot go past either.
  */
-export function nestingPastLimit(text: string, limit: number): number {
-  if (text.length <= 2 * limit) return -1;
+export function shapePastLimits(text: string, maxDepth: number, maxValues: number): ShapeOverrun | null {
+  if (text.length <= Math.min(2 * maxDepth, maxValues)) return null;
   let depth = 0;
+  let values = 0;
   let i = 0;
   const n = text.length;
   while (i < n) {
@@ -129,7 +138,7 @@ export function nestingPastLimit(text: string, limit: number): number {
       let from = i + 1;
       for (;;) {
         const q = text.indexOf('"', from);
-        if (q === -1) return -1;
+        if (q === -1) return null;
         let backslashes = 0;
         while (text.charCodeAt(q - 1 - backslashes) === 0x5c) backslashes++;
         from = q + 1;
@@ -139,22 +148,19 @@ export function nestingPastLimit(text: string, limit: number): number {
       continue;
     }
     if (c === 0x5b || c === 0x7b) {
-      if (++depth > limit) return i;
+      if (++depth > maxDepth) return { kind: 'depth', at: i };
+      if (++values > maxValues) return { kind: 'values', at: i };
     } else if (c === 0x5d || c === 0x7d) depth--;
+    else if (c === 0x2c && ++values > maxValues) return { kind: 'values', at: i };
     i++;
   }
-  return -1;
+  return null;
 }
 
-/** A key from the data as a path: cut when long, control characters and quotes escaped (JSON). */
-export function shortKey(key: string, max = 40): string {
-  const cut = key.length > max ? `${key.slice(0, max)}…` : key;
-  return JSON.stringify(cut).slice(1, -1);
-}
-
-/** A key from the data, quoted for a message. */
-export function quoteKey(key: string, max = 40): string {
-  return `"${shortKey(key, max)}"`;
+/** Where the nesting first goes past `limit` (a character index), or -1. */
+export function nestingPastLimit(text: string, limit: number): number {
+  const over = shapePastLimits(text, limit, Infinity);
+  return over?.kind === 'depth' ? over.at : -1;
 }
 
 function empty(line: number, blank: boolean, findings: Finding[], shape: LineResult['shape'] = null): LineResult {
@@ -286,15 +292,27 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
   // Before JSON.parse and any walk of the value: a line nested 20,000 levels deep overflows the
   // stack of JSON.stringify and of every recursive walk, and costs memory per level.
   const maxDepth = LINE_LIMITS.maxNestingDepth.value;
-  const deep = nestingPastLimit(text, maxDepth);
-  if (deep !== -1) {
-    findings.push({
-      code: 'too-deep',
-      severity: 'error',
-      path: '',
-      message: `the line nests arrays and objects more than ${maxDepth.toLocaleString('en-US')} levels deep (level ${(maxDepth + 1).toLocaleString('en-US')} opens at column ${(deep + 1).toLocaleString('en-US')}); the limit is ${maxDepth.toLocaleString('en-US')}`,
-      hint: 'flatten the example: training data nests a few levels (a tool schema a few more); the line was not read further',
-    });
+  const maxValues = LINE_LIMITS.maxJsonValues.value;
+  const over = shapePastLimits(text, maxDepth, maxValues);
+  if (over) {
+    const n = (x: number) => x.toLocaleString('en-US');
+    findings.push(
+      over.kind === 'depth'
+        ? {
+            code: 'too-deep',
+            severity: 'error',
+            path: '',
+            message: `the line nests arrays and objects more than ${n(maxDepth)} levels deep (level ${n(maxDepth + 1)} opens at column ${n(over.at + 1)}); the limit is ${n(maxDepth)}`,
+            hint: 'flatten the example: training data nests a few levels (a tool schema a few more); the line was not read further',
+          }
+        : {
+            code: 'too-many-values',
+            severity: 'error',
+            path: '',
+            message: `the line holds more than ${n(maxValues)} JSON values (value ${n(maxValues + 1)} starts at column ${n(over.at + 1)}); the limit is ${n(maxValues)}`,
+            hint: 'split the example: no training example holds that many values; the line was not read further',
+          },
+    );
     flagSecrets(null);
     return empty(line, false, findings);
   }
