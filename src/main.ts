@@ -1,65 +1,50 @@
 /**
- * The Action's entry: read the inputs, pick the journey from the event, run it. The only module
+ * The Action's logic: read the inputs, pick the journey from the event, run it. The only module
  * that reads action inputs; everything else gets typed settings and an ActionIO.
+ *
+ * Importing this module starts nothing: ./index.ts (the bundle's entry) calls `run()`, and so
+ * does GitHub's local debugger (`npx @github/local-action run . src/main.ts .env`).
  */
 import * as core from '@actions/core';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { ConfigError, parseSettings, readOptional, type Mode, type Settings } from './config.js';
-import { isAnalysisWorker, serveAnalysis } from './dataset/workers.js';
-import { tuneHeap } from './dataset/memory.js';
+import { coreIO } from './action-io.js';
+import { ConfigError, parseSettings, readOptional } from './config.js';
 import { createClient, readEventContext, type EventContext } from './github/index.js';
-import { runCheck } from './journeys/check.js';
-import type { ActionIO, JourneyRunner } from './journeys/io.js';
-import { addSecrets, redact, redactingIO } from './redact.js';
-
-export function coreIO(): ActionIO {
-  return redactingIO({
-    info: (m) => core.info(m),
-    warning: (m, p) => core.warning(m, p),
-    error: (m, p) => core.error(m, p),
-    notice: (m, p) => core.notice(m, p),
-    group: (name, fn) => core.group(name, fn),
-    setOutput: (n, v) => core.setOutput(n, String(v)),
-    appendSummary: async (md) => {
-      if (!process.env.GITHUB_STEP_SUMMARY) {
-        core.info(md);
-        return;
-      }
-      try {
-        await core.summary.addRaw(md, true).write();
-      } catch (e) {
-        core.warning(`Could not write the job summary (${(e as Error).message}); the report follows in the log.`);
-        core.info(md);
-      }
-    },
-    setSecret: (s) => core.setSecret(s),
-    setFailed: (m) => core.setFailed(m),
-  });
-}
-
-/** `mode: auto`: pull requests and other branches are checked; the default branch trains. */
-export function resolveMode(mode: Mode, ev: EventContext | null): { mode: Exclude<Mode, 'auto'>; resumeOnly: boolean } {
-  if (mode !== 'auto') return { mode, resumeOnly: false };
-  if (!ev) return { mode: 'check', resumeOnly: false };
-  switch (ev.eventName) {
-    case 'pull_request':
-    case 'pull_request_target':
-      return { mode: 'check', resumeOnly: false };
-    case 'schedule':
-      return { mode: 'train', resumeOnly: true };
-    case 'workflow_dispatch':
-      return { mode: 'train', resumeOnly: false };
-    case 'push':
-      return { mode: ev.isDefaultBranch ? 'train' : 'check', resumeOnly: false };
-    default:
-      return { mode: 'check', resumeOnly: false };
-  }
-}
+import { loadJourney, runCheck } from './journeys/index.js';
+import { resolveMode } from './mode.js';
+import { addSecrets, redact } from './redact.js';
 
 export type { JourneyRunner } from './journeys/io.js';
 
-async function run(): Promise<void> {
+export interface RunOptions {
+  /**
+   * The module analysis workers start: it must dispatch to `serveAnalysis()` when it is a worker
+   * (./index.ts does). Default: ./index.ts (or .js) beside this module, which in the bundle is
+   * the bundle itself.
+   */
+  workerUrl?: URL;
+}
+
+/** The entry next to this module: `index` for `main` (source); the bundle keeps its own URL. */
+function defaultWorkerUrl(): URL {
+  return new URL(import.meta.url.replace(/\/main\.(ts|js)$/, '/index.$1'));
+}
+
+/** Run the action; never throws (a failure is reported with `core.setFailed`). */
+export async function run(opts: RunOptions = {}): Promise<void> {
+  try {
+    await runAction(opts.workerUrl ?? defaultWorkerUrl());
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      // Annotate each located problem on its line of the config file, then fail.
+      for (const p of e.problems) core.error(redact(p.message), { title: 'finetune-ci: config', file: p.file, startLine: p.line ?? undefined });
+      core.setFailed(redact(`finetune-ci: ${e.message}`));
+    } else core.setFailed(redact(`finetune-ci failed unexpectedly: ${(e as Error).stack ?? String(e)}`));
+  }
+}
+
+async function runAction(workerUrl: URL): Promise<void> {
   const io = coreIO();
   const get = (name: string) => core.getInput(name);
   // Mask every credential before anything can print it.
@@ -82,30 +67,12 @@ async function run(): Promise<void> {
   settings.train.resumeOnly = resumeOnly;
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const github = settings.githubToken ? createClient(settings.githubToken, { baseUrl: event?.apiUrl }) : null;
-  const workers = { threads: Math.max(1, Math.min(3, availableParallelism() - 1)), url: new URL(import.meta.url), share: true };
+  const workers = { threads: Math.max(1, Math.min(3, availableParallelism() - 1)), url: workerUrl, share: true };
   io.info(`finetune-ci: mode ${mode}${settings.mode === 'auto' ? ` (auto, from ${event?.eventName ?? 'no event'})` : ''}`);
   if (mode === 'check') {
     await runCheck(settings, { io, github, event, workspace, workers, settingsAt: (text) => parseSettings(get, async () => text) });
     return;
   }
-  const journeys: Record<'train' | 'smoke', () => Promise<JourneyRunner>> = {
-    train: async () => (await import('./journeys/train/index.js')).runTrainJourney,
-    smoke: async () => (await import('./journeys/smoke.js')).runSmokeJourney,
-  };
-  const runner = await journeys[mode]();
+  const runner = await loadJourney(mode);
   await runner(settings, { io, event, workspace });
-}
-
-tuneHeap();
-if (isAnalysisWorker()) {
-  serveAnalysis();
-} else {
-  run().catch((e: unknown) => {
-    if (e instanceof ConfigError) {
-      // Annotate each located problem on its line of the config file, then fail.
-      for (const p of e.problems) core.error(redact(p.message), { title: 'finetune-ci: config', file: p.file, startLine: p.line ?? undefined });
-      core.setFailed(redact(`finetune-ci: ${e.message}`));
-    }
-    else core.setFailed(redact(`finetune-ci failed unexpectedly: ${(e as Error).stack ?? String(e)}`));
-  });
 }
