@@ -2,6 +2,9 @@
  * The pull-request check: find the changed datasets, check and price each at head and at base,
  * diff them, and report — one sticky comment, annotations, the job summary, outputs — then
  * decide the step's status from the data and the gates.
+ *
+ * Over 400 lines on purpose: one journey that reads top to bottom in the order it runs (plan,
+ * check at head and base, diff, report, gate); the rendering is in ../report/check.ts.
  */
 import { mkdtemp, readFile, rm, writeFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,9 @@
 /**
  * Renderers for the check report: JSON (the machine contract), text (a terminal) and markdown
  * (the PR comment and the job summary). Pure: numbers in, strings out.
+ *
+ * Over 400 lines on purpose: the three renderings of one report stay side by side, so that a
+ * figure added to one is seen missing from the others.
  */
 import { OVERHEADS, OVERHEADS_SOURCE, AUTO_EPOCHS } from '../catalog/overheads.js';
 import type { FileReport } from '../dataset/check.js';
