@@ -406,7 +406,7 @@ export class FileAggregator {
 }
 
 /** What supervised checks say about reinforcement data; replaced by one `looks-like-reinforcement`. */
-const REINFORCEMENT_SIGNS: ReadonlySet<string> = new Set(['missing-assistant-message', 'unknown-key', 'developer-role']);
+const REINFORCEMENT_SIGNS: ReadonlySet<string> = new Set(['missing-assistant-message', 'unknown-key', 'developer-role', 'no-system-message']);
 
 const LFS_POINTER = 'version https://git-lfs.github.com/spec/v1';
 const SNIFF_BYTES = 4096;

@@ -26,7 +26,7 @@ import {
   type GitHubClient,
 } from '../github/index.js';
 import { isLfsPointer, smudgeLfsPointer } from '../github/lfs.js';
-import { renderMarkdown, toJson, totals, type RemovedDataset } from '../report/check.js';
+import { renderMarkdown, runNotices, toJson, totals, type RemovedDataset } from '../report/check.js';
 import { cell, formatInt, table } from '../report/markdown.js';
 import { readSuite } from '../smoke/suite.js';
 import { ANNOTATIONS_PER_KIND, COMMENT_LIMIT_CHARS, SUMMARY_LIMIT_BYTES, type ActionIO } from './io.js';
@@ -313,7 +313,9 @@ export async function runCheck(s: Settings, depsIn: CheckDeps): Promise<CheckOut
   const errors = tot.errors + outside.errors;
   const warnings = tot.warnings + outside.warnings;
   // Every error and warning counted (kept or not) minus those annotated: the rest is in the summary.
-  const notAnnotated = Math.max(0, tot.errors + tot.warnings + suiteErrors + suiteWarnings - annotations.shown);
+  // Notice warnings are annotated (once each) but are not the datasets' warnings: count them here.
+  const noticeWarnings = runNotices(targets).filter((n) => n.severity === 'warning').length;
+  const notAnnotated = Math.max(0, tot.errors + tot.warnings + noticeWarnings + suiteErrors + suiteWarnings - annotations.shown);
   const common = { diffs, lineUrl, removed, outside, today: day };
   const commentBody = renderMarkdown(targets, { ...common, extra, maxChars: COMMENT_LIMIT_CHARS - 200 });
   const summaryExtra = [...extra];

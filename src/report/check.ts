@@ -416,7 +416,7 @@ function methodsSection(targets: readonly TargetReport[]): string {
     `- Epochs: ${targets.some((t) => t.estimate.epochsSource === 'auto') ? `auto = ${targets.some((t) => t.model.defaultEpochs !== undefined) ? `the provider's default where it has one (Together: ${targets.find((t) => t.model.defaultEpochs !== undefined)!.model.defaultEpochs}), else ` : ''}${AUTO_EPOCHS.source}` : 'as set'}; trained tokens = epochs × Σ min(example tokens, training context).`,
   );
   lines.push(
-    `- Tokens per example = Σ messages (${OVERHEADS.perMessage.value} + role + content [+ name + ${OVERHEADS.perName.value}]) + ${OVERHEADS.perExample.value}, calibrated to a billed job (${OVERHEADS_SOURCE.source}, as of ${OVERHEADS_SOURCE.asOf}).`,
+    `- Tokens per example = Σ messages (${OVERHEADS.perMessage.value} + role + content [+ name + ${OVERHEADS.perName.value}]) + tool definitions (their "namespace functions" rendering ${OVERHEADS.toolsOverhead.value < 0 ? '−' : '+'} ${Math.abs(OVERHEADS.toolsOverhead.value)}) + ${OVERHEADS.perExample.value}, calibrated to a billed job (${OVERHEADS_SOURCE.source}, as of ${OVERHEADS_SOURCE.asOf}).`,
   );
   lines.push('- Not confirmed by any published source (our stated rules):');
   for (const r of unconfirmedRules()) lines.push(`  - ${r}`);
