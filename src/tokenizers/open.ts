@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { Template } from '@huggingface/jinja';
 import { Tokenizer } from '@huggingface/tokenizers';
 import type { TokenizerPin } from '../catalog/tokenizers.js';
+import { loadEncoding } from '../dataset/tokens.js';
 
 /** What a thread needs to load a tokenizer: plain data (it crosses to worker threads). */
 export interface OpenTokenizerRef {
@@ -23,6 +24,8 @@ export interface OpenTokenizerRef {
   tokenizerJson: string;
   tokenizerConfig: string;
   chatTemplate?: string;
+  /** The pin's `sameAs`: a faster counter with the same counts, used after a check at load. */
+  sameAs?: 'o200k_base';
 }
 
 export function refFor(pin: TokenizerPin, dir: string): OpenTokenizerRef {
@@ -32,6 +35,7 @@ export function refFor(pin: TokenizerPin, dir: string): OpenTokenizerRef {
     tokenizerJson: join(dir, pin.tokenizerJson.path),
     tokenizerConfig: join(dir, pin.tokenizerConfig.path),
     ...(pin.chatTemplate ? { chatTemplate: join(dir, pin.chatTemplate.path) } : {}),
+    ...(pin.sameAs ? { sameAs: pin.sameAs } : {}),
   };
 }
 
@@ -50,6 +54,35 @@ export interface OpenCounter {
   text(text: string): OpenCount;
   /** Tokens of plain text, no special tokens. */
   encode(text: string): number;
+  /** Which engine counts: the model's tokenizer.json, or the same-count tiktoken encoding. */
+  engine: 'tokenizer.json' | 'o200k_base';
+}
+
+/**
+ * Text whose counts a same-count encoding must reproduce before it is trusted: scripts, digits,
+ * whitespace runs, contractions, emoji, code (checked against the model's own tokenizer).
+ */
+const SAME_AS_PROBE =
+  "Hello, world! Don't we'll I'M  spaces\t\ttabs\n\n\nnewlines 1234567 3.14159 naïve café São Paulo Ærø\n" +
+  '中文字符和日本語のテキスト 한국어 текст на русском עברית العربية 🙂👍🏽 e\u0301 ﬁ\n' +
+  'def f(x):\n    return {"a": [1, 2, 3]}  # comment\r\n<tag attr="v">&amp;</tag> https://example.com/a?b=c';
+
+/** A counter for `sameAs` text: split out the model's added tokens (1 each), count the rest. */
+function splitCounter(count: (text: string) => number, added: readonly string[]): (text: string) => number {
+  if (added.length === 0) return count;
+  const escaped = [...added].sort((a, b) => b.length - a.length).map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const re = new RegExp(escaped.join('|'), 'g');
+  return (text) => {
+    let n = 0;
+    let last = 0;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      if (m.index > last) n += count(text.slice(last, m.index));
+      n += 1;
+      last = m.index + m[0].length;
+    }
+    return last < text.length ? n + count(text.slice(last)) : n;
+  };
 }
 
 const LOADED = new Map<string, OpenCounter>();
@@ -100,7 +133,19 @@ export async function loadOpenTokenizer(ref: OpenTokenizerRef): Promise<OpenCoun
     if (v !== undefined) specials[k] = v;
   }
   const eos = specials.eos_token;
-  const encode = (text: string) => (text.length === 0 ? 0 : tok.encode(text, { add_special_tokens: false }).ids.length);
+  const exact = (text: string) => (text.length === 0 ? 0 : tok.encode(text, { add_special_tokens: false }).ids.length);
+  let encode = exact;
+  let engine: OpenCounter['engine'] = 'tokenizer.json';
+  if (ref.sameAs) {
+    // Trusted only if it gives the model's own counts on the probe (specials included).
+    const added = ((json.added_tokens ?? []) as { content: string }[]).map((t) => t.content);
+    const fast = splitCounter(await loadEncoding(ref.sameAs), added);
+    const probe = `${added.slice(0, 3).join('')}${SAME_AS_PROBE}${added.slice(-2).join(' x ')}`;
+    if (fast(probe) === exact(probe)) {
+      encode = fast;
+      engine = ref.sameAs;
+    }
+  }
   const render = (messages: readonly unknown[], tools?: readonly unknown[]) =>
     tpl.render({ ...specials, messages: messages.map(forTemplate), ...(tools && tools.length ? { tools } : {}), add_generation_prompt: false });
   const assistantText = (messages: readonly unknown[]) => {
@@ -120,6 +165,7 @@ export async function loadOpenTokenizer(ref: OpenTokenizerRef): Promise<OpenCoun
   const counter: OpenCounter = {
     ref,
     encode,
+    engine,
     chat(messages, tools) {
       return { tokens: encode(render(messages, tools)), assistantTokens: assistantText(messages) };
     },
