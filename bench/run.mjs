@@ -47,7 +47,9 @@ function run(args) {
   if (!own) {
     try {
       rss = JSON.parse(r.stdout.trim().split('\n').pop()).maxRssBytes;
-    } catch {}
+    } catch {
+      // No RSS line from the child: report NaN.
+    }
   }
   return { seconds, rssMb: rss / 1048576, stdout: r.stdout };
 }

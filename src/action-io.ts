@@ -1,9 +1,11 @@
 /** The ActionIO of a real workflow run: @actions/core's logging, annotations, outputs, summary. */
 import * as core from '@actions/core';
 import type { ActionIO } from './journeys/io.js';
+import { redactingIO } from './redact.js';
 
+/** Every sink redacts our credentials first (see ../redact.ts). */
 export function coreIO(): ActionIO {
-  return {
+  return redactingIO({
     info: (m) => core.info(m),
     warning: (m, p) => core.warning(m, p),
     error: (m, p) => core.error(m, p),
@@ -24,5 +26,5 @@ export function coreIO(): ActionIO {
     },
     setSecret: (s) => core.setSecret(s),
     setFailed: (m) => core.setFailed(m),
-  };
+  });
 }

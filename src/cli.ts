@@ -15,7 +15,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { renderMarkdown, renderText, toJson } from './report/check.js';
 import { tuneHeap } from './dataset/memory.js';
 
-const VERSION = '0.1.0';
+const VERSION = '1.0.0';
 
 const USAGE = () => `Usage: finetune-ci check <file>... [options]
        finetune-ci convert <file> --to vertex [-o <out.jsonl>]   (OpenAI chat JSONL → Vertex AI Gemini tuning JSONL; stdout by default)
@@ -132,7 +132,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (files.length === 0) throw new UsageError('no files given: finetune-ci check <file>...');
   for (const f of [...files, ...(v.validation ? [v.validation] : [])]) {
-    let isFile = false;
+    let isFile: boolean;
     try {
       isFile = (await stat(f)).isFile();
     } catch {

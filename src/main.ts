@@ -14,6 +14,7 @@ import { createClient, readEventContext, type EventContext } from './github/inde
 import { loadJourney, runCheck } from './journeys/index.js';
 import { resolveMode } from './mode.js';
 import { secretInputs } from './providers/registry.js';
+import { addSecrets, redact } from './redact.js';
 
 export type { JourneyRunner } from './journeys/io.js';
 
@@ -38,9 +39,9 @@ export async function run(opts: RunOptions = {}): Promise<void> {
   } catch (e) {
     if (e instanceof ConfigError) {
       // Annotate each located problem on its line of the config file, then fail.
-      for (const p of e.problems) core.error(p.message, { title: 'finetune-ci: config', file: p.file, startLine: p.line ?? undefined });
-      core.setFailed(`finetune-ci: ${e.message}`);
-    } else core.setFailed(`finetune-ci failed unexpectedly: ${(e as Error).stack ?? String(e)}`);
+      for (const p of e.problems) core.error(redact(p.message), { title: 'finetune-ci: config', file: p.file, startLine: p.line ?? undefined });
+      core.setFailed(redact(`finetune-ci: ${e.message}`));
+    } else core.setFailed(redact(`finetune-ci failed unexpectedly: ${(e as Error).stack ?? String(e)}`));
   }
 }
 
@@ -51,6 +52,8 @@ async function runAction(workerUrl: URL): Promise<void> {
   for (const name of [...secretInputs(), 'github-token']) {
     const v = get(name).trim();
     if (v) core.setSecret(v);
+    // And for everything the runner does not mask: the summary, outputs, comments, reports.
+    addSecrets([v]);
   }
   // The config file is the repository's: read it from the workspace, whatever the cwd is.
   const workspaceRoot = process.env.GITHUB_WORKSPACE ?? process.cwd();

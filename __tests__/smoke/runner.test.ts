@@ -131,7 +131,6 @@ describe('runSuite', () => {
   it('10 cases × 2 models, concurrency 4, 200 ms latency: 1.0 s ≤ wall time ≤ 1.5 s', async () => {
     const { chat, state } = fakeChat(200);
     const run = await runSuite(suiteOf(10), { chat, model: 'ft:tuned', compare: 'base', concurrency: 4 });
-    // eslint-disable-next-line no-console
     console.log(`smoke timing: ${run.calls} calls, concurrency ${run.concurrency}, 200 ms latency: ${run.wallMs.toFixed(1)} ms from the first call to the last answer`);
     expect(run.calls).toBe(20);
     expect(state.maxInFlight).toBe(4);

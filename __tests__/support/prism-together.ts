@@ -13,7 +13,6 @@
  *   tested through the adapter's behaviour against the fake.
  * - `total_price` is an integer: nanodollars (Together's SDK divides it by 1e9). Not patched.
  */
-import { join } from 'node:path';
 import { startFakeTogether, type FakeTogether, type FakeTogetherOptions } from './fake-together.js';
 import { startPrism, type PrismHandle, type SpecPatch } from './prism.js';
 

@@ -125,8 +125,9 @@ export function modelNotices(profile: ModelProfile, on: string, requestedId = pr
   if (profile.shutdownDate) {
     const days = daysBetween(on, profile.shutdownDate);
     if (days <= 0) {
+      // The merge could not train: an error in the check, not a surprise on merge.
       notices.push({
-        severity: 'warning',
+        severity: 'error',
         code: 'model-shut-down',
         message: `${requestedId} was shut down on ${profile.shutdownDate}: it can no longer be fine-tuned, and its fine-tunes no longer answer`,
         hint: replacementHint(profile.id)
@@ -170,8 +171,9 @@ export function platformNotices(provider: PlatformEvent['provider'], on: string)
     }));
   const past = events.filter(({ days }) => days <= 0).sort((a, b) => b.days - a.days)[0];
   if (past) {
+    // Closed for everyone: no job can be created, so the check fails; closed for some: a warning.
     notices.push({
-      severity: 'warning',
+      severity: past.e.everyone ? 'error' : 'warning',
       code: 'provider-closed',
       message: `since ${past.e.date} ${past.e.what}${source(past.e)}`,
       hint: `if job creation is refused, this is why: move to another provider (${elsewhere(provider)})`,

@@ -10,7 +10,7 @@ import { today } from '../catalog/index.js';
 import type { Settings, TargetConfig } from '../config.js';
 import { matchesAny } from '../config.js';
 import { diffTargets, type TargetDiff } from '../dataset/diff.js';
-import { checkTarget, type TargetReport, type TargetSpec } from '../dataset/target.js';
+import { checkTarget, isNotice, type TargetReport, type TargetSpec } from '../dataset/target.js';
 import type { Diagnostic } from '../dataset/types.js';
 import type { WorkerOptions } from '../dataset/workers.js';
 import {
@@ -22,10 +22,12 @@ import {
   type EventContext,
   type GitHubClient,
 } from '../github/index.js';
+import { isLfsPointer, smudgeLfsPointer } from '../github/lfs.js';
 import { renderMarkdown, toJson, totals, type RemovedDataset } from '../report/check.js';
 import { cell, formatInt, table } from '../report/markdown.js';
 import { readSuite } from '../smoke/suite.js';
 import { ANNOTATIONS_PER_KIND, COMMENT_LIMIT_CHARS, SUMMARY_LIMIT_BYTES, type ActionIO } from './io.js';
+import { addCredentials, redactingIO, redactJson } from '../redact.js';
 
 export interface CheckDeps {
   io: ActionIO;
@@ -178,7 +180,10 @@ function annotate(io: ActionIO, all: Diagnostic[]): { shown: number; hidden: num
 }
 
 function allDiagnostics(targets: readonly TargetReport[]): Diagnostic[] {
-  return targets.flatMap((t) => [...t.notices, ...t.training.diagnostics, ...(t.validation?.diagnostics ?? [])]);
+  // Model and platform notices once per run, not once per dataset.
+  const seen = new Set<string>();
+  const notices = targets.flatMap((t) => t.notices.filter(isNotice)).filter((n) => !seen.has(n.message) && !!seen.add(n.message));
+  return [...notices, ...targets.flatMap((t) => [...t.notices.filter((n) => !isNotice(n)), ...t.training.diagnostics, ...(t.validation?.diagnostics ?? [])])];
 }
 
 function suiteSection(diags: Diagnostic[], lineUrl?: (path: string, line: number) => string): string {
@@ -196,7 +201,9 @@ function suiteSection(diags: Diagnostic[], lineUrl?: (path: string, line: number
   return `#### Smoke-test suites\n\n${table(['', 'where', 'code', 'problem', 'fix'], rows)}${more}`;
 }
 
-export async function runCheck(s: Settings, deps: CheckDeps): Promise<CheckOutcome> {
+export async function runCheck(s: Settings, depsIn: CheckDeps): Promise<CheckOutcome> {
+  addCredentials(s);
+  const deps = { ...depsIn, io: redactingIO(depsIn.io) };
   const { io } = deps;
   const ev = deps.event;
   const day = today();
@@ -321,7 +328,7 @@ export async function runCheck(s: Settings, deps: CheckDeps): Promise<CheckOutco
 
   const reportPath = join(tempRoot, `finetune-ci-check-${process.pid}-${Date.now()}.json`);
   const json = { ...toJson(targets, diffs, removed), suites: suiteDiagnostics, removed, configErrors: missing, notAnnotated };
-  await writeFile(reportPath, JSON.stringify(json, null, 2));
+  await writeFile(reportPath, redactJson(json));
 
   // The job summary first: it must carry the report even if commenting fails in any way.
   await io.appendSummary(summary);
@@ -422,6 +429,18 @@ async function checkBase(
     const training = await read(item.basePath);
     if (!training) return null;
     const validation = item.baseValidationPath ? await read(item.baseValidationPath) : null;
+    for (const [path, content] of [[item.basePath, training], [item.baseValidationPath, validation]] as const) {
+      if (!content || !path || !(await isLfsPointer(content.file))) continue;
+      // Stored in Git LFS at base: fetch the content, or skip the comparison and say why.
+      const got = await smudgeLfsPointer(deps.workspace, content.file);
+      if (!got.ok) {
+        deps.io.warning(
+          `${path} is stored in Git LFS at the base commit and its content could not be fetched (${got.reason}); the comparison with base is skipped. ` +
+            'Install git-lfs and check out with `lfs: true` on actions/checkout to compare.',
+        );
+        return 'failed';
+      }
+    }
     const quiet = await checkTarget(
       { ...spec, trainingFile: training.file, validationFile: validation?.file },
       { today: day, workers: deps.workers, keepDiagnostics: 0 },

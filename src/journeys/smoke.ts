@@ -19,6 +19,7 @@ import { formatRate, plain, renderSmokeMarkdown, renderSmokeText } from '../repo
 import { runSuite } from '../smoke/runner.js';
 import { readSuite } from '../smoke/suite.js';
 import type { ChatFn, Price, SmokeRun } from '../smoke/types.js';
+import { addCredentials, redactingIO, redactJson } from '../redact.js';
 import { ABORTED, raceAbort } from '../util/abort.js';
 import { onCancelSignal } from '../util/signals.js';
 import { ANNOTATIONS_PER_KIND, type ActionIO, type JourneyRunner } from './io.js';
@@ -203,7 +204,9 @@ async function preflight(provider: Provider, sessions: readonly ChatSession[], i
  * from `failed` (the train journey puts `markdown` in its comment too).
  */
 export async function runSmokeStage(opts: SmokeStageOptions): Promise<SmokeStageResult | null> {
-  const { settings, provider, io } = opts;
+  const { settings, provider } = opts;
+  addCredentials(settings);
+  const io = redactingIO(opts.io);
   const suitePath = smokeSuitePath(settings, opts.target);
   if (!suitePath) return null;
   const needsTarget = providerEntry(provider.name).capabilities.smokeNeedsExistingTarget;
@@ -227,7 +230,7 @@ export async function runSmokeStage(opts: SmokeStageOptions): Promise<SmokeStage
   annotateSuite(io, diagnostics);
 
   const finish = async (run: SmokeRun, markdown: string, reason: string | null): Promise<SmokeStageResult> => {
-    await writeFile(reportPath, JSON.stringify(run, null, 2));
+    await writeFile(reportPath, redactJson(run));
     await io.appendSummary(markdown);
     const cmp = run.models.find((m) => m.role === 'compare');
     io.setOutput('smoke-pass-rate', run.cases.length ? rateText(run.models[0]!.passRate) : '');
@@ -337,7 +340,10 @@ export async function runSmokeStage(opts: SmokeStageOptions): Promise<SmokeStage
 }
 
 /** `mode: smoke`: test `smoke-model` (beside its base, or `smoke-compare`) on demand. */
-export const runSmokeJourney: JourneyRunner = async (settings, { io, workspace }) => {
+export const runSmokeJourney: JourneyRunner = async (settings, ctx) => {
+  addCredentials(settings);
+  const io = redactingIO(ctx.io);
+  const workspace = ctx.workspace;
   const model = settings.smoke.model?.trim();
   if (!model) {
     io.setFailed(

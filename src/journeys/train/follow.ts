@@ -2,7 +2,7 @@
  * Following one job: poll until it ends, the deadline passes or the signal fires, printing its
  * events, metrics and a heartbeat. Pure logic over an injected provider, clock and sleep.
  */
-import { formatDuration, metricsLine, type FinalMetrics } from '../../report/train.js';
+import { formatDuration, metricsLine, type FinalMetrics, type LossPoint } from '../../report/train.js';
 import { isProviderError, isTerminal, jobPhase, KNOWN_JOB_STATUSES, type Job, type JobEvent, type Provider } from '../../providers/index.js';
 import { ABORTED, raceAbort } from '../../util/abort.js';
 import { clock, plainText } from './text.js';
@@ -46,6 +46,8 @@ export interface FollowResult {
   job: Job | null;
   /** The last metrics seen in the events. */
   metrics: (FinalMetrics & { totalSteps: number | null }) | null;
+  /** Every metrics event's step and losses, in order (the training report's loss chart). */
+  curve: LossPoint[];
   events: number;
   polls: number;
   transientErrors: number;
@@ -98,8 +100,9 @@ export async function followJob(provider: Pick<Provider, 'getJob' | 'listEvents'
   let lastBeat = -Infinity;
   let job: Job | null = null;
   let metrics: FollowResult['metrics'] = null;
+  const curve: LossPoint[] = [];
   const warnedUnknown = new Set<string>();
-  const res = (end: FollowResult['end']): FollowResult => ({ end, job, metrics, events, polls, transientErrors });
+  const res = (end: FollowResult['end']): FollowResult => ({ end, job, metrics, curve, events, polls, transientErrors });
   let events = 0;
   let polls = 0;
   let transientErrors = 0;
@@ -121,6 +124,7 @@ export async function followJob(provider: Pick<Provider, 'getJob' | 'listEvents'
         const m = metricsFromEvent(e);
         if (m) {
           metrics = m;
+          if (m.step !== null) curve.push({ step: m.step, trainLoss: m.trainLoss, validLoss: m.validLoss });
           const line = metricsLine(m);
           o.log(`  ${clock(e.createdAt)} ${line || plainText(e.message)}`);
         } else {

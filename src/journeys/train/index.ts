@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { today as catalogToday } from '../../catalog/index.js';
 import { connection, type Settings } from '../../config.js';
-import { createProvider as defaultCreateProvider, secretValues, type Provider, type ProviderName } from '../../providers/index.js';
+import { createProvider as defaultCreateProvider, type Provider, type ProviderName } from '../../providers/index.js';
 import { emptyResult, type TrainTargetResult } from '../../report/train.js';
 import type { JourneyRunner } from '../io.js';
 import { watchCancellation } from './cancel.js';
@@ -22,6 +22,7 @@ import { MB, type TrainContext, type TrainDeps, type TrainRunResult } from './co
 import { realSleep } from './follow.js';
 import { followById } from './job.js';
 import { publish } from './publish.js';
+import { credentialValues } from '../../redact.js';
 import { redactingIO, redactor } from './redact.js';
 import { trainTarget } from './target.js';
 
@@ -34,7 +35,7 @@ export { redactingIO, redactor } from './redact.js';
 const STOPS_ALL = new Set(['quota', 'auth', 'permission']);
 
 export async function runTrain(s: Settings, deps: TrainDeps): Promise<TrainRunResult> {
-  const redact = redactor([...secretValues(s.credentials), s.githubToken]);
+  const redact = redactor(credentialValues(s));
   const io = redactingIO(deps.io, redact);
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? realSleep;

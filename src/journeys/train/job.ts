@@ -94,6 +94,7 @@ export async function followTarget(ctx: TrainContext, r: TrainTargetResult, prov
   live.status = last.status;
   r.status = last.status;
   if (f.metrics) r.metrics = { ...f.metrics };
+  if (f.curve.length) r.lossCurve = f.curve;
   if (f.end === 'aborted') {
     r.outcome = 'aborted';
     throw new Stop(r);
