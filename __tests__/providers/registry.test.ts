@@ -10,6 +10,7 @@ describe('provider registry', () => {
   test('every provider has a validation profile and declares its secret inputs once', () => {
     for (const n of PROVIDER_NAMES) {
       expect(PROFILES[n].name).toBe(n);
+      expect(PROVIDERS[n].profile).toBe(PROFILES[n]);
       expect(PROVIDERS[n].name).toBe(n);
     }
     expect(secretInputs()).toEqual(expect.arrayContaining(['openai-api-key', 'azure-api-key', 'together-api-key']));

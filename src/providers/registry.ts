@@ -6,6 +6,7 @@
  * This module is light on purpose: it imports no adapter and no SDK. Each entry's `load` imports
  * its adapter lazily, so the check path never pays for a provider's client library.
  */
+import { PROFILES, type ValidationProfile } from '../catalog/profiles.js';
 import type { Method } from '../dataset/types.js';
 import type { Provider } from './types.js';
 
@@ -58,6 +59,8 @@ export interface ProviderEntry {
   inputs: readonly CredentialInput[];
   /** The model used when neither the `model` input nor the config names one. */
   defaultModel: string;
+  /** What it accepts in a training file (data with source and date, in catalog/profiles.ts). */
+  readonly profile: ValidationProfile;
   capabilities: Capabilities;
   /** Builds the adapter (imports it on first use). Throws ProviderSetupError on missing settings. */
   load(s: ProviderSettings): Promise<Provider>;
@@ -102,6 +105,9 @@ export type ProviderName = (typeof PROVIDER_NAMES)[number];
 export const PROVIDERS: Readonly<Record<ProviderName, ProviderEntry>> = {
   openai: {
     name: 'openai',
+    get profile() {
+      return PROFILES.openai;
+    },
     title: 'OpenAI',
     inputs: [
       { input: 'openai-api-key', field: 'apiKey', secret: true },
@@ -117,6 +123,9 @@ export const PROVIDERS: Readonly<Record<ProviderName, ProviderEntry>> = {
   },
   azure: {
     name: 'azure',
+    get profile() {
+      return PROFILES.azure;
+    },
     title: 'Azure OpenAI',
     inputs: [
       { input: 'azure-api-key', field: 'apiKey', secret: true },
@@ -146,6 +155,9 @@ export const PROVIDERS: Readonly<Record<ProviderName, ProviderEntry>> = {
   },
   together: {
     name: 'together',
+    get profile() {
+      return PROFILES.together;
+    },
     title: 'Together AI',
     inputs: [
       { input: 'together-api-key', field: 'apiKey', secret: true },
@@ -167,6 +179,9 @@ export const PROVIDERS: Readonly<Record<ProviderName, ProviderEntry>> = {
   },
   vertex: {
     name: 'vertex',
+    get profile() {
+      return PROFILES.vertex;
+    },
     title: 'Vertex AI (Gemini)',
     // No key: Application Default Credentials (google-github-actions/auth) authenticate.
     inputs: [

@@ -4,7 +4,7 @@
  * content hash, the provider's quote checked) and hand it to ./job.ts to follow.
  */
 import { stat } from 'node:fs/promises';
-import { daysBetween } from '../../catalog/index.js';
+import { daysBetween, replacementHint } from '../../catalog/index.js';
 import type { TargetConfig } from '../../config.js';
 import { checkTarget } from '../../dataset/target.js';
 import { isProviderError, isTerminal, jobPhase, type Job } from '../../providers/index.js';
@@ -75,7 +75,7 @@ export async function prepareAndRun(ctx: TrainContext, t: TargetConfig, r: Train
     }
     const shutdown = report.model.shutdownDate;
     if (shutdown && daysBetween(day, shutdown) <= 0) {
-      refuse(ctx, r, `${t.model} was shut down on ${shutdown} (catalog): it can no longer be fine-tuned; choose another model or provider`);
+      refuse(ctx, r, `${t.model} was shut down on ${shutdown} (catalog): it can no longer be fine-tuned; ${replacementHint(report.model.id) ? `move to ${replacementHint(report.model.id)}` : 'choose another model or provider'}`);
     }
   }
   const provider = await providerFor(t.provider);
