@@ -9,6 +9,7 @@ import { analyzeLine, type LineContext, type LineResult } from './line.js';
 import { readLineBatches, type ReadProblem } from './read.js';
 import type { Finding } from './rules.js';
 import { IntList, distribution } from './stats.js';
+import { KeyList, KeyMap, hexToWords } from './keys.js';
 import { loadEncoding } from './tokens.js';
 import { GarbagePacer } from './memory.js';
 import type { DataFormat, Diagnostic, Distribution, Method } from './types.js';
@@ -20,7 +21,7 @@ export interface FileCheckOptions extends LineContext {
   /** Diagnostics kept for the report; all are still counted. */
   keepDiagnostics?: number;
   /** Hashes of the training file's examples, to find validation examples that repeat them. */
-  trainingHashes?: ReadonlySet<string>;
+  trainingHashes?: KeyMap;
   /** Called with bytes read so far. */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   workers?: WorkerOptions;
@@ -71,7 +72,17 @@ export interface FileReport {
     inTraining: number;
   };
   /** Per-example keys for the diff against the base branch (not serialised). */
-  keys: { hash: string[]; promptHash: string[]; tokens: Uint32Array };
+  keys: ExampleKeys;
+}
+
+/**
+ * Per valid example, in file order: the 64-bit hash of its bytes and of its prompt (two u32
+ * words each, hi then lo) and its tokens. Fixed-size binary: memory stays flat as files grow.
+ */
+export interface ExampleKeys {
+  hash: Uint32Array;
+  promptHash: Uint32Array;
+  tokens: Uint32Array;
 }
 
 const FORMAT_OF_METHOD: Record<Method, DataFormat[]> = {
@@ -99,9 +110,10 @@ export class FileAggregator {
   private firstExampleLine: number | null = null;
   private readonly tokens = new IntList();
   private readonly messagesPer = new IntList();
-  private readonly hashes: string[] = [];
-  private readonly promptHashes: string[] = [];
-  private readonly seen = new Map<string, number>();
+  private readonly hashes = new KeyList();
+  private readonly promptHashes = new KeyList();
+  /** First line of each example hash, to name the original of a duplicate. */
+  private readonly seen = new KeyMap();
   private total = 0;
   private billable = 0;
   private assistant = 0;
@@ -181,8 +193,10 @@ export class FileAggregator {
     this.valid++;
     this.tokens.push(r.tokens);
     this.messagesPer.push(r.messages);
-    this.hashes.push(r.hash);
-    this.promptHashes.push(r.promptHash);
+    const [hi, lo] = hexToWords(r.hash);
+    const [phi, plo] = hexToWords(r.promptHash);
+    this.hashes.push(hi, lo);
+    this.promptHashes.push(phi, plo);
     this.total += r.tokens;
     this.assistant += r.assistantTokens;
     this.messages += r.messages;
@@ -203,7 +217,7 @@ export class FileAggregator {
     } else {
       this.billable += r.tokens;
     }
-    const first = this.seen.get(r.hash);
+    const first = this.seen.get(hi, lo);
     if (first !== undefined) {
       this.duplicates++;
       this.emit(r.line, {
@@ -214,9 +228,9 @@ export class FileAggregator {
         hint: 'remove the copy: duplicates weigh an example twice',
       });
     } else {
-      this.seen.set(r.hash, r.line);
+      this.seen.set(hi, lo, r.line);
     }
-    if (this.opts.trainingHashes?.has(r.hash)) {
+    if (this.opts.trainingHashes?.has(hi, lo)) {
       this.inTraining++;
       this.emit(r.line, {
         code: 'in-training-and-validation',
@@ -303,7 +317,11 @@ export class FileAggregator {
         duplicates: this.duplicates,
         inTraining: this.inTraining,
       },
-      keys: { hash: this.hashes, promptHash: this.promptHashes, tokens: Uint32Array.from(this.tokens.values()) },
+      keys: {
+        hash: this.hashes.words().slice(),
+        promptHash: this.promptHashes.words().slice(),
+        tokens: Uint32Array.from(this.tokens.values()),
+      },
     };
   }
 }

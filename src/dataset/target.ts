@@ -13,6 +13,7 @@ import {
 } from '../catalog/index.js';
 import { estimate, type Estimate } from '../estimate.js';
 import { checkFile, methodForFormat, type FileReport } from './check.js';
+import { KeyMap } from './keys.js';
 import type { Diagnostic, Method } from './types.js';
 import type { WorkerOptions } from './workers.js';
 
@@ -77,7 +78,7 @@ export async function checkTarget(spec: TargetSpec, run: CheckRunOptions): Promi
     ? await checkFile(spec.validationFile, {
         ...common,
         role: 'validation',
-        trainingHashes: new Set(training.keys.hash),
+        trainingHashes: KeyMap.of(training.keys.hash),
         onProgress: (n, total) => run.onProgress?.(spec.validationFile!, n, total),
       })
     : null;
