@@ -13,6 +13,8 @@ import { WORKER_YOUNG_GENERATION_MB, isAnalysisWorker, serveAnalysis } from './d
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { renderMarkdown, renderText, toJson } from './report/check.js';
 import { tuneHeap } from './dataset/memory.js';
+import { engineId } from './cache/fingerprint.js';
+import { CacheStore, userCacheDir } from './cache/store.js';
 
 const VERSION = '0.1.0';
 
@@ -33,6 +35,8 @@ Options:
   --format <f>           text | json | markdown (default text)
   --max-problems <n>     problems printed per file in text output (default 20)
   --jobs <n>             worker threads for files over 8 MB, beside the command's own (default: cores − 1, at least 1; 0 = none)
+  --no-cache             analyse every line again: do not read or write the results cache
+                         ($XDG_CACHE_HOME/finetune-ci, else ~/.cache/finetune-ci)
   -h, --help             this help
   --version              the version
 
@@ -78,6 +82,7 @@ async function main(argv: string[]): Promise<number> {
         format: { type: 'string', default: 'text' },
         'max-problems': { type: 'string', default: '20' },
         jobs: { type: 'string' },
+        'no-cache': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -139,6 +144,11 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`\r${file}: ${mb(n)} / ${mb(total)} MB (${Math.round((100 * n) / Math.max(1, total))}%)   `);
   };
 
+  // Results by content: an unchanged file is not read again past its hash, an unchanged line
+  // is not analysed again. Problems with the cache only ever cost time.
+  const cache = v['no-cache']
+    ? undefined
+    : new CacheStore(userCacheDir(), engineId(new URL(import.meta.url)), (m) => process.stderr.write(`finetune-ci: ${m}\n`));
   const reports: TargetReport[] = [];
   for (const file of files) {
     reports.push(
@@ -158,11 +168,13 @@ async function main(argv: string[]): Promise<number> {
           today: day,
           workers: jobs > 0 ? { threads: jobs, url: new URL(import.meta.url), share: true } : undefined,
           onProgress,
+          cache,
         },
       ),
     );
   }
   if (progress && Date.now() - started >= 1000) process.stderr.write('\r\u001b[2K');
+  await cache?.flush();
 
   if (v.format === 'json') process.stdout.write(`${JSON.stringify(toJson(reports), null, 2)}\n`);
   else if (v.format === 'markdown') process.stdout.write(renderMarkdown(reports));

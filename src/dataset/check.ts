@@ -3,10 +3,16 @@
  * files), then the rules that need the whole file (format, duplicates, minimum examples,
  * truncation), and return a report with every count and the first diagnostics.
  */
+import { createHash, hash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { fileBlobSha } from '../cache/blob.js';
+import { lineFingerprint, summaryFingerprint } from '../cache/fingerprint.js';
+import type { LineCache } from '../cache/lines.js';
+import type { CacheStore } from '../cache/store.js';
 import type { ValidationProfile } from '../catalog/profiles.js';
 import { analyzeLine, type LineContext, type LineResult } from './line.js';
-import { readLineBatches, type ReadProblem } from './read.js';
+import { readLineBatches, type LineBatch, type ReadProblem } from './read.js';
 import type { Finding } from './rules.js';
 import { IntList, distribution } from './stats.js';
 import { KeyList, KeyMap, hexToWords } from './keys.js';
@@ -25,6 +31,12 @@ export interface FileCheckOptions extends LineContext {
   /** Called with bytes read so far. */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   workers?: WorkerOptions;
+  /** Results by content; none: every line is analysed. */
+  cache?: FileCacheOptions;
+  /** sha256 of `trainingHashes`' words (fingerprint.ts `wordsDigest`): lets a validation file be summarised. */
+  trainingDigest?: string;
+  /** Read the bytes from here instead of `path` (a base version streamed from git). */
+  source?: { size: number; open: () => Readable };
 }
 
 export interface CodeCount {
@@ -329,31 +341,123 @@ export class FileAggregator {
 /** Files at least this large are worth the start-up of worker threads. */
 export const WORKER_MIN_BYTES = 8 * 1024 * 1024;
 
+/** Results by content (src/cache): a file's summary by its blob id, its lines by their hash. */
+export interface FileCacheOptions {
+  store: CacheStore;
+  /** The file's git blob id when git knows it; else it is computed from the bytes. */
+  blob?: string | null;
+}
+
+/** A batch whose `lines` are the cache misses, with the cached results of the others. */
+interface PlannedBatch extends LineBatch {
+  /** Per line of the batch, in order: its cached result, or null (a miss, in `lines`). */
+  order: (LineResult | null)[];
+  /** The sha256 of each miss, in order. */
+  keys: Buffer[];
+}
+
+async function* lookup(batches: AsyncIterable<LineBatch>, cache: LineCache): AsyncGenerator<PlannedBatch> {
+  for await (const b of batches) {
+    const order: (LineResult | null)[] = [];
+    const keys: Buffer[] = [];
+    const misses: LineBatch['lines'] = [];
+    for (const l of b.lines) {
+      const key = hash('sha256', l.bytes, 'buffer');
+      const hit = cache.get(key, l.line);
+      order.push(hit ?? null);
+      if (!hit) {
+        keys.push(key);
+        misses.push(l);
+      }
+    }
+    yield { ...b, lines: misses, order, keys };
+  }
+}
+
 export async function checkFile(path: string, opts: FileCheckOptions): Promise<FileReport> {
-  const { size } = await stat(path);
-  const agg = new FileAggregator(path, opts);
+  const size = opts.source?.size ?? (await stat(path)).size;
   const ctx: LineContext = { method: opts.method, encoding: opts.encoding, profile: opts.profile };
-  const batches = readLineBatches(path, { maxLineBytes: opts.profile.maxLineBytes });
+  const cache = opts.cache;
+  let summaryFp: string | null = null;
+  let lineCache: LineCache | null = null;
+  if (cache) {
+    const lineFp = lineFingerprint(cache.store.engine, ctx);
+    summaryFp = summaryFingerprint(lineFp, {
+      role: opts.role,
+      trainingContext: opts.trainingContext,
+      keepDiagnostics: opts.keepDiagnostics ?? 1000,
+      training: opts.trainingDigest ?? null,
+    });
+    // A validation file checked against training keys the fingerprint cannot name is not summarised.
+    const summarise = !(opts.trainingHashes && !opts.trainingDigest);
+    const blob = summarise ? (cache.blob ?? (opts.source ? null : await fileBlobSha(path))) : null;
+    if (blob) {
+      const hit = await cache.store.getSummary(blob, summaryFp, path);
+      if (hit) {
+        opts.onProgress?.(size, size);
+        return hit;
+      }
+    }
+    if (!summarise) summaryFp = null;
+    lineCache = await cache.store.lines(lineFp);
+  }
+  const agg = new FileAggregator(path, opts);
+  // The blob id of the bytes actually read, hashed in the same pass.
+  const blobHash = createHash('sha1').update(`blob ${size}\0`);
+  let bytesSeen = 0;
+  const read = readLineBatches(opts.source ? opts.source.open() : path, {
+    maxLineBytes: opts.profile.maxLineBytes,
+    onChunk: summaryFp
+      ? (c) => {
+          blobHash.update(c);
+          bytesSeen += c.length;
+        }
+      : undefined,
+  });
+  const batches: AsyncIterable<LineBatch | PlannedBatch> = lineCache ? lookup(read, lineCache) : read;
+  const take = (b: LineBatch | PlannedBatch, results: LineResult[]) => {
+    for (const p of b.problems) agg.problem(p);
+    if (!('order' in b)) {
+      for (const r of results) agg.add(r);
+      return;
+    }
+    let j = 0;
+    for (const hit of b.order) {
+      if (hit) agg.add(hit);
+      else {
+        const r = results[j] as LineResult;
+        lineCache!.put(b.keys[j] as Buffer, r);
+        j++;
+        agg.add(r);
+      }
+    }
+  };
   const threads = opts.workers?.threads ?? 0;
   if (threads > 0 && (size >= WORKER_MIN_BYTES || opts.workers?.always)) {
     await runInWorkers(batches, ctx, opts.workers!, {
       problem: (p) => agg.problem(p),
       result: (r) => agg.add(r),
+      batch: take,
       progress: (n) => opts.onProgress?.(n, size),
     });
   } else {
-    await loadEncoding(opts.encoding);
     const pacer = new GarbagePacer();
     let last = 0;
     for await (const batch of batches) {
-      for (const p of batch.problems) agg.problem(p);
-      for (const l of batch.lines) agg.add(analyzeLine(l.bytes, l.line, ctx));
+      // The tokenizer is loaded only when a line must be counted.
+      if (batch.lines.length > 0) await loadEncoding(opts.encoding);
+      take(
+        batch,
+        batch.lines.map((l) => analyzeLine(l.bytes, l.line, ctx)),
+      );
       opts.onProgress?.(batch.bytesRead, size);
       pacer.processed(batch.bytesRead - last);
       last = batch.bytesRead;
     }
   }
-  return agg.finish(size);
+  const report = agg.finish(size);
+  if (cache && summaryFp && bytesSeen === size) await cache.store.putSummary(blobHash.digest('hex'), summaryFp, report);
+  return report;
 }
 
 export type { ValidationProfile };

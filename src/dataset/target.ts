@@ -12,7 +12,9 @@ import {
   type ValidationProfile,
 } from '../catalog/index.js';
 import { estimate, type Estimate } from '../estimate.js';
-import { checkFile, methodForFormat, type FileReport } from './check.js';
+import type { CacheStore } from '../cache/store.js';
+import { wordsDigest } from '../cache/fingerprint.js';
+import { checkFile, methodForFormat, type FileCheckOptions, type FileReport } from './check.js';
 import { KeyMap } from './keys.js';
 import type { Diagnostic, Method } from './types.js';
 import type { WorkerOptions } from './workers.js';
@@ -55,6 +57,10 @@ export interface CheckRunOptions {
   keepDiagnostics?: number;
   workers?: WorkerOptions;
   onProgress?: (file: string, bytesRead: number, totalBytes: number) => void;
+  /** Results by content (src/cache); none: every line is analysed. */
+  cache?: CacheStore;
+  /** By the spec's file path: its git blob id when known, and where to read it when not on disk. */
+  files?: Record<string, { blob?: string | null; source?: FileCheckOptions['source'] }>;
 }
 
 export async function checkTarget(spec: TargetSpec, run: CheckRunOptions): Promise<TargetReport> {
@@ -69,16 +75,23 @@ export async function checkTarget(spec: TargetSpec, run: CheckRunOptions): Promi
     keepDiagnostics: run.keepDiagnostics,
     workers: run.workers,
   };
+  const fileOpts = (path: string) => {
+    const f = run.files?.[path];
+    return { source: f?.source, cache: run.cache ? { store: run.cache, blob: f?.blob } : undefined };
+  };
   const training = await checkFile(spec.trainingFile, {
     ...common,
+    ...fileOpts(spec.trainingFile),
     role: 'training',
     onProgress: (n, total) => run.onProgress?.(spec.trainingFile, n, total),
   });
   const validation = spec.validationFile
     ? await checkFile(spec.validationFile, {
         ...common,
+        ...fileOpts(spec.validationFile),
         role: 'validation',
         trainingHashes: KeyMap.of(training.keys.hash),
+        trainingDigest: run.cache ? wordsDigest(training.keys.hash) : undefined,
         onProgress: (n, total) => run.onProgress?.(spec.validationFile!, n, total),
       })
     : null;
