@@ -3,13 +3,15 @@
  * that reads action inputs; everything else gets typed settings and an ActionIO.
  */
 import * as core from '@actions/core';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { ConfigError, parseSettings, readOptional, type Mode, type Settings } from './config.js';
 import { isAnalysisWorker, serveAnalysis } from './dataset/workers.js';
 import { tuneHeap } from './dataset/memory.js';
 import { createClient, readEventContext, type EventContext } from './github/index.js';
 import { runCheck } from './journeys/check.js';
+import { withActionCache } from './cache/actions.js';
+import { engineId } from './cache/fingerprint.js';
 import type { ActionIO } from './journeys/io.js';
 
 export function coreIO(): ActionIO {
@@ -82,7 +84,16 @@ async function run(): Promise<void> {
   const workers = { threads: Math.max(1, Math.min(3, availableParallelism() - 1)), url: new URL(import.meta.url), share: true };
   io.info(`finetune-ci: mode ${mode}${settings.mode === 'auto' ? ` (auto, from ${event?.eventName ?? 'no event'})` : ''}`);
   if (mode === 'check') {
-    await runCheck(settings, { io, github, event, workspace, workers, settingsAt: (text) => parseSettings(get, async () => text) });
+    const cacheOpts = {
+      enabled: get('cache').trim().toLowerCase() !== 'false',
+      dir: join(process.env.RUNNER_TEMP ?? tmpdir(), 'finetune-ci-cache'),
+      engine: engineId(new URL(import.meta.url)),
+      info: io.info,
+      warning: (m: string) => io.warning(m),
+    };
+    await withActionCache(cacheOpts, (cache) =>
+      runCheck(settings, { io, github, event, workspace, workers, cache, settingsAt: (text) => parseSettings(get, async () => text) }),
+    );
     return;
   }
   const journeys: Record<'train' | 'smoke', () => Promise<JourneyRunner>> = {

@@ -407,12 +407,10 @@ export async function checkFile(path: string, opts: FileCheckOptions): Promise<F
   let bytesSeen = 0;
   const read = readLineBatches(opts.source ? opts.source.open() : path, {
     maxLineBytes: opts.profile.maxLineBytes,
-    onChunk: summaryFp
-      ? (c) => {
-          blobHash.update(c);
-          bytesSeen += c.length;
-        }
-      : undefined,
+    onChunk: (c) => {
+      if (summaryFp) blobHash.update(c);
+      bytesSeen += c.length;
+    },
   });
   const batches: AsyncIterable<LineBatch | PlannedBatch> = lineCache ? lookup(read, lineCache) : read;
   const take = (b: LineBatch | PlannedBatch, results: LineResult[]) => {
@@ -455,6 +453,8 @@ export async function checkFile(path: string, opts: FileCheckOptions): Promise<F
       last = batch.bytesRead;
     }
   }
+  // A stream that ended early (its source failed) is not the file: no report from part of it.
+  if (opts.source && bytesSeen !== size) throw new Error(`${path}: read ${bytesSeen} of ${size} bytes`);
   const report = agg.finish(size);
   if (cache && summaryFp && bytesSeen === size) await cache.store.putSummary(blobHash.digest('hex'), summaryFp, report);
   return report;
