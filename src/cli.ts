@@ -3,13 +3,12 @@
  * The command line: `finetune-ci check <file>...`. The same engine as the Action, with a
  * terminal report. Works on Node 20 and later with no install: nothing on this path needs more.
  */
-import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ENCODINGS, PROFILES, today, type Encoding } from './catalog/index.js';
 import { checkTarget, type TargetReport } from './dataset/target.js';
 import { METHODS, type Method } from './dataset/types.js';
-import { WORKER_YOUNG_GENERATION_MB, isAnalysisWorker, serveAnalysis } from './dataset/workers.js';
+import { WORKER_YOUNG_GENERATION_MB, defaultWorkerThreads, isAnalysisWorker, serveAnalysis } from './dataset/workers.js';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { renderMarkdown, renderText, toJson } from './report/check.js';
 import { tuneHeap } from './dataset/memory.js';
@@ -34,7 +33,8 @@ Options:
   --min-examples <n>     minimum examples per training file (overrides the profile)
   --format <f>           text | json | markdown (default text)
   --max-problems <n>     problems printed per file in text output (default 20)
-  --jobs <n>             worker threads for files over 8 MB, beside the command's own (default: cores − 1, at least 1; 0 = none)
+  --jobs <n>             worker threads for files over 8 MB, beside the command's own (default: idle cores − 1,
+                         at most 3: none on a busy or single-core machine; 0 = none)
   --no-cache             analyse every line again: do not read or write the results cache
                          ($XDG_CACHE_HOME/finetune-ci, else ~/.cache/finetune-ci)
   -h, --help             this help
@@ -123,7 +123,7 @@ async function main(argv: string[]): Promise<number> {
   if (!['text', 'json', 'markdown'].includes(v.format!)) throw new UsageError(`--format must be text, json or markdown, got "${v.format}"`);
   const epochs = v.epochs === 'auto' ? 'auto' : int('epochs', v.epochs, 1)!;
   const maxProblems = int('max-problems', v['max-problems'])!;
-  const jobs = int('jobs', v.jobs) ?? Math.max(1, Math.min(3, availableParallelism() - 1));
+  const jobs = int('jobs', v.jobs) ?? defaultWorkerThreads();
   const overrides = {
     encoding: v.encoding as Encoding | undefined,
     trainingContext: int('context', v.context, 1),

@@ -3,10 +3,10 @@
  * that reads action inputs; everything else gets typed settings and an ActionIO.
  */
 import * as core from '@actions/core';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { ConfigError, parseSettings, readOptional, type Mode, type Settings } from './config.js';
-import { isAnalysisWorker, serveAnalysis } from './dataset/workers.js';
+import { defaultWorkerThreads, isAnalysisWorker, serveAnalysis } from './dataset/workers.js';
 import { tuneHeap } from './dataset/memory.js';
 import { createClient, readEventContext, type EventContext } from './github/index.js';
 import { runCheck } from './journeys/check.js';
@@ -81,13 +81,14 @@ async function run(): Promise<void> {
   settings.train.resumeOnly = resumeOnly;
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const github = settings.githubToken ? createClient(settings.githubToken, { baseUrl: event?.apiUrl }) : null;
-  const workers = { threads: Math.max(1, Math.min(3, availableParallelism() - 1)), url: new URL(import.meta.url), share: true };
+  const workers = { threads: defaultWorkerThreads(), url: new URL(import.meta.url), share: true };
   io.info(`finetune-ci: mode ${mode}${settings.mode === 'auto' ? ` (auto, from ${event?.eventName ?? 'no event'})` : ''}`);
   if (mode === 'check') {
     const cacheOpts = {
       enabled: get('cache').trim().toLowerCase() !== 'false',
       dir: join(process.env.RUNNER_TEMP ?? tmpdir(), 'finetune-ci-cache'),
       engine: engineId(new URL(import.meta.url)),
+      persistentDir: process.env.FINETUNE_CI_CACHE_DIR && isAbsolute(process.env.FINETUNE_CI_CACHE_DIR) ? process.env.FINETUNE_CI_CACHE_DIR : undefined,
       info: io.info,
       warning: (m: string) => io.warning(m),
     };

@@ -16,6 +16,8 @@ export interface ActionCacheOptions {
   /** Where the cache files live during the run (under RUNNER_TEMP). */
   dir: string;
   engine: string;
+  /** A directory kept between runs by the runner itself (FINETUNE_CI_CACHE_DIR): used instead of the service. */
+  persistentDir?: string;
   info: (m: string) => void;
   warning: (m: string) => void;
 }
@@ -57,6 +59,14 @@ function describe(s: CacheStats): string {
 
 export async function withActionCache<T>(o: ActionCacheOptions, run: (store: CacheStore) => Promise<T>): Promise<T> {
   if (!o.enabled) return run(new CacheStore(null, o.engine));
+  if (o.persistentDir) {
+    // A runner with a disk of its own (self-hosted; the benchmark): the directory is the cache.
+    const store = new CacheStore(o.persistentDir, o.engine, o.warning);
+    const result = await run(store);
+    await store.flush();
+    o.info(`finetune-ci cache (${o.persistentDir}): ${describe(await store.stats())}`);
+    return result;
+  }
   // Loaded only when the service is there: the library is large and most of it is its client.
   const service = process.env.ACTIONS_RUNTIME_TOKEN ? await import('@actions/cache') : null;
   const available = !!service?.isFeatureAvailable();

@@ -7,6 +7,7 @@
  * The worker runs the same bundle as the caller (`url`): entry points call `isAnalysisWorker()`
  * first and hand over to `serveAnalysis()` when it is true.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { analyzeLine, type LineContext, type LineResult } from './line.js';
 import type { LineBatch, ReadProblem } from './read.js';
@@ -31,6 +32,17 @@ export interface WorkerOptions {
    * a run whose lines are nearly all cached never starts one). Default `WORKER_MIN_WORK_BYTES`.
    */
   minWorkBytes?: number;
+}
+
+/**
+ * Worker threads that pay, beside the calling thread: one per idle core beyond it (at most 3),
+ * none when the cores are taken. Measured on 2 cores (README, Benchmark): with both cores free a
+ * worker gives ~1.5×; with other processes on the machine, workers were slower than one thread
+ * (up to 1.8× slower at a load of 15), and they always cost more CPU and memory.
+ */
+export function defaultWorkerThreads(cores = availableParallelism(), load = loadavg()[0] ?? 0): number {
+  const idle = Math.round(cores - load);
+  return idle >= 2 ? Math.min(3, idle - 1) : 0;
 }
 
 /** Work (bytes of lines to analyse) that pays for starting worker threads (measured: README, Benchmark). */
