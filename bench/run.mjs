@@ -17,7 +17,7 @@
  * threads; default the CLI's own default). Generated files stay in bench/.corpus (gitignored).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -41,7 +41,9 @@ async function corpus(mb) {
   const path = join(dir, `chat-${mb}mb-seed42.jsonl`);
   if (!existsSync(path)) {
     process.stderr.write(`generating ${path}…\n`);
-    await writeCorpus(path, mb, 42);
+    // Under another name until complete: an interrupted run must not leave a short corpus.
+    await writeCorpus(`${path}.tmp`, mb, 42);
+    renameSync(`${path}.tmp`, path);
   }
   return path;
 }

@@ -10,6 +10,7 @@ import { defaultWorkerThreads, isAnalysisWorker, serveAnalysis } from './dataset
 import { tuneHeap } from './dataset/memory.js';
 import { createClient, readEventContext, type EventContext } from './github/index.js';
 import { runCheck } from './journeys/check.js';
+import { runInJourneyThread, shouldMoveToThread } from './journeys/thread.js';
 import { withActionCache } from './cache/actions.js';
 import { engineId } from './cache/fingerprint.js';
 import type { ActionIO } from './journeys/io.js';
@@ -61,6 +62,11 @@ export function resolveMode(mode: Mode, ev: EventContext | null): { mode: Exclud
 export type JourneyRunner = (s: Settings, ctx: { io: ActionIO; event: EventContext | null; workspace: string }) => Promise<void>;
 
 async function run(): Promise<void> {
+  // The journey runs in its own thread, under the CLI's memory discipline (journeys/thread.ts).
+  if (shouldMoveToThread()) {
+    process.exitCode = await runInJourneyThread(new URL(import.meta.url));
+    return;
+  }
   const io = coreIO();
   const get = (name: string) => core.getInput(name);
   // Mask every credential before anything can print it.

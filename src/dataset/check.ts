@@ -344,7 +344,7 @@ export const WORKER_MIN_BYTES = 8 * 1024 * 1024;
 /** Results by content (src/cache): a file's summary by its blob id, its lines by their hash. */
 export interface FileCacheOptions {
   store: CacheStore;
-  /** The file's git blob id when git knows it; else it is computed from the bytes. */
+  /** The file's git blob id when git vouches for its bytes; else it is computed from the bytes read. */
   blob?: string | null;
 }
 
@@ -402,13 +402,15 @@ export async function checkFile(path: string, opts: FileCheckOptions): Promise<F
     lineCache = await cache.store.lines(lineFp);
   }
   const agg = new FileAggregator(path, opts);
-  // The blob id of the bytes actually read, hashed in the same pass.
+  // The summary is stored under the id git gave (git vouched for those bytes), else under the
+  // id of the bytes actually read, hashed in the same pass.
+  const vouched = cache?.blob ?? null;
   const blobHash = createHash('sha1').update(`blob ${size}\0`);
   let bytesSeen = 0;
   const read = readLineBatches(opts.source ? opts.source.open() : path, {
     maxLineBytes: opts.profile.maxLineBytes,
     onChunk: (c) => {
-      if (summaryFp) blobHash.update(c);
+      if (summaryFp && !vouched) blobHash.update(c);
       bytesSeen += c.length;
     },
   });
@@ -456,7 +458,7 @@ export async function checkFile(path: string, opts: FileCheckOptions): Promise<F
   // A stream that ended early (its source failed) is not the file: no report from part of it.
   if (opts.source && bytesSeen !== size) throw new Error(`${path}: read ${bytesSeen} of ${size} bytes`);
   const report = agg.finish(size);
-  if (cache && summaryFp && bytesSeen === size) await cache.store.putSummary(blobHash.digest('hex'), summaryFp, report);
+  if (cache && summaryFp && bytesSeen === size) await cache.store.putSummary(vouched ?? blobHash.digest('hex'), summaryFp, report);
   return report;
 }
 
