@@ -449,7 +449,8 @@ async function checkBase(
     if (validation) files[validation.file] = validation.run;
     const quiet = await checkTarget(
       { ...spec, trainingFile: training.file, validationFile: validation?.file },
-      { today: day, workers: deps.workers, keepDiagnostics: 0, cache, files },
+      // The head's settings for diagnostics kept: one summary serves a file as head and, after the merge, as base.
+      { today: day, workers: deps.workers, cache, files },
     );
     return quiet;
   } catch (e) {
