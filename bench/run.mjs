@@ -64,7 +64,9 @@ function run(args, env = {}, cwd = root) {
   if (!own) {
     try {
       rss = JSON.parse(r.stdout.trim().split('\n').pop()).maxRssBytes;
-    } catch {}
+    } catch {
+      // No RSS line from the child: report NaN.
+    }
   }
   return { seconds: +seconds.toFixed(2), rssMb: Math.round(rss / 1048576), stdout: r.stdout, stderr: r.stderr };
 }

@@ -15,7 +15,7 @@ import { tuneHeap } from './dataset/memory.js';
 import { engineId } from './cache/fingerprint.js';
 import { CacheStore, userCacheDir } from './cache/store.js';
 
-const VERSION = '0.1.0';
+const VERSION = '1.0.0';
 
 const USAGE = `Usage: finetune-ci check <file>... [options]
 
@@ -105,7 +105,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (files.length === 0) throw new UsageError('no files given: finetune-ci check <file>...');
   for (const f of [...files, ...(v.validation ? [v.validation] : [])]) {
-    let isFile = false;
+    let isFile: boolean;
     try {
       isFile = (await stat(f)).isFile();
     } catch {

@@ -1,78 +1,68 @@
 /**
- * The Action's entry: read the inputs, pick the journey from the event, run it. The only module
+ * The Action's logic: read the inputs, pick the journey from the event, run it. The only module
  * that reads action inputs; everything else gets typed settings and an ActionIO.
+ *
+ * Importing this module starts nothing: ./index.ts (the bundle's entry) calls `run()`, and so
+ * does GitHub's local debugger (`npx @github/local-action run . src/main.ts .env`).
  */
 import * as core from '@actions/core';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { ConfigError, parseSettings, readOptional, type Mode, type Settings } from './config.js';
-import { defaultWorkerThreads, isAnalysisWorker, serveAnalysis } from './dataset/workers.js';
-import { tuneHeap } from './dataset/memory.js';
+import { coreIO } from './action-io.js';
+import { ConfigError, parseSettings, readOptional } from './config.js';
+import { defaultWorkerThreads } from './dataset/workers.js';
 import { createClient, readEventContext, type EventContext } from './github/index.js';
-import { runCheck } from './journeys/check.js';
+import { loadJourney, runCheck } from './journeys/index.js';
 import { runInJourneyThread, shouldMoveToThread } from './journeys/thread.js';
 import { withActionCache } from './cache/actions.js';
 import { engineId } from './cache/fingerprint.js';
-import type { ActionIO } from './journeys/io.js';
+import { resolveMode } from './mode.js';
+import { addSecrets, redact } from './redact.js';
 
-export function coreIO(): ActionIO {
-  return {
-    info: (m) => core.info(m),
-    warning: (m, p) => core.warning(m, p),
-    error: (m, p) => core.error(m, p),
-    notice: (m, p) => core.notice(m, p),
-    group: (name, fn) => core.group(name, fn),
-    setOutput: (n, v) => core.setOutput(n, String(v)),
-    appendSummary: async (md) => {
-      if (!process.env.GITHUB_STEP_SUMMARY) {
-        core.info(md);
-        return;
-      }
-      try {
-        await core.summary.addRaw(md, true).write();
-      } catch (e) {
-        core.warning(`Could not write the job summary (${(e as Error).message}); the report follows in the log.`);
-        core.info(md);
-      }
-    },
-    setSecret: (s) => core.setSecret(s),
-    setFailed: (m) => core.setFailed(m),
-  };
+export type { JourneyRunner } from './journeys/io.js';
+
+export interface RunOptions {
+  /**
+   * The module analysis workers start: it must dispatch to `serveAnalysis()` when it is a worker
+   * (./index.ts does). Default: ./index.ts (or .js) beside this module, which in the bundle is
+   * the bundle itself.
+   */
+  workerUrl?: URL;
 }
 
-/** `mode: auto`: pull requests and other branches are checked; the default branch trains. */
-export function resolveMode(mode: Mode, ev: EventContext | null): { mode: Exclude<Mode, 'auto'>; resumeOnly: boolean } {
-  if (mode !== 'auto') return { mode, resumeOnly: false };
-  if (!ev) return { mode: 'check', resumeOnly: false };
-  switch (ev.eventName) {
-    case 'pull_request':
-    case 'pull_request_target':
-      return { mode: 'check', resumeOnly: false };
-    case 'schedule':
-      return { mode: 'train', resumeOnly: true };
-    case 'workflow_dispatch':
-      return { mode: 'train', resumeOnly: false };
-    case 'push':
-      return { mode: ev.isDefaultBranch ? 'train' : 'check', resumeOnly: false };
-    default:
-      return { mode: 'check', resumeOnly: false };
-  }
+/** The entry next to this module: `index` for `main` (source); the bundle keeps its own URL. */
+function defaultWorkerUrl(): URL {
+  return new URL(import.meta.url.replace(/\/main\.(ts|js)$/, '/index.$1'));
 }
 
-export type JourneyRunner = (s: Settings, ctx: { io: ActionIO; event: EventContext | null; workspace: string }) => Promise<void>;
-
-async function run(): Promise<void> {
+/** Run the action; never throws (a failure is reported with `core.setFailed`). */
+export async function run(opts: RunOptions = {}): Promise<void> {
   // The journey runs in its own thread, under the CLI's memory discipline (journeys/thread.ts).
-  if (shouldMoveToThread()) {
-    process.exitCode = await runInJourneyThread(new URL(import.meta.url));
+  const entry = opts.workerUrl ?? defaultWorkerUrl();
+  if (entry.pathname.endsWith('.js') && shouldMoveToThread()) {
+    process.exitCode = await runInJourneyThread(entry);
     return;
   }
+  try {
+    await runAction(opts.workerUrl ?? defaultWorkerUrl());
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      // Annotate each located problem on its line of the config file, then fail.
+      for (const p of e.problems) core.error(redact(p.message), { title: 'finetune-ci: config', file: p.file, startLine: p.line ?? undefined });
+      core.setFailed(redact(`finetune-ci: ${e.message}`));
+    } else core.setFailed(redact(`finetune-ci failed unexpectedly: ${(e as Error).stack ?? String(e)}`));
+  }
+}
+
+async function runAction(workerUrl: URL): Promise<void> {
   const io = coreIO();
   const get = (name: string) => core.getInput(name);
   // Mask every credential before anything can print it.
   for (const name of ['openai-api-key', 'azure-api-key', 'together-api-key', 'github-token']) {
     const v = get(name).trim();
     if (v) core.setSecret(v);
+    // And for everything the runner does not mask: the summary, outputs, comments, reports.
+    addSecrets([v]);
   }
   // The config file is the repository's: read it from the workspace, whatever the cwd is.
   const workspaceRoot = process.env.GITHUB_WORKSPACE ?? process.cwd();
@@ -87,13 +77,13 @@ async function run(): Promise<void> {
   settings.train.resumeOnly = resumeOnly;
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const github = settings.githubToken ? createClient(settings.githubToken, { baseUrl: event?.apiUrl }) : null;
-  const workers = { threads: defaultWorkerThreads(), url: new URL(import.meta.url), share: true };
+  const workers = { threads: defaultWorkerThreads(), url: workerUrl, share: true };
   io.info(`finetune-ci: mode ${mode}${settings.mode === 'auto' ? ` (auto, from ${event?.eventName ?? 'no event'})` : ''}`);
   if (mode === 'check') {
     const cacheOpts = {
       enabled: get('cache').trim().toLowerCase() !== 'false',
       dir: join(process.env.RUNNER_TEMP ?? tmpdir(), 'finetune-ci-cache'),
-      engine: engineId(new URL(import.meta.url)),
+      engine: engineId(workerUrl),
       persistentDir: process.env.FINETUNE_CI_CACHE_DIR && isAbsolute(process.env.FINETUNE_CI_CACHE_DIR) ? process.env.FINETUNE_CI_CACHE_DIR : undefined,
       info: io.info,
       warning: (m: string) => io.warning(m),
@@ -103,24 +93,6 @@ async function run(): Promise<void> {
     );
     return;
   }
-  const journeys: Record<'train' | 'smoke', () => Promise<JourneyRunner>> = {
-    train: async () => (await import('./journeys/train.js')).runTrainJourney,
-    smoke: async () => (await import('./journeys/smoke.js')).runSmokeJourney,
-  };
-  const runner = await journeys[mode]();
+  const runner = await loadJourney(mode);
   await runner(settings, { io, event, workspace });
-}
-
-tuneHeap();
-if (isAnalysisWorker()) {
-  serveAnalysis();
-} else {
-  run().catch((e: unknown) => {
-    if (e instanceof ConfigError) {
-      // Annotate each located problem on its line of the config file, then fail.
-      for (const p of e.problems) core.error(p.message, { title: 'finetune-ci: config', file: p.file, startLine: p.line ?? undefined });
-      core.setFailed(`finetune-ci: ${e.message}`);
-    }
-    else core.setFailed(`finetune-ci failed unexpectedly: ${(e as Error).stack ?? String(e)}`);
-  });
 }

@@ -4,7 +4,7 @@
  * Fake credentials are assembled at run time so that no scanner mistakes this file for a leak.
  */
 import { describe, expect, test } from '@jest/globals';
-import { findSecrets, mask } from '../../src/dataset/secrets.js';
+import { SECRET_PATTERNS, findSecrets, mask, scanStats } from '../../src/dataset/secrets.js';
 import type { Finding } from '../../src/dataset/rules.js';
 import { analyze, check, codes, goodChat, many, writeJsonl } from './helpers.js';
 
@@ -183,5 +183,145 @@ describe('credentials hidden behind JSON escapes', () => {
     const line = '{"messages":[{"role":"system","content":"caf\\u00e9"},{"role":"user","content":"a\\/b"},{"role":"assistant","content":"ok"}]}';
     const r = analyzeLine(Buffer.from(line), 1, { method: null, encoding: 'o200k_base', profile: PROFILES.openai });
     expect(r.findings.map((f) => f.code)).not.toContain('possible-secret');
+  });
+});
+
+describe('JWTs, AWS secret access keys and whole key blocks (issue 14 #9)', () => {
+  const b64url = (s: string) => Buffer.from(s).toString('base64url');
+  const jwt = [b64url('{"alg":"HS256","typ":"JWT"}'), b64url('{"sub":"1234567890","name":"Ann","iat":1516239022}'), alnum(43, 5)].join('.');
+  const awsSecret = alnum(20, 9) + '/' + alnum(14, 10) + '+' + alnum(4, 12);
+
+  test('a JWT is found whole, and masked', () => {
+    const [m] = findSecrets(`Authorization: Bearer ${jwt}. Thanks`);
+    expect(m?.name).toBe('JSON Web Token');
+    expect(m?.raw).toBe(jwt);
+    const r = analyze({ messages: [{ role: 'system', content: 's' }, { role: 'user', content: `token ${jwt}` }, { role: 'assistant', content: 'ok' }] });
+    expect(codes(r)).toEqual(['possible-secret']);
+    expect(r.findings[0]!.message).toContain('JSON Web Token: eyJh…[');
+    expectNoLeak(r.findings, jwt);
+  });
+
+  test('an AWS secret access key is found by its name, and only the key is the secret', () => {
+    expect(awsSecret).toHaveLength(40);
+    for (const text of [
+      `aws_secret_access_key = ${awsSecret}`,
+      `AWS_SECRET_ACCESS_KEY=${awsSecret}\n`,
+      JSON.stringify({ SecretAccessKey: awsSecret }),
+      JSON.stringify({ content: `export aws_secret_access_key="${awsSecret}"` }),
+    ]) {
+      const found = findSecrets(text);
+      expect(found.map((f) => [f.name, f.raw])).toEqual([['AWS secret access key', awsSecret]]);
+    }
+  });
+
+  test.each([
+    ['forty base64 characters with no name', `the hash is ${awsSecret}`],
+    ['a name with 39 characters', `aws_secret_access_key=${awsSecret.slice(1)}`],
+    ['a name with 41 characters', `aws_secret_access_key=${awsSecret}Q`],
+    ['two base64url segments', `${jwt.split('.').slice(0, 2).join('.')} and more`],
+    ['a dotted eyJ word whose second part is not JSON', `eyJhbGciOiJIUzI1NiJ9.${alnum(20)}.${alnum(20)}`],
+  ])('near miss: %s', (_name, text) => {
+    expect(findSecrets(text)).toEqual([]);
+  });
+
+  const block = ['-----BEGIN RSA ' + 'PRIVATE KEY-----', 'MIIEowIBAAKCAQEA' + alnum(48, 3), alnum(64, 4), alnum(20, 5) + '==', '-----END RSA PRIVATE KEY-----'].join('\n');
+
+  test('a key block inside a JSON string is matched from header to footer, not the header alone', () => {
+    const line = JSON.stringify({ messages: [{ role: 'user', content: `here: ${block} thanks` }] });
+    const [m] = findSecrets(line);
+    expect(m?.decoded).toBe(block);
+    expect(m?.raw).toBe(JSON.stringify(block).slice(1, -1));
+    expect(m?.masked).toBe(mask(block));
+  });
+
+  test('a key block without its footer is matched to the end of its base64 body', () => {
+    const cut = block.split('\n').slice(0, 3).join('\n');
+    const line = JSON.stringify({ content: `${cut}\nthen words` });
+    const [m] = findSecrets(line);
+    // (the body's end cannot be told from a word that follows a line break: it may take one more)
+    expect(m?.decoded?.startsWith(`${cut}\n`)).toBe(true);
+    expect(m?.decoded?.slice(cut.length)).toMatch(/^\n\w*$/);
+  });
+
+  test('a key block used as a key: no part of its body reaches a diagnostic', () => {
+    const r = analyze({ ...goodChat(), [block]: 1 });
+    expect(codes(r).sort()).toEqual(['possible-secret', 'unknown-key']);
+    const body = block.split('\n').slice(1, 4);
+    for (const f of r.findings) {
+      for (const part of ['MIIEowIB', ...body]) expect(`${f.message} ${f.hint} ${f.path}`).not.toContain(part);
+    }
+  });
+});
+
+describe('unknown keys are quoted short and escaped (issue 14 #9)', () => {
+  test('a 10 KB key with a newline is cut to 40 characters and escaped, in the message and the path', () => {
+    const key = 'x\n::error::' + 'k'.repeat(10_000);
+    const r = analyze({ ...goodChat(), [key]: 1 });
+    const f = r.findings.find((x) => x.code === 'unknown-key')!;
+    expect(f.message.length).toBeLessThan(200);
+    expect(f.message).not.toContain('\n');
+    expect(f.message).toContain('"x\\n::error::kkk');
+    expect(f.path).not.toContain('\n');
+    expect(f.path.length).toBeLessThanOrEqual(45);
+  });
+
+  test('the keys an unknown format lists are cut and escaped too', () => {
+    const r = analyze({ ['q'.repeat(5000)]: 1, 'a\rb': 2 });
+    expect(r.findings[0]!.code).toBe('unknown-format');
+    expect(r.findings[0]!.message.length).toBeLessThan(300);
+    expect(r.findings[0]!.message).toContain('a\\rb');
+  });
+});
+
+describe('the scan is linear: a 1 MB adversarial line per pattern (issue 14 #4)', () => {
+  test('every start pattern has bounded width: no *, + or {n,} outside character classes', () => {
+    for (const p of SECRET_PATTERNS) {
+      const bare = p.start.source.replace(/\\./g, 'e').replace(/\[[^\]]*\]/g, 'c');
+      expect([p.name, bare]).toEqual([p.name, expect.not.stringMatching(/[*+]|\{\d+,\}/)]);
+    }
+  });
+
+  const MB = 1 << 20;
+  const fill = (unit: string) => unit.repeat(Math.ceil(MB / unit.length)).slice(0, MB);
+  const ADVERSARIAL: [string, string][] = [
+    ['sk- repeated (137 s with the backtracking pattern at 300 KB)', fill('sk-')],
+    ['sk-proj- repeated', fill('sk-proj-')],
+    ['sk- and a marker with too little after it, repeated', fill('sk-' + 'a'.repeat(25) + 'T3BlbkFJ')],
+    ['sk-ant-api03- repeated', fill('sk-ant-api03-')],
+    ['one long run of key characters', fill('a')],
+    ['ghp_ repeated', fill('gh' + 'p_')],
+    ['github_pat_ repeated', fill('github' + '_pat_')],
+    ['AKIA repeated', fill('AK' + 'IA')],
+    ['AKIA and 15 characters, repeated', fill('AK' + 'IA' + 'B'.repeat(15) + ' ')],
+    ['an AWS secret name repeated', fill('aws_secret_access_key=')],
+    ['an AWS secret name and 39 characters, repeated', fill('aws_secret_access_key="' + 'a'.repeat(39) + '"')],
+    ['key block headers repeated', fill('-----BEGIN RSA ' + 'PRIVATE KEY-----')],
+    ['key block headers and broken footers repeated', fill('-----BEGIN RSA ' + 'PRIVATE KEY-----\\nAB-----END ')],
+    ['a header then backslashes', '-----BEGIN RSA ' + 'PRIVATE KEY-----' + '\\'.repeat(MB)],
+    ['eyJ repeated', fill('ey' + 'J')],
+    ['eyJ with a dot, repeated', fill('ey' + 'Jaaaaaaaaaaa.')],
+    ['xoxb- repeated', fill('xo' + 'xb-')],
+    ['AIza repeated', fill('AI' + 'za')],
+    ['sk_live_ repeated', fill('sk' + '_live_')],
+    ['hf_ repeated', fill('h' + 'f_')],
+  ];
+
+  test.each(ADVERSARIAL)('%s', (_name, line) => {
+    scanStats.starts = 0;
+    scanStats.steps = 0;
+    findSecrets(line);
+    // Each candidate start costs a bounded number of regex steps; each character is walked
+    // at most a few times in all, whatever the number of starts.
+    expect(scanStats.starts).toBeLessThanOrEqual(line.length);
+    expect(scanStats.steps).toBeLessThanOrEqual(4 * line.length + 2 * scanStats.starts);
+  });
+
+  test('starts inside a found secret are skipped, and starts inside a failed run share its walk', () => {
+    scanStats.steps = 0;
+    const line = fill('sk-');
+    findSecrets(line);
+    const oneWalk = scanStats.steps;
+    // every sk- is a start of the OpenAI rules; walking each to the end would be ~ L²/6
+    expect(oneWalk).toBeLessThan(10 * line.length);
   });
 });

@@ -69,7 +69,9 @@ describe('model-shut-down / model-shutdown-soon (90-day window, explicit today)'
     const r = await checkTarget(spec(ten(), { model }), { today });
     const n = r.notices.find((x) => x.code === code);
     expect(n).toBeDefined();
-    expect(n!.severity).toBe('warning');
+    // Shut down: the merge could not train, so the check fails; before the date, a warning.
+    expect(n!.severity).toBe(code === 'model-shut-down' ? 'error' : 'warning');
+    expect(r.errors > 0).toBe(code === 'model-shut-down');
     expect(n!.message).toContain(model === 'gpt-4.1-nano-2025-04-14' ? '2026-10-23' : '2027-01-14');
     const other = code === 'model-shut-down' ? 'model-shutdown-soon' : 'model-shut-down';
     expect(noticeCodes(r)).not.toContain(other);
@@ -144,7 +146,7 @@ describe('price-unknown / context-unknown / approximate-tokens', () => {
   });
 
   test('a model the catalog does not know: approximate tokens, unknown price and context, unless the user gives them', async () => {
-    const bare = await checkTarget(spec(ten(), { model: 'acme-llm-7b' }), { today: '2025-06-01' });
+    const bare = await checkTarget(spec(ten(), { model: 'acme-llm-7b', provider: 'together' }), { today: '2025-06-01' });
     expect(noticeCodes(bare).sort()).toEqual(['approximate-tokens', 'context-unknown', 'price-unknown']);
     expect(bare.notices.every((n) => n.severity === 'info')).toBe(true);
     expect(bare.errors).toBe(0);
@@ -155,6 +157,18 @@ describe('price-unknown / context-unknown / approximate-tokens', () => {
     expect(described.notices).toEqual([]);
     expect(described.model.encoding).toBe('cl100k_base');
     expect(described.estimate.costUsd).toBeCloseTo((described.estimate.trainedTokens * 2) / 1e6, 10);
+  });
+
+  test.each(['openai', 'azure'] as const)('%s: an id the catalog does not know is an error, with the nearest ids', async (provider) => {
+    const r = await checkTarget(spec(ten(), { model: 'gpt-4.1-mini-2025-04-15', provider }), { today: '2025-06-01' });
+    const n = r.notices.find((x) => x.code === 'unknown-model')!;
+    expect(n.severity).toBe('error');
+    expect(n.message).toContain('did you mean gpt-4.1-mini-2025-04-14');
+    expect(n.hint).toContain('price-per-million');
+    expect(r.errors).toBeGreaterThan(0);
+    // The user's figures make it a model they describe, as before.
+    const described = await checkTarget(spec(ten(), { model: 'gpt-4.1-mini-2025-04-15', provider, overrides: { pricePerMillion: 5 } }), { today: '2025-06-01' });
+    expect(noticeCodes(described)).not.toContain('unknown-model');
   });
 
   test('a known model: none of the three', async () => {

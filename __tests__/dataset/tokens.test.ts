@@ -76,38 +76,39 @@ describe('the cookbook test vectors (cookbook constants: 3 per message, 1 per na
     expect(countChat({ messages: SIX }, counter(enc), cookbook(enc)).tokens).toBe(expected);
   });
 
-  test.each([
-    ['cl100k_base', 105],
-    ['o200k_base', 101],
-  ] as const)('one tool (get_current_weather) and 2 messages, %s: %i', (enc, expected) => {
-    expect(countChat({ messages: WEATHER_MESSAGES, tools: WEATHER_TOOLS }, counter(enc), cookbook(enc)).tokens).toBe(expected);
-  });
-
-  test('the tool part alone, by hand with js-tiktoken', () => {
+  test('tool definitions are no longer counted by its per-property formula but by their rendering', () => {
+    // The cookbook gives 105 (cl100k_base) / 101 (o200k_base) for this example; a billed
+    // function-calling job contradicts that formula (see tool-render.test.ts).
     for (const enc of ENCODINGS) {
       const tok = oracle(enc);
-      const perFn = enc === 'o200k_base' ? 7 : 10;
-      const byHand =
-        perFn +
-        tok('get_current_weather:Get the current weather in a given location') +
-        3 + // properties start
-        (3 + tok('location:string:The city and state, e.g. San Francisco, CA')) +
-        (3 - 3 + (3 + tok('celsius')) + (3 + tok('fahrenheit')) + tok('unit:string:The unit of temperature to return')) +
-        12;
-      expect(countFunctions(WEATHER_TOOLS.map((t) => t.function), counter(enc), billedRules(enc))).toBe(byHand);
+      const fns = WEATHER_TOOLS.map((t) => t.function);
+      const rendered =
+        'namespace functions {\n\n' +
+        '// Get the current weather in a given location\n' +
+        'type get_current_weather = (_: {\n' +
+        '// The city and state, e.g. San Francisco, CA\n' +
+        'location: string,\n' +
+        '// The unit of temperature to return\n' +
+        'unit?: "celsius" | "fahrenheit",\n' +
+        '}) => any;\n\n' +
+        '} // namespace functions';
+      expect(countFunctions(fns, counter(enc))).toBe(tok(rendered) + OVERHEADS.toolsOverhead.value);
     }
   });
 });
 
 describe('the billed rule (1 per example) on the same examples', () => {
   test.each([
-    ['cl100k_base', 127, 103],
-    ['o200k_base', 122, 99],
-  ] as const)('%s: 6-message %i, tools %i', (enc, six, tools) => {
+    ['cl100k_base', 127],
+    ['o200k_base', 122],
+  ] as const)('%s: 6-message %i; with tools, messages + rendered definitions + 1', (enc, six) => {
     const rules = billedRules(enc);
     expect(rules.perExample).toBe(1);
     expect(countChat({ messages: SIX }, counter(enc), rules).tokens).toBe(six);
-    expect(countChat({ messages: WEATHER_MESSAGES, tools: WEATHER_TOOLS }, counter(enc), rules).tokens).toBe(tools);
+    const tok = oracle(enc);
+    const messages = WEATHER_MESSAGES.reduce((n, m) => n + 3 + tok(m.role) + tok(m.content as string), 0);
+    const defs = countFunctions(WEATHER_TOOLS.map((t) => t.function), counter(enc));
+    expect(countChat({ messages: WEATHER_MESSAGES, tools: WEATHER_TOOLS }, counter(enc), rules).tokens).toBe(messages + defs + 1);
   });
 
   test('through analyzeLine (a full supervised line) the count is the same as countChat', () => {
@@ -123,8 +124,8 @@ describe('the billed rule (1 per example) on the same examples', () => {
     expect(OVERHEADS.perMessage.value).toBe(3);
     expect(OVERHEADS.perName.value).toBe(1);
     expect(OVERHEADS.perExample.value).toBe(1);
-    expect(billedRules('o200k_base').toolFunction).toBe(7);
-    expect(billedRules('cl100k_base').toolFunction).toBe(10);
+    expect(OVERHEADS.toolsOverhead.value).toBe(-2);
+    expect(OVERHEADS.toolsOverhead.confirmed).toBe(false);
     expect(OVERHEADS.image.value).toBe(85);
   });
 });
@@ -201,7 +202,7 @@ describe('each message rule, checked against js-tiktoken by hand', () => {
         };
         const expected =
           1 +
-          (rules.toolFunction + tok('f:Does f') + 12) +
+          (tok('namespace functions {\n\n// Does f.\ntype f = () => any;\n\n} // namespace functions') + OVERHEADS.toolsOverhead.value) +
           (3 + tok('system') + tok('S')) +
           (3 + tok('user') + tok('U?')) +
           (3 + tok('assistant') + tok('Answer one.')) +
@@ -212,16 +213,14 @@ describe('each message rule, checked against js-tiktoken by hand', () => {
         expect(c.assistantTokens).toBe(tok('Answer one.') + tok('f') + tok('{}'));
       });
 
-      test('tool definitions: a trailing "." of descriptions is dropped; tools and legacy functions count alike', () => {
-        const withDot = countFunctions([{ name: 'f', description: 'Does things.' }], count, rules);
-        expect(withDot).toBe(rules.toolFunction + tok('f:Does things') + 12);
-        expect(countFunctions([{ name: 'f', description: 'Does things' }], count, rules)).toBe(withDot);
+      test('tool definitions: tools and legacy functions count alike, none count 0', () => {
         expect(countFunctions([], count, rules)).toBe(0);
         const fn = { name: 'g', description: 'G', parameters: { type: 'object', properties: { a: { type: 'integer', description: 'An int.' } } } };
         const viaTools = countChat({ messages: [], tools: [{ type: 'function', function: fn }] }, count, rules).tokens;
         const viaFunctions = countChat({ messages: [], functions: [fn] }, count, rules).tokens;
         expect(viaTools).toBe(viaFunctions);
-        expect(viaTools).toBe(1 + rules.toolFunction + tok('g:G') + 3 + 3 + tok('a:integer:An int') + 12);
+        const rendered = 'namespace functions {\n\n// G\ntype g = (_: {\n// An int.\na?: number,\n}) => any;\n\n} // namespace functions';
+        expect(viaTools).toBe(1 + tok(rendered) + OVERHEADS.toolsOverhead.value);
       });
 
       test('DPO: the input twice (once per output), both outputs, and 2 × 1 per example', () => {

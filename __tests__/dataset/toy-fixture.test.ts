@@ -1,8 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
-import { fileURLToPath } from 'node:url';
 import { checkTarget } from '../../src/dataset/target.js';
+import { sharedFile } from '../support/shared-data.js';
 
-const TOY = fileURLToPath(new URL('../../../shared/fixtures/toy_chat_fine_tuning.jsonl', import.meta.url));
+const TOY = await sharedFile('fixtures/toy_chat_fine_tuning.jsonl');
 const run = { today: '2026-11-25' };
 
 describe('the cookbook toy dataset gives the facts sheet billed-rule figures', () => {

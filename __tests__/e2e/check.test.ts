@@ -97,9 +97,6 @@ function run(pr: Pr, inputs: Record<string, string> = {}, env: Record<string, st
 
 const ours = (pr: Pr) => gh.fake.issueComments(pr.number).filter((c) => c.body.startsWith(MARKER));
 
-/** What a failed run printed, for a readable failure. */
-const explain = (r: ActionRun) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
-
 describe('the pull-request check, run as the runner runs dist/index.js', () => {
   test('first run creates the comment; a later push updates it in place (one comment)', async () => {
     const pr = openPr({ 'data/train.jsonl': dataset(10) }, { 'data/train.jsonl': dataset(12) });

@@ -9,10 +9,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sharedFile } from '../support/shared-data.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(root, 'dist', 'cli', 'index.js');
-const TOY = join(root, '..', 'shared', 'fixtures', 'toy_chat_fine_tuning.jsonl');
+const TOY = await sharedFile('fixtures/toy_chat_fine_tuning.jsonl');
 
 interface Run {
   code: number;

@@ -6,7 +6,7 @@ import {
   upsertStickyComment,
   upsertStickyCommentOrThrow,
 } from '../../src/github/comment.js';
-import { BOT, fakeSha, OCTOCAT } from '../support/fake-github.js';
+import { BOT, fakeSha, OCTOCAT, type FakeUser } from '../support/fake-github.js';
 import { startGithubHarness, type GithubHarness } from '../support/github-harness.js';
 
 let gh: GithubHarness;
@@ -174,5 +174,83 @@ describe('upsertCommitComment', () => {
     gh.fake.fault('repos.createCommitComment', { status: 403 });
     const r = await upsertCommitComment(gh.client(), { ...repo, sha: fakeSha('other') }, 'x');
     expect(r).toMatchObject({ ok: false, status: 403 });
+  });
+});
+
+describe('comment takeover (issue 14 #7): only comments written by our own identity count', () => {
+  const MALLORY: FakeUser = { login: 'mallory', id: 7_770_001, type: 'User' };
+  const OTHER_APP: FakeUser = { login: 'other-app[bot]', id: 7_770_002, type: 'Bot' };
+  const MACHINE: FakeUser = { login: 'ci-machine-user', id: 7_770_003, type: 'User' };
+  const writesTo = (route: 'issues.updateComment' | 'issues.deleteComment' | 'repos.updateCommitComment' | 'repos.deleteCommitComment', id: number) =>
+    gh.fake.calls(route).filter((r) => r.path.endsWith(`/${id}`)).length;
+
+  test("installation token: a stranger's comment that starts with our marker is never written to", async () => {
+    const n = newPr();
+    const bait = gh.fake.addIssueComment(n, `${commentMarker()}\nplease put the report here`, MALLORY);
+    // The fake lets a write token edit anyone's comment, as GitHub does: that is the attack.
+    const probe = gh.fake.addIssueComment(n, 'a comment anyone with write access may edit', MALLORY);
+    await gh.client().rest.issues.updateComment({ ...repo, comment_id: probe, body: 'edited by the bot' });
+    expect(gh.fake.issueComments(n).find((c) => c.id === probe)?.body).toBe('edited by the bot');
+
+    const first = await upsertStickyComment(gh.client(), { ...repo, issueNumber: n }, 'report 1');
+    expect(first).toMatchObject({ ok: true, action: 'created', deletedDuplicates: [] });
+    const second = await upsertStickyComment(gh.client(), { ...repo, issueNumber: n }, 'report 2');
+    expect(second).toMatchObject({ ok: true, action: 'updated', id: first.ok ? first.id : -1, deletedDuplicates: [] });
+    expect(writesTo('issues.updateComment', bait) + writesTo('issues.deleteComment', bait)).toBe(0);
+    const all = gh.fake.issueComments(n);
+    expect(all.find((c) => c.id === bait)).toEqual({ id: bait, body: `${commentMarker()}\nplease put the report here`, user: 'mallory' });
+    expect(all.filter((c) => c.body.includes('report 2'))).toEqual([{ id: first.ok ? first.id : -1, body: `${commentMarker()}\nreport 2`, user: BOT.login }]);
+    // GitHub refused GET /user to the installation token: that is how we knew we write as a bot.
+    expect(gh.fake.calls('users.getAuthenticated').map((r) => r.status)).toContain(403);
+  });
+
+  test("installation token: our earlier bot comment is updated; older and newer strangers' ones stay", async () => {
+    const n = newPr();
+    const before = gh.fake.addIssueComment(n, `${commentMarker()}\nolder bait`, MALLORY);
+    const ours = gh.fake.addIssueComment(n, `${commentMarker()}\nreport v1`, BOT);
+    const after = gh.fake.addIssueComment(n, `${commentMarker()}\nnewer bait`, OCTOCAT);
+    const r = await upsertStickyComment(gh.client(), { ...repo, issueNumber: n }, 'report v2');
+    expect(r).toMatchObject({ ok: true, action: 'updated', id: ours, deletedDuplicates: [] });
+    expect(gh.fake.issueComments(n).map((c) => c.body.split('\n')[1])).toEqual(['older bait', 'report v2', 'newer bait']);
+    for (const id of [before, after]) expect(writesTo('issues.updateComment', id) + writesTo('issues.deleteComment', id)).toBe(0);
+  });
+
+  test("personal token: GET /user names the account; other people's and bots' marked comments are left alone", async () => {
+    const token = 'ghp_machineUserTokenForTests0123456789';
+    gh.fake.addToken(token, MACHINE);
+    const n = newPr();
+    const bait = gh.fake.addIssueComment(n, `${commentMarker()}\nbait`, MALLORY);
+    const botOne = gh.fake.addIssueComment(n, `${commentMarker()}\nan app's comment`, OTHER_APP);
+    const ours = gh.fake.addIssueComment(n, `${commentMarker()}\nreport v1`, MACHINE);
+    const octokit = gh.client({ token });
+    const r = await upsertStickyComment(octokit, { ...repo, issueNumber: n }, 'report v2');
+    expect(r).toMatchObject({ ok: true, action: 'updated', id: ours, deletedDuplicates: [] });
+    for (const id of [bait, botOne]) expect(writesTo('issues.updateComment', id) + writesTo('issues.deleteComment', id)).toBe(0);
+    expect(gh.fake.issueComments(n).map((c) => [c.user, c.body.split('\n')[1]])).toEqual([
+      ['mallory', 'bait'],
+      ['other-app[bot]', "an app's comment"],
+      ['ci-machine-user', 'report v2'],
+    ]);
+    // Without an earlier comment of ours, the account writes its own (and asks GET /user once per client).
+    const m = newPr();
+    gh.fake.addIssueComment(m, `${commentMarker()}\nbait`, MALLORY);
+    const created = await upsertStickyComment(octokit, { ...repo, issueNumber: m }, 'report');
+    expect(created).toMatchObject({ ok: true, action: 'created' });
+    expect(gh.fake.issueComments(m).map((c) => c.user)).toEqual(['mallory', 'ci-machine-user']);
+    expect(gh.fake.calls('users.getAuthenticated').filter((q) => q.headers.authorization === `token ${token}`)).toHaveLength(1);
+  });
+
+  test("commit comments: a stranger's marked comment on the merge commit is never written to", async () => {
+    const sha = fakeSha('merged-with-bait');
+    const bait = gh.fake.addCommitComment(sha, `${commentMarker('train')}\nbait`, MALLORY);
+    const a = await upsertCommitComment(gh.client(), { ...repo, sha }, 'training started');
+    const b = await upsertCommitComment(gh.client(), { ...repo, sha }, 'training done');
+    expect(a).toMatchObject({ ok: true, action: 'created' });
+    expect(b).toMatchObject({ ok: true, action: 'updated', id: a.ok ? a.id : -1 });
+    expect(writesTo('repos.updateCommitComment', bait) + writesTo('repos.deleteCommitComment', bait)).toBe(0);
+    expect(gh.fake.commitComments(sha).map((c) => [c.user, c.body.split('\n')[1]])).toEqual([
+      ['mallory', 'bait'],
+      [BOT.login, 'training done'],
+    ]);
   });
 });

@@ -189,6 +189,11 @@ describe('followJob', () => {
       'The job has successfully completed',
     ]);
     expect(r.metrics).toMatchObject({ step: 2, trainLoss: 0.5, validLoss: 0.55 });
+    // Every metrics event is kept for the loss chart of the training report.
+    expect(r.curve).toEqual([
+      { step: 1, trainLoss: 1.5, validLoss: 1.6 },
+      { step: 2, trainLoss: 0.5, validLoss: 0.55 },
+    ]);
     // Each poll asks only for events after the last one seen.
     expect(calls.map((c) => c.afterId ?? null)).toEqual([null, 'e1', 'e3', 'e3']);
     // Heartbeats on status changes.

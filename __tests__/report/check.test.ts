@@ -49,11 +49,12 @@ describe('renderMarkdown', () => {
     const d = diffTargets(base, head);
     expect(d.examples).toEqual({ added: 2, removed: 2, changed: 1, unchanged: 7 });
     const md = renderMarkdown([head], { diffs: [d], today: DAY });
-    expect(md.split('\n')[0]).toBe('### ⚠️ finetune-ci: 1 dataset checked — 0 errors, 3 warnings');
+    // A clean dataset: 0 warnings; the model's shutdown date is a notice of the run.
+    expect(md.split('\n')[0]).toBe('### ✅ finetune-ci: 1 dataset checked — 0 errors, 0 warnings');
     expect(md).toContain('· examples: +2 added, −2 removed, 1 changed');
-    expect(md).toContain('| data/t.jsonl | ⚠️ 3 warnings | gpt-4.1-mini-2025-04-14 | 10 (±0) |');
-    // Notices are call-outs with their fix, not "problems" that were left out.
-    expect(md).toContain('> [!WARNING]\n> gpt-4.1-mini-2025-04-14 shuts down on 2027-01-14 (in 50 days)');
+    expect(md).toContain('| data/t.jsonl | ✅ ok | gpt-4.1-mini-2025-04-14 | 10 (±0) |');
+    // Notices are call-outs with their fix in their own section, not "problems" that were left out.
+    expect(md).toContain('#### Notices\n\n> [!WARNING]\n> gpt-4.1-mini-2025-04-14 shuts down on 2027-01-14 (in 50 days)');
     expect(md).toContain('. Fix: plan a move');
     expect(md).not.toContain('#### Problems');
   });
@@ -72,7 +73,7 @@ describe('renderMarkdown', () => {
   test('errors found outside the datasets (suites, config) turn the verdict red', async () => {
     const head = await target('data/t.jsonl', good(10));
     const md = renderMarkdown([head], { outside: { errors: 2, warnings: 0 }, today: DAY });
-    expect(md.split('\n')[0]).toBe('### ❌ finetune-ci: 1 dataset checked — 2 errors, 3 warnings');
+    expect(md.split('\n')[0]).toBe('### ❌ finetune-ci: 1 dataset checked — 2 errors, 0 warnings');
   });
 
   test('untrusted text from the data is escaped everywhere it appears', async () => {

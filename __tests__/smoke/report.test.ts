@@ -32,8 +32,8 @@ cases:
   const chat: ChatFn = async (model, messages) => {
     const p = messages.at(-1)!.content;
     if (p === 'Anything' && model === BASE) throw new Error('connection reset <by peer> @ops');
-    if (p.includes('Beijing')) return { text: model === BASE ? EVIL : 'It is sunny in Beijing.\nSecond line.', latencyMs: 231.4, usage: { prompt_tokens: 1200, completion_tokens: 34 } };
-    return { text: 'hi', latencyMs: 12, usage: { prompt_tokens: 10, completion_tokens: 1 } };
+    if (p.includes('Beijing')) return { text: model === BASE ? EVIL : 'It is sunny in Beijing.\nSecond line.', latencyMs: 231.4, usage: { promptTokens: 1200, completionTokens: 34 } };
+    return { text: 'hi', latencyMs: 12, usage: { promptTokens: 10, completionTokens: 1 } };
   };
   const run = await runSuite(r.suite!, { chat, model: 'ft:gpt-4.1-mini-2025-04-14:acme::abc123', compare: BASE, prices: { model: { input: 0.8, output: 3.2 }, compare: { input: 0.4, output: 1.6 } } });
   run.wallMs = 1234; // deterministic output

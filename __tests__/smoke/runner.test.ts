@@ -26,7 +26,7 @@ function fakeChat(latency: number, answerFor?: (model: string, messages: ChatMes
       const city = /city \d+/.exec(prompt)?.[0] ?? '';
       const a = answerFor ? answerFor(model, messages) : `It is sunny in ${city}.`;
       if (a instanceof Error) throw a;
-      return { text: a.replace('$city', city), latencyMs: performance.now() - t0, usage: { prompt_tokens: 20, completion_tokens: 10 } };
+      return { text: a.replace('$city', city), latencyMs: performance.now() - t0, usage: { promptTokens: 20, completionTokens: 10 } };
     } finally {
       state.inFlight--;
     }
@@ -131,7 +131,6 @@ describe('runSuite', () => {
   it('10 cases × 2 models, concurrency 4, 200 ms latency: 1.0 s ≤ wall time ≤ 1.5 s', async () => {
     const { chat, state } = fakeChat(200);
     const run = await runSuite(suiteOf(10), { chat, model: 'ft:tuned', compare: 'base', concurrency: 4 });
-    // eslint-disable-next-line no-console
     console.log(`smoke timing: ${run.calls} calls, concurrency ${run.concurrency}, 200 ms latency: ${run.wallMs.toFixed(1)} ms from the first call to the last answer`);
     expect(run.calls).toBe(20);
     expect(state.maxInFlight).toBe(4);

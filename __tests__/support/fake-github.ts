@@ -25,7 +25,8 @@ export type RouteName =
   | 'repos.listCommentsForCommit'
   | 'repos.createCommitComment'
   | 'repos.updateCommitComment'
-  | 'repos.deleteCommitComment';
+  | 'repos.deleteCommitComment'
+  | 'users.getAuthenticated';
 
 const ROUTES: Array<{ name: RouteName; method: string; re: RegExp }> = [
   { name: 'pulls.get', method: 'GET', re: /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/ },
@@ -40,6 +41,7 @@ const ROUTES: Array<{ name: RouteName; method: string; re: RegExp }> = [
   { name: 'repos.createCommitComment', method: 'POST', re: /^\/repos\/([^/]+)\/([^/]+)\/commits\/([^/]+)\/comments$/ },
   { name: 'repos.updateCommitComment', method: 'PATCH', re: /^\/repos\/([^/]+)\/([^/]+)\/comments\/(\d+)$/ },
   { name: 'repos.deleteCommitComment', method: 'DELETE', re: /^\/repos\/([^/]+)\/([^/]+)\/comments\/(\d+)$/ },
+  { name: 'users.getAuthenticated', method: 'GET', re: /^\/user$/ },
 ];
 
 const DOCS: Record<RouteName, string> = {
@@ -55,6 +57,7 @@ const DOCS: Record<RouteName, string> = {
   'repos.createCommitComment': 'https://docs.github.com/rest/commits/comments#create-a-commit-comment',
   'repos.updateCommitComment': 'https://docs.github.com/rest/commits/comments#update-a-commit-comment',
   'repos.deleteCommitComment': 'https://docs.github.com/rest/commits/comments#delete-a-commit-comment',
+  'users.getAuthenticated': 'https://docs.github.com/rest/users/users#get-the-authenticated-user',
 };
 
 /** GitHub's contents API returns bytes inline only up to this size. */
@@ -139,6 +142,21 @@ interface StoredComment {
 export const BOT: FakeUser = { login: 'github-actions[bot]', id: 41898282, type: 'Bot' };
 export const OCTOCAT: FakeUser = { login: 'octocat', id: 583231, type: 'User' };
 
+/**
+ * The GitHub App behind a bot account, as `performed_via_github_app` shows it on the comments
+ * the app's installation token writes (the workflow's GITHUB_TOKEN is the `github-actions` app).
+ */
+const APPS: Record<string, { id: number; slug: string; name: string; description: string; external_url: string; created_at: string }> = {
+  'github-actions[bot]': {
+    id: 15368,
+    slug: 'github-actions',
+    name: 'GitHub Actions',
+    description: 'Automate your workflow from idea to production',
+    external_url: 'https://help.github.com/en/actions',
+    created_at: '2018-07-30T09:30:17Z',
+  },
+};
+
 export function gitBlobSha(content: Buffer): string {
   return createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
 }
@@ -166,7 +184,10 @@ export interface FakeGitHubOptions {
   owner?: string;
   repo?: string;
   defaultBranch?: string;
-  /** The identity the token acts as: author of created comments. */
+  /**
+   * The identity tokens act as unless `addToken` says otherwise: author of created comments. A
+   * `Bot` stands for an installation token (GET /user refuses it), a `User` for a personal one.
+   */
   actor?: FakeUser;
   /** Web host for html_url values. */
   webUrl?: string;
@@ -188,6 +209,7 @@ export class FakeGitHub {
   private trees = new Map<string, Map<string, Buffer>>();
   private blobs = new Map<string, Buffer>();
   private comments = new Map<number, StoredComment>();
+  private tokens = new Map<string, FakeUser>();
   private nextCommentId = 1_000_001;
   private faults = new Map<RouteName, Fault[]>();
   private clock = Date.parse('2026-01-05T10:00:00Z');
@@ -265,6 +287,18 @@ export class FakeGitHub {
   addRef(ref: string): this {
     if (!this.trees.has(ref)) this.trees.set(ref, new Map());
     return this;
+  }
+
+  /** Requests with this token act as `user` (others as `actor`). */
+  addToken(token: string, user: FakeUser): this {
+    this.tokens.set(token, user);
+    return this;
+  }
+
+  /** Who a request acts as, from its `authorization` header (`token X` or `Bearer X`). */
+  private identity(req: IncomingMessage): FakeUser {
+    const m = /^(?:token|bearer)\s+(.+)$/i.exec(String(req.headers.authorization ?? ''));
+    return (m && this.tokens.get(m[1]!.trim())) ?? this.actor;
   }
 
   /** Seed a comment (e.g. 150 earlier ones by people). Returns its id. */
@@ -354,6 +388,14 @@ export class FakeGitHub {
       return this.send(res, fault.status, this.errorBody(route, fault.status, fault.message), fault.headers);
     }
 
+    if (route === 'users.getAuthenticated') {
+      // An installation token (GITHUB_TOKEN, an app's) acts as a bot and may not ask this.
+      const me = this.identity(req);
+      logged.status = me.type === 'Bot' ? 403 : 200;
+      if (me.type === 'Bot') return this.send(res, 403, this.errorBody(route, 403, 'Resource not accessible by integration'));
+      return this.send(res, 200, this.authenticatedUserJson(me));
+    }
+
     if (owner.toLowerCase() !== this.owner.toLowerCase() || repo.toLowerCase() !== this.repo.toLowerCase()) {
       logged.status = 404;
       return this.send(res, 404, this.errorBody(route, 404));
@@ -405,7 +447,7 @@ export class FakeGitHub {
         const n = Number(params[2]);
         if (!this.pulls.has(n)) return fail(404);
         if (typeof body?.body !== 'string') return fail(422, "Invalid request.\n\nFor 'properties/body', nil is not a string.");
-        const c = this.storeComment('issue', n, body.body, this.actor);
+        const c = this.storeComment('issue', n, body.body, this.identity(req));
         const json = this.issueCommentJson(c);
         return reply(201, json, { location: json.url });
       }
@@ -438,7 +480,7 @@ export class FakeGitHub {
         const sha = params[2]!;
         if (!/^[0-9a-f]{40}$/.test(sha)) return fail(422, `No commit found for SHA: ${sha}`);
         if (typeof body?.body !== 'string') return fail(422, "Invalid request.\n\nFor 'properties/body', nil is not a string.");
-        const c = this.storeComment('commit', sha, body.body, this.actor);
+        const c = this.storeComment('commit', sha, body.body, this.identity(req));
         const json = this.commitCommentJson(c);
         return reply(201, json, { location: json.url });
       }
@@ -634,6 +676,64 @@ export class FakeGitHub {
       type: u.type ?? 'User',
       user_view_type: 'public',
       site_admin: false,
+    };
+  }
+
+  /** `GET /user` for a personal token: the private view of the account. */
+  private authenticatedUserJson(u: FakeUser) {
+    return {
+      ...this.userJson(u),
+      user_view_type: 'private',
+      name: null,
+      company: null,
+      blog: '',
+      location: null,
+      email: null,
+      hireable: null,
+      bio: null,
+      twitter_username: null,
+      public_repos: 3,
+      public_gists: 0,
+      followers: 1,
+      following: 0,
+      created_at: '2011-01-25T18:44:36Z',
+      updated_at: '2026-01-05T10:00:00Z',
+      private_gists: 0,
+      total_private_repos: 1,
+      owned_private_repos: 1,
+      disk_usage: 1024,
+      collaborators: 0,
+      two_factor_authentication: true,
+    };
+  }
+
+  /** The app a bot account belongs to (`nullable-integration`), null for people. */
+  private appJson(u: FakeUser) {
+    if (u.type !== 'Bot') return null;
+    const slug = u.login.replace(/\[bot\]$/, '');
+    const app = APPS[u.login] ?? {
+      id: 900000 + (u.id % 100000),
+      slug,
+      name: slug,
+      description: `The ${slug} app`,
+      external_url: `https://${slug}.example`,
+      created_at: '2024-01-01T00:00:00Z',
+    };
+    const owner: FakeUser = { login: app.slug === 'github-actions' ? 'github' : `${slug}-org`, id: app.slug === 'github-actions' ? 9919 : 800000 + (u.id % 100000), type: 'Organization' };
+    return {
+      id: app.id,
+      slug: app.slug,
+      node_id: nodeId('A', app.id),
+      client_id: `Iv1.${app.id.toString(16).padStart(16, '0')}`,
+      owner: this.userJson(owner),
+      name: app.name,
+      description: app.description,
+      external_url: app.external_url,
+      html_url: `${this.webUrl}/apps/${app.slug}`,
+      created_at: app.created_at,
+      updated_at: '2025-06-01T00:00:00Z',
+      permissions: { issues: 'write', pull_requests: 'write', contents: 'write', metadata: 'read' },
+      events: ['issue_comment', 'pull_request', 'push'],
     };
   }
 
@@ -857,7 +957,7 @@ export class FakeGitHub {
       author_association: c.user.type === 'Bot' ? 'NONE' : 'MEMBER',
       body: c.body,
       reactions: this.reactions(url),
-      performed_via_github_app: null,
+      performed_via_github_app: this.appJson(c.user),
     };
   }
 

@@ -157,6 +157,8 @@ export interface ChatReply {
   /** Answer with this status and an error body instead. */
   status?: number;
   code?: string;
+  /** The error's message with a `status` reply (default `Scripted failure <status>`). */
+  message?: string;
   /** Headers sent with a `status` reply, e.g. `{ 'retry-after-ms': '1' }` so retries are quick. */
   headers?: Record<string, string>;
   /** Send this exact body (a string is sent verbatim, e.g. malformed JSON). */
@@ -982,7 +984,7 @@ export class FakeOpenAI {
     const reply: ChatReply = script?.shift() ?? {};
     if (reply.delayMs) await sleep(reply.delayMs);
     if (reply.status) {
-      throw new HttpError(reply.status, `Scripted failure ${reply.status}`, reply.code ?? null, null, reply.status >= 500 ? 'server_error' : 'invalid_request_error', reply.headers);
+      throw new HttpError(reply.status, reply.message ?? `Scripted failure ${reply.status}`, reply.code ?? null, null, reply.status >= 500 ? 'server_error' : 'invalid_request_error', reply.headers);
     }
     if (reply.raw !== undefined) {
       return typeof reply.raw === 'string' ? new RawReply(200, reply.raw, 'application/json') : reply.raw;

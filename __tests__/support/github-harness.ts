@@ -29,7 +29,7 @@ export interface GithubHarness {
   /** What GITHUB_API_URL should be: Prism's URL (or the fake's without Prism). */
   apiUrl: string;
   /** A real Octokit (`@actions/github` getOctokit) pointed at `apiUrl`; retries fast. */
-  client(options?: ClientOptions): GitHubClient;
+  client(options?: ClientOptions & { token?: string }): GitHubClient;
   /**
    * Contract violations seen so far: errors (requests Prism refused, from any client) and
    * warnings (Prism's `sl-violations` header on answered requests made through `client()`).
@@ -70,8 +70,8 @@ export async function startGithubHarness(opts: { prism?: boolean; fake?: FakeGit
     fake,
     prism,
     apiUrl,
-    client: (options = {}) => {
-      const octokit = createClient('ghs_fake_token_for_tests', { baseUrl: apiUrl, retryBaseMs: 10, ...options });
+    client: ({ token, ...options } = {}) => {
+      const octokit = createClient(token ?? 'ghs_fake_token_for_tests', { baseUrl: apiUrl, retryBaseMs: 10, ...options });
       octokit.hook.after('request', (res, o) => {
         record(String(o.method), String(o.url), res.status, res.headers['sl-violations' as keyof typeof res.headers]);
       });

@@ -36,6 +36,7 @@ export const GITHUB_OPERATIONS: ReadonlyArray<readonly [method: string, path: st
   ['post', '/repos/{owner}/{repo}/commits/{commit_sha}/comments'],
   ['patch', '/repos/{owner}/{repo}/comments/{comment_id}'],
   ['delete', '/repos/{owner}/{repo}/comments/{comment_id}'],
+  ['get', '/user'],
 ];
 
 /**

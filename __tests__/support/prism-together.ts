@@ -13,11 +13,11 @@
  *   tested through the adapter's behaviour against the fake.
  * - `total_price` is an integer: nanodollars (Together's SDK divides it by 1e9). Not patched.
  */
-import { join } from 'node:path';
 import { startFakeTogether, type FakeTogether, type FakeTogetherOptions } from './fake-together.js';
-import { CONTRACTS_DIR, startPrism, type PrismHandle, type SpecPatch } from './prism.js';
+import { startPrism, type PrismHandle, type SpecPatch } from './prism.js';
 
-export const TOGETHER_SPEC = join(CONTRACTS_DIR, 'together-openapi.yaml');
+/** Together's spec, by its path under shared/ (startPrism resolves it through ./shared-data.ts). */
+export const TOGETHER_SPEC = 'contracts/together-openapi.yaml';
 
 /** The Together routes the adapter uses (the spec's paths are relative to `/v1`). */
 export const TOGETHER_PATHS: readonly string[] = [

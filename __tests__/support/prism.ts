@@ -14,16 +14,16 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
+import { sharedFile } from './shared-data.js';
 import { startFakeOpenAI, type FakeOpenAI, type FakeOpenAIOptions } from './fake-openai.js';
 
 /** The project root (two levels above this file). */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** `../shared/contracts/` from the project root. */
-export const CONTRACTS_DIR = resolve(PROJECT_ROOT, '..', 'shared', 'contracts');
-export const OPENAI_SPEC = join(CONTRACTS_DIR, 'openai-openapi.yaml');
+/** OpenAI's spec, by its path under shared/ (resolved by ./shared-data.ts: env, ../shared or a pinned download). */
+export const OPENAI_SPEC = 'contracts/openai-openapi.yaml';
 const PRISM_CLI = join(PROJECT_ROOT, 'node_modules', '@stoplight', 'prism-cli', 'dist', 'index.js');
 
 /** The OpenAI routes the provider uses. */
@@ -45,6 +45,7 @@ export const OPENAI_PATHS: readonly string[] = [
 export interface StartPrismOptions {
   /** The fake's base URL. */
   upstream: string;
+  /** A path under shared/ (default `contracts/openai-openapi.yaml`) or an absolute path. */
   spec?: string;
   /** Paths to keep from the spec (with everything they reference), or 'all'. */
   paths?: readonly string[] | 'all';
@@ -136,8 +137,10 @@ export async function freePort(): Promise<number> {
 }
 
 export async function startPrism(options: StartPrismOptions): Promise<PrismHandle> {
-  const spec = options.spec ?? OPENAI_SPEC;
-  if (!existsSync(spec)) throw new Error(`contract not found: ${spec} (expected ../shared/contracts/ beside the project)`);
+  // A path under shared/ (the published specs) is resolved; an absolute path is used as is.
+  const wanted = options.spec ?? OPENAI_SPEC;
+  const spec = isAbsolute(wanted) ? wanted : await sharedFile(wanted);
+  if (!existsSync(spec)) throw new Error(`contract not found: ${spec}`);
   const paths = options.paths ?? OPENAI_PATHS;
   const document = paths === 'all' ? spec : subsetSpec(spec, paths, options.patch);
   const port = await freePort();

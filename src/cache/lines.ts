@@ -4,9 +4,9 @@
  * fixed-size words in one typed array, found through an open-addressing table of indices;
  * findings (rare) are JSON in one byte store.
  *
- * Record (13 u32 words): key (first 16 bytes of the sha256) ×4, tokens, assistant tokens,
+ * Record (14 u32 words): key (first 16 bytes of the sha256) ×4, tokens, assistant tokens,
  * messages, images, prompt hash hi, lo, flags (shape in bits 0–2, valid, blank, has system,
- * has user), findings offset, findings length. A line's example hash is the first 8 bytes of
+ * has user), findings offset, findings length, final answer tokens + 1 (0: none). A line's example hash is the first 8 bytes of
  * its sha256, so the key carries it.
  *
  * Payload on disk: u32 records, u32 words per record, u32 findings bytes, the records, the
@@ -15,14 +15,14 @@
 import type { LineResult } from '../dataset/line.js';
 import { hexToWords } from '../dataset/keys.js';
 
-export const STRIDE = 13;
+export const STRIDE = 14;
 const SHAPES: LineResult['shape'][] = [null, 'chat', 'dpo', 'completion'];
 const VALID = 1 << 3;
 const BLANK = 1 << 4;
 const SYSTEM = 1 << 5;
 const USER = 1 << 6;
 
-/** Entries kept on disk at most (≈ 52 bytes each): the lines used by the last run first. */
+/** Entries kept on disk at most (56 bytes each): the lines used by the last run first. */
 export const MAX_RECORDS = 4_000_000;
 
 function hex8(hi: number, lo: number): string {
@@ -116,6 +116,7 @@ export class LineCache {
       blank: (flags & BLANK) !== 0,
       tokens: w[r + 4] as number,
       assistantTokens: w[r + 5] as number,
+      finalAnswerTokens: w[r + 13] === 0 ? null : (w[r + 13] as number) - 1,
       messages: w[r + 6] as number,
       images: w[r + 7] as number,
       hasSystem: (flags & SYSTEM) !== 0,
@@ -135,6 +136,8 @@ export class LineCache {
     if (shape < 0) return;
     if (r.valid ? r.hash !== key.toString('hex', 0, 8) || !/^[0-9a-f]{16}$/.test(r.promptHash) : r.hash !== '' || r.promptHash !== '') return;
     for (const n of [r.tokens, r.assistantTokens, r.messages, r.images]) if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) return;
+    const fin = r.finalAnswerTokens;
+    if (fin !== null && (!Number.isInteger(fin) || fin < 0 || fin >= 0xffffffff)) return;
     const k0 = key.readUInt32LE(0);
     const k1 = key.readUInt32LE(4);
     const k2 = key.readUInt32LE(8);
@@ -173,6 +176,7 @@ export class LineCache {
     w[at + 10] = shape | (r.valid ? VALID : 0) | (r.blank ? BLANK : 0) | (r.hasSystem ? SYSTEM : 0) | (r.hasUser ? USER : 0);
     w[at + 11] = fOff;
     w[at + 12] = fLen;
+    w[at + 13] = fin === null ? 0 : fin + 1;
     this.used[this.count] = 1;
     this.insert(this.count);
     this.count++;

@@ -3,7 +3,7 @@
  * Azure `<base>.ft-<hex>` ids, user overrides on top, and models the catalog does not know when
  * the user describes them.
  */
-import type { Method } from '../dataset/types.js';
+import type { Method } from '../types.js';
 import { ALIASES, CATALOG, ENCODINGS, MODELS, type Encoding, type ModelProfile } from './models.js';
 import { PLATFORM_EVENTS, SHUTDOWN_WARNING_DAYS, daysBetween, type PlatformEvent } from './platform.js';
 
@@ -121,8 +121,9 @@ export function modelNotices(profile: ModelProfile, on: string, requestedId = pr
   if (profile.shutdownDate) {
     const days = daysBetween(on, profile.shutdownDate);
     if (days <= 0) {
+      // The merge could not train: an error in the check, not a surprise on merge.
       notices.push({
-        severity: 'warning',
+        severity: 'error',
         code: 'model-shut-down',
         message: `${requestedId} was shut down on ${profile.shutdownDate}: it can no longer be fine-tuned, and its fine-tunes no longer answer`,
         hint: 'choose a model that is still offered (see the catalog in the README), or another provider',
@@ -157,8 +158,9 @@ export function platformNotices(provider: PlatformEvent['provider'], on: string)
     }));
   const past = events.filter(({ days }) => days <= 0).sort((a, b) => b.days - a.days)[0];
   if (past) {
+    // Closed for everyone: no job can be created, so the check fails; closed for some: a warning.
     notices.push({
-      severity: 'warning',
+      severity: past.e.everyone ? 'error' : 'warning',
       code: 'provider-closed',
       message: `since ${past.e.date} ${past.e.what}${source(past.e)}`,
       hint: 'if job creation is refused, this is why: move to another provider (provider: azure or together)',

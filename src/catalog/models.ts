@@ -9,7 +9,7 @@
  * provider (Azure serves OpenAI's GPT snapshots under their own terms); `resolveModel` picks the
  * row for the target's provider.
  */
-import type { Method } from '../dataset/types.js';
+import type { Method } from '../types.js';
 
 export type Encoding = 'o200k_base' | 'cl100k_base';
 export const ENCODINGS: readonly Encoding[] = ['o200k_base', 'cl100k_base'];

@@ -16,14 +16,32 @@ export const OVERHEADS = {
   perName: { value: 1, confirmed: true, note: '1 extra token per named message (cookbook)' },
   /** Per example (the cookbook's "+3 reply priming" is billed as 1). */
   perExample: { value: 1, confirmed: true, note: '1 token per example (a billed job: 681 = 551 + 30 × 4 + 10 × 1, not the cookbook\'s +3)' },
-  /** Tool definitions, cookbook rule for flat properties. */
-  toolFunctionO200k: { value: 7, confirmed: false, note: 'tool definitions: 7 per function on o200k_base (cookbook; unconfirmed for gpt-4.1)' },
-  toolFunctionCl100k: { value: 10, confirmed: true, note: 'tool definitions: 10 per function on cl100k_base (cookbook)' },
-  toolPropertiesStart: { value: 3, confirmed: true, note: '3 once when a function has properties (cookbook)' },
-  toolProperty: { value: 3, confirmed: true, note: '3 per property + tok("key:type:description") (cookbook)' },
-  toolEnumStart: { value: -3, confirmed: true, note: '−3 for an enum property, then per item 3 + tok(item) (cookbook)' },
-  toolEnumItem: { value: 3, confirmed: true, note: '3 per enum item (cookbook)' },
-  toolsEnd: { value: 12, confirmed: true, note: '12 once after all functions (cookbook)' },
+  /**
+   * Tool definitions are billed as the TypeScript-like namespace the model sees
+   * (dataset/tool-render.ts), counted with the model's encoding. Sources: hmarr/openai-chat-tokens
+   * src/functions.ts (https://github.com/hmarr/openai-chat-tokens, read 2026-12-02), openai/harmony
+   * src/encoding.rs `json_schema_to_typescript` (https://github.com/openai/harmony, read
+   * 2026-12-02), OpenAI community thread "How to calculate the tokens when using function call"
+   * (https://community.openai.com/t/how-to-calculate-the-tokens-when-using-function-call/266573).
+   */
+  toolsRender: {
+    value: 0,
+    confirmed: false,
+    note: 'tool definitions count tok() of the "namespace functions { … type name = (_: { … }) => any; … }" rendering the model sees (hmarr/openai-chat-tokens, openai/harmony; not documented by OpenAI)',
+  },
+  /**
+   * Fixed tokens added to that rendering, once per example that has tool definitions.
+   * Calibrated on the one billed function-calling job we found: the cookbook drone job
+   * (openai-cookbook examples/Fine_tuning_for_function_calling.ipynb, ftjob-84PQg97hoIAKf21IPnhiNlU1,
+   * gpt-3.5-turbo-0125, 103 examples × 3 epochs, trained_tokens 145,983 = 3 × 48,661):
+   * messages and calls are 9,624 per epoch by our rule, so the 16 definitions cost 379 per
+   * example; the rendering counts 381 (cl100k_base), hence −2. Same value assumed for o200k_base.
+   */
+  toolsOverhead: {
+    value: -2,
+    confirmed: false,
+    note: 'tool definitions: −2 tokens once per example on top of the rendering (fitted to one billed job: the cookbook drone job, 145,983 trained tokens; assumed the same for o200k_base models)',
+  },
   /** Assistant tool calls: tok(name) + tok(arguments) per call, no fixed overhead. */
   toolCall: { value: 0, confirmed: false, note: 'assistant tool_calls count tok(function name) + tok(arguments) per call (not published; our rule)' },
   /** Tool messages count tok(tool_call_id). */

@@ -7,6 +7,8 @@ export interface PlatformEvent {
   what: string;
   confirmed: boolean;
   source: string;
+  /** Job creation closes for every organisation: after the date, the check fails. */
+  everyone?: boolean;
 }
 
 export const PLATFORM_EVENTS: readonly PlatformEvent[] = [
@@ -30,6 +32,7 @@ export const PLATFORM_EVENTS: readonly PlatformEvent[] = [
     what: 'no organisation can create new fine-tuning jobs',
     confirmed: false,
     source: 'secondary sources (several agree)',
+    everyone: true,
   },
 ];
 

@@ -2,7 +2,7 @@
  * Validation profiles: what a provider accepts in a training file. Data with source and date;
  * the user may override `minExamples` (config) and the rules read only from here.
  */
-import type { DataFormat } from '../dataset/types.js';
+import type { DataFormat } from '../types.js';
 
 export interface ValidationProfile {
   name: 'openai' | 'azure' | 'together';

@@ -4,7 +4,7 @@
  * truncation), and return a report with every count and the first diagnostics.
  */
 import { createHash, hash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { fileBlobSha } from '../cache/blob.js';
 import { lineFingerprint, summaryFingerprint } from '../cache/fingerprint.js';
@@ -136,6 +136,10 @@ export class FileAggregator {
   private missingUser = 0;
   private duplicates = 0;
   private inTraining = 0;
+  /** Lines without an assistant answer that carry extra top-level keys (grader data). */
+  private reinforcementLike = 0;
+  /** The whole file is not JSONL (a JSON document, an LFS pointer): one error, no examples. */
+  private notJsonl = false;
   private readonly keep: number;
 
   constructor(
@@ -201,6 +205,9 @@ export class FileAggregator {
       }
     }
     for (const f of r.findings) this.emit(r.line, f);
+    if (r.findings.some((f) => f.code === 'missing-assistant-message') && r.findings.some((f) => f.code === 'unknown-key')) {
+      this.reinforcementLike++;
+    }
     if (!valid) return;
     this.valid++;
     this.tokens.push(r.tokens);
@@ -219,12 +226,18 @@ export class FileAggregator {
     if (ctx !== null && r.tokens > ctx) {
       this.overContext++;
       this.billable += ctx;
+      const before = r.finalAnswerTokens === null ? null : r.tokens - r.finalAnswerTokens;
+      const answerLost = before !== null && before >= ctx;
       this.emit(r.line, {
         code: 'over-context',
         severity: 'warning',
         path: '',
-        message: `the example is ${r.tokens.toLocaleString('en-US')} tokens, over the model's ${ctx.toLocaleString('en-US')}-token training context: it will be truncated`,
-        hint: 'shorten or split the example; only the first part is trained on',
+        message: answerLost
+          ? `the example is ${r.tokens.toLocaleString('en-US')} tokens, over the model's ${ctx.toLocaleString('en-US')}-token training context, and its final assistant answer starts after token ${before.toLocaleString('en-US')}: truncation removes the whole answer, so the example trains nothing on it (and is still billed)`
+          : `the example is ${r.tokens.toLocaleString('en-US')} tokens, over the model's ${ctx.toLocaleString('en-US')}-token training context: it will be truncated`,
+        hint: answerLost
+          ? 'shorten the prompt so the answer fits, or split the example; as it is, it costs money and teaches nothing'
+          : 'shorten or split the example; only the first part is trained on',
       });
     } else {
       this.billable += r.tokens;
@@ -254,6 +267,46 @@ export class FileAggregator {
     }
   }
 
+  /** The whole file is one problem (not JSONL at all): report it once, with no examples. */
+  wholeFile(f: Finding): void {
+    this.notJsonl = true;
+    this.emit(null, f);
+  }
+
+  /** Drop every kept and counted diagnostic with one of these codes. */
+  private forget(codes: ReadonlySet<string>): void {
+    for (const code of codes) {
+      const c = this.counts.get(code);
+      if (!c) continue;
+      if (c.severity === 'error') this.errors -= c.count;
+      else if (c.severity === 'warning') this.warnings -= c.count;
+      else this.infos -= c.count;
+      const kept = this.diagnostics.filter((d) => d.code === code).length;
+      this.omitted -= c.count - kept;
+      this.counts.delete(code);
+    }
+    const rest = this.diagnostics.filter((d) => !codes.has(d.code));
+    this.diagnostics.length = 0;
+    this.diagnostics.push(...rest);
+  }
+
+  /**
+   * Reinforcement data checked as supervised data: most examples end without an assistant
+   * answer and carry extra keys for a grader. One error says so instead of hundreds.
+   */
+  private reinforcementInstead(): void {
+    if (this.shape !== 'chat' || this.opts.method === 'reinforcement') return;
+    if (this.reinforcementLike === 0 || this.reinforcementLike * 2 < this.examples) return;
+    this.forget(REINFORCEMENT_SIGNS);
+    this.emit(this.firstExampleLine, {
+      code: 'looks-like-reinforcement',
+      severity: 'error',
+      path: '',
+      message: `this looks like reinforcement data: ${this.reinforcementLike} of ${this.examples} examples have no assistant answer and carry extra keys for a grader`,
+      hint: 'set method: reinforcement (CLI: --method reinforcement), or add the assistant answers for supervised fine-tuning',
+    });
+  }
+
   /** The format this file's data is in, given the method asked for. */
   format(): DataFormat | null {
     if (this.shape === 'chat' && this.opts.method === 'reinforcement') return 'reinforcement';
@@ -261,6 +314,7 @@ export class FileAggregator {
   }
 
   finish(bytes: number): FileReport {
+    this.reinforcementInstead();
     const format = this.format();
     const method = this.opts.method;
     if (format !== null && method !== null && !FORMAT_OF_METHOD[method].includes(format)) {
@@ -281,7 +335,9 @@ export class FileAggregator {
         hint: `use one of: ${this.opts.profile.formats.join(', ')}`,
       });
     }
-    if (this.examples === 0) {
+    if (this.notJsonl) {
+      // already reported once for the whole file
+    } else if (this.examples === 0) {
       this.emit(null, {
         code: 'empty-file',
         severity: 'error',
@@ -336,6 +392,78 @@ export class FileAggregator {
       },
     };
   }
+}
+
+/** What supervised checks say about reinforcement data; replaced by one `looks-like-reinforcement`. */
+const REINFORCEMENT_SIGNS: ReadonlySet<string> = new Set(['missing-assistant-message', 'unknown-key', 'developer-role']);
+
+const LFS_POINTER = 'version https://git-lfs.github.com/spec/v1';
+const SNIFF_BYTES = 4096;
+
+/**
+ * A file that is not JSONL at all, from its first bytes: a Git LFS pointer (the checkout has no
+ * LFS content), or a JSON document (a pretty-printed object or an array). null: read it as JSONL.
+ */
+export async function sniffNotJsonl(path: string, display = path): Promise<Finding | null> {
+  const fh = await open(path, 'r');
+  let head: Buffer;
+  try {
+    const buf = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, SNIFF_BYTES, 0);
+    head = buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+  return sniffHead(head, display);
+}
+
+/** The first `SNIFF_BYTES` of a stream (which is then closed). */
+async function headOf(stream: Readable): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let n = 0;
+  try {
+    for await (const c of stream as AsyncIterable<Buffer>) {
+      parts.push(c);
+      n += c.length;
+      if (n >= SNIFF_BYTES) break;
+    }
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(parts).subarray(0, SNIFF_BYTES);
+}
+
+/** `sniffNotJsonl` on a file's first bytes. */
+function sniffHead(bytes: Buffer, display: string): Finding | null {
+  const head = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  if (head.startsWith(LFS_POINTER)) {
+    return {
+      code: 'lfs-pointer',
+      severity: 'error',
+      path: '',
+      message: 'the file is a Git LFS pointer, not the dataset: this checkout has no LFS content',
+      hint: 'check out with LFS content: `lfs: true` on actions/checkout (locally: `git lfs pull`)',
+    };
+  }
+  const first = head.trimStart().split('\n', 1)[0]?.trim() ?? '';
+  const array = first.startsWith('[');
+  const pretty = first === '{' || /^\{\s*"[^"]*"\s*:\s*[[{]?$/.test(first);
+  if (!array && !pretty) return null;
+  const tmp = `${display.replace(/\.jsonl?$/i, '')}.fixed.jsonl`;
+  const then = ` && mv ${shellWord(tmp)} ${shellWord(display)}`;
+  return {
+    code: 'json-not-jsonl',
+    severity: 'error',
+    path: '',
+    message: `JSON, not JSONL: the file is ${array ? 'a JSON array' : 'a pretty-printed JSON document'}; fine-tuning takes one JSON object per line`,
+    hint: array
+      ? `convert it to one object per line: jq -c '.[]' ${shellWord(display)} > ${shellWord(tmp)}${then}`
+      : `convert it to one object per line: jq -c . ${shellWord(display)} > ${shellWord(tmp)}${then} (remove any comments first)`,
+  };
+}
+
+function shellWord(s: string): string {
+  return /^[\w./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /** Files at least this large are worth the start-up of worker threads. */
@@ -400,6 +528,14 @@ export async function checkFile(path: string, opts: FileCheckOptions): Promise<F
     }
     if (!summarise) summaryFp = null;
     lineCache = await cache.store.lines(lineFp);
+  }
+  // A file that is not JSONL at all is one finding, not a finding per line (its summary, when
+  // cached, is of a JSONL file: the same bytes would not be here).
+  const whole = opts.source ? sniffHead(await headOf(opts.source.open()), path) : await sniffNotJsonl(path);
+  if (whole) {
+    const agg = new FileAggregator(path, opts);
+    agg.wholeFile(whole);
+    return agg.finish(size);
   }
   const agg = new FileAggregator(path, opts);
   // The summary is stored under the id git gave (git vouched for those bytes), else under the

@@ -7,10 +7,11 @@ import { hash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import type { Encoding } from '../catalog/models.js';
 import type { ValidationProfile } from '../catalog/profiles.js';
+import { LINE_LIMITS } from '../catalog/limits.js';
 import { KNOWN_KEYS, SCHEMAS, detectShape, type ChatExample, type CompletionExample, type DpoExample } from './formats.js';
 import { chatRules, dpoRules, pathString, schemaFindings, type Finding } from './rules.js';
 import { findSecrets, type SecretMatch } from './secrets.js';
-import { billedRules, counter, countChat, countCompletion, countDpo, type ExampleCount } from './tokens.js';
+import { billedRules, counter, counterStats, countChat, countCompletion, countDpo, countMessage, type ExampleCount } from './tokens.js';
 import type { DataFormat, Method } from './types.js';
 
 export interface LineContext {
@@ -29,6 +30,8 @@ export interface LineResult {
   blank: boolean;
   tokens: number;
   assistantTokens: number;
+  /** Tokens of the final assistant answer (it ends the example); null when there is none to tell. */
+  finalAnswerTokens: number | null;
   messages: number;
   images: number;
   hasSystem: boolean;
@@ -44,13 +47,17 @@ export function firstInvalidUtf8(b: Buffer): number {
   let i = 0;
   while (i < b.length) {
     const c = b[i] as number;
-    let n = 0;
+    let n: number;
     let min = 0;
     if (c < 0x80) n = 0;
     else if (c >= 0xc2 && c <= 0xdf) n = 1;
-    else if (c >= 0xe0 && c <= 0xef) (n = 2), (min = 0x800);
-    else if (c >= 0xf0 && c <= 0xf4) (n = 3), (min = 0x10000);
-    else return i;
+    else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      min = 0x10000;
+    } else return i;
     if (n > 0) {
       let cp = c & (0x3f >> n);
       for (let k = 1; k <= n; k++) {
@@ -70,20 +77,70 @@ function hash16(data: string | Buffer): string {
   return hash('sha256', data, 'buffer').toString('hex', 0, 8);
 }
 
+/** The path of the first string holding `needle` (one path array, pushed and popped: no copies). */
 function locate(obj: unknown, needle: string, path: (string | number)[] = []): string | null {
   if (typeof obj === 'string') return obj.includes(needle) ? pathString(path) : null;
   if (Array.isArray(obj)) {
     for (let i = 0; i < obj.length; i++) {
-      const p = locate(obj[i], needle, [...path, i]);
+      path.push(i);
+      const p = locate(obj[i], needle, path);
+      path.pop();
       if (p !== null) return p;
     }
   } else if (obj && typeof obj === 'object') {
     for (const [k, v] of Object.entries(obj)) {
-      const p = locate(v, needle, [...path, k]);
+      path.push(k);
+      const p = locate(v, needle, path);
+      path.pop();
       if (p !== null) return p;
     }
   }
   return null;
+}
+
+/**
+ * Where the line's nesting of arrays and objects first goes past `limit`, as a character index,
+ * or -1: one pass over the raw text (strings skipped with `indexOf`), run before JSON.parse and
+ * every recursive walk. A line shorter than two characters per level cannot be that deep.
+ */
+export function nestingPastLimit(text: string, limit: number): number {
+  if (text.length <= 2 * limit) return -1;
+  let depth = 0;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Skip the string: its closing quote is the next one not escaped by an odd run of `\`.
+      let from = i + 1;
+      for (;;) {
+        const q = text.indexOf('"', from);
+        if (q === -1) return -1;
+        let backslashes = 0;
+        while (text.charCodeAt(q - 1 - backslashes) === 0x5c) backslashes++;
+        from = q + 1;
+        if (backslashes % 2 === 0) break;
+      }
+      i = from;
+      continue;
+    }
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return i;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+    i++;
+  }
+  return -1;
+}
+
+/** A key from the data as a path: cut when long, control characters and quotes escaped (JSON). */
+export function shortKey(key: string, max = 40): string {
+  const cut = key.length > max ? `${key.slice(0, max)}…` : key;
+  return JSON.stringify(cut).slice(1, -1);
+}
+
+/** A key from the data, quoted for a message. */
+export function quoteKey(key: string, max = 40): string {
+  return `"${shortKey(key, max)}"`;
 }
 
 function empty(line: number, blank: boolean, findings: Finding[], shape: LineResult['shape'] = null): LineResult {
@@ -94,6 +151,7 @@ function empty(line: number, blank: boolean, findings: Finding[], shape: LineRes
     blank,
     tokens: 0,
     assistantTokens: 0,
+    finalAnswerTokens: null,
     messages: 0,
     images: 0,
     hasSystem: false,
@@ -133,8 +191,16 @@ function decodedText(v: unknown, out: string[] = []): string {
   return out.join('\n');
 }
 
+/** The text with every secret of the line masked (as found, and as its JSON string decodes). */
+function hideSecrets(text: string, secrets: readonly SecretMatch[]): string {
+  return secrets.reduce((acc, m) => {
+    const raw = acc.split(m.raw).join(m.masked);
+    return m.decoded === undefined ? raw : raw.split(m.decoded).join(m.masked);
+  }, text);
+}
+
 function redact(f: Finding, secrets: readonly SecretMatch[]): Finding {
-  const hide = (s: string) => secrets.reduce((acc, m) => acc.split(m.raw).join(m.masked), s);
+  const hide = (s: string) => hideSecrets(s, secrets);
   return { ...f, path: hide(f.path), message: hide(f.message), hint: hide(f.hint) };
 }
 
@@ -173,7 +239,7 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
   secrets.push(...findSecrets(text));
   const flagSecrets = (obj: unknown) => {
     for (const s of secrets) {
-      const where = locate(obj, s.raw) ?? '';
+      const where = locate(obj, s.decoded ?? s.raw) ?? '';
       findings.push({
         code: 'possible-secret',
         severity: 'warning',
@@ -183,6 +249,21 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
       });
     }
   };
+  // Before JSON.parse and any walk of the value: a line nested 20,000 levels deep overflows the
+  // stack of JSON.stringify and of every recursive walk, and costs memory per level.
+  const maxDepth = LINE_LIMITS.maxNestingDepth.value;
+  const deep = nestingPastLimit(text, maxDepth);
+  if (deep !== -1) {
+    findings.push({
+      code: 'too-deep',
+      severity: 'error',
+      path: '',
+      message: `the line nests arrays and objects more than ${maxDepth.toLocaleString('en-US')} levels deep (level ${(maxDepth + 1).toLocaleString('en-US')} opens at column ${(deep + 1).toLocaleString('en-US')}); the limit is ${maxDepth.toLocaleString('en-US')}`,
+      hint: 'flatten the example: training data nests a few levels (a tool schema a few more); the line was not read further',
+    });
+    flagSecrets(null);
+    return empty(line, false, findings);
+  }
   let obj: unknown;
   try {
     obj = JSON.parse(text);
@@ -201,7 +282,7 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
   // JSON escapes can hide a credential from the raw scan (`gh\u0070_…`): when the line has any,
   // scan the decoded strings too (rare, so the common line pays one `includes`).
   if (text.includes('\\u') || text.includes('\\/')) {
-    for (const m of findSecrets(decodedText(obj))) if (!secrets.some((x) => x.raw === m.raw)) secrets.push(m);
+    for (const m of findSecrets(decodedText(obj))) if (!secrets.some((x) => x.raw === m.raw || x.decoded === m.raw)) secrets.push(m);
   }
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
     findings.push({
@@ -221,7 +302,7 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
       code: 'unknown-format',
       severity: 'error',
       path: '',
-      message: `the line has none of the keys of a training format (found: ${Object.keys(record).slice(0, 5).join(', ') || 'none'})`,
+      message: `the line has none of the keys of a training format (found: ${Object.keys(record).slice(0, 5).map((k) => shortKey(hideSecrets(k, secrets))).join(', ') || 'none'})`,
       hint: 'use {"messages": [...]} for chat, {"input", "preferred_output", "non_preferred_output"} for DPO, or {"prompt", "completion"}',
     });
     flagSecrets(obj);
@@ -241,8 +322,9 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
         findings.push({
           code: 'unknown-key',
           severity: 'warning',
-          path: key,
-          message: `unknown top-level key "${key}" for ${format} data`,
+          // Masked before it is cut: a cut would leave a secret's prefix that no mask matches.
+          path: shortKey(hideSecrets(key, secrets)),
+          message: `unknown top-level key ${quoteKey(hideSecrets(key, secrets))} for ${format} data`,
           hint: `remove it: ${format} lines take ${known.join(', ')}`,
         });
       }
@@ -257,11 +339,15 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
   let hasSystem = true;
   let hasUser = true;
   let prompt: string;
+  const approximateBefore = counterStats.approximate;
+  let finalAnswerTokens: number | null = null;
   if (format === 'chat' || format === 'reinforcement') {
     const ex = parsed.data as ChatExample;
     const facts = chatRules(ex, ruleCtx, emit);
     ({ hasSystem, hasUser } = facts);
     count = countChat(ex, tok, rules);
+    const last = ex.messages[ex.messages.length - 1];
+    if (last?.role === 'assistant') finalAnswerTokens = countMessage(last, tok, rules).tokens;
     messages = ex.messages.length;
     prompt = chatPrompt(ex);
   } else if (format === 'dpo') {
@@ -283,7 +369,18 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
       });
     }
     count = countCompletion(ex, tok);
+    finalAnswerTokens = count.tokens - tok(ex.prompt);
     prompt = JSON.stringify(ex.prompt);
+  }
+  if (counterStats.approximate > approximateBefore) {
+    const max = LINE_LIMITS.maxExactPreTokenChars.value.toLocaleString('en-US');
+    emit({
+      code: 'approximate-count',
+      severity: 'warning',
+      path: '',
+      message: `the line holds a run of more than ${max} characters that the tokenizer does not split (one character repeated, say); it was counted in pieces of ${max}, so its token count may be off by a few tokens`,
+      hint: 'check the line: such a run is rarely meant as training data',
+    });
   }
   return {
     line,
@@ -292,6 +389,7 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
     blank: false,
     tokens: count.tokens,
     assistantTokens: count.assistantTokens,
+    finalAnswerTokens,
     messages,
     images: count.images,
     hasSystem,

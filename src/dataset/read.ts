@@ -117,6 +117,8 @@ export async function* readLineBatches(
       pendingBytes += rest;
     }
     position += chunk.length;
+    // Drop the reference before yielding, so the chunk can be collected while the caller works.
+    // eslint-disable-next-line no-useless-assignment
     chunk = Buffer.alloc(0);
     yield { lines, problems, bytesRead: position };
   }

@@ -4,13 +4,17 @@
  * unknown prices), and prices the run.
  */
 import {
+  ALIASES,
+  CATALOG,
   PROFILES,
+  findModel,
   modelNotices,
   resolveModel,
   type ModelOverrides,
   type ModelProfile,
   type ValidationProfile,
 } from '../catalog/index.js';
+import { CLOSED_LIST_PROVIDERS, modelFit, nearestIds } from '../catalog/fit.js';
 import { estimate, type Estimate } from '../estimate.js';
 import type { CacheStore } from '../cache/store.js';
 import { wordsDigest } from '../cache/fingerprint.js';
@@ -50,6 +54,17 @@ export interface TargetReport {
   /** The estimate is above `maxCost`. */
   overBudget: boolean;
   maxCost: number | null;
+}
+
+/**
+ * Model and platform notices (shutdown dates, job-creation closure): said once per run in their
+ * own section, never as warnings of each file. An error among them (a model already shut down,
+ * job creation closed for everyone) still fails the check.
+ */
+export const NOTICE_CODES: ReadonlySet<string> = new Set(['model-shut-down', 'model-shutdown-soon', 'provider-closing', 'provider-closed']);
+
+export function isNotice(d: Pick<Diagnostic, 'code'>): boolean {
+  return NOTICE_CODES.has(d.code);
 }
 
 export interface CheckRunOptions {
@@ -144,6 +159,7 @@ export async function checkTarget(spec: TargetSpec, run: CheckRunOptions): Promi
       hint: 'set price-per-million (action or target) or --price (CLI), or remove max-cost',
     });
   }
+  modelFitProblems(spec, model, training, validation, note);
   const count = (sev: Diagnostic['severity']) => notices.filter((n) => n.severity === sev).length;
   return {
     name: spec.name,
@@ -156,8 +172,91 @@ export async function checkTarget(spec: TargetSpec, run: CheckRunOptions): Promi
     notices,
     estimate: est,
     errors: training.errors + (validation?.errors ?? 0) + count('error'),
-    warnings: training.warnings + (validation?.warnings ?? 0) + count('warning'),
+    // Notice warnings are the run's, not the target's: a clean dataset has 0 warnings.
+    warnings: training.warnings + (validation?.warnings ?? 0) + notices.filter((n) => n.severity === 'warning' && !isNotice(n)).length,
     overBudget,
     maxCost,
   };
+}
+
+/** Add a whole-file diagnostic to a file's report, keeping its counts right. */
+function addToFile(f: FileReport, d: Omit<Diagnostic, 'file' | 'path'> & { path?: string }): void {
+  f.diagnostics.unshift({ path: '', ...d, file: f.path });
+  if (d.severity === 'error') f.errors++;
+  else if (d.severity === 'warning') f.warnings++;
+  else f.infos++;
+  const c = f.byCode.find((x) => x.code === d.code);
+  if (c) c.count++;
+  else f.byCode.push({ code: d.code, severity: d.severity, count: 1 });
+}
+
+const FORMAT_WORDS: Record<string, string> = {
+  chat: 'chat data ({"messages": [...]})',
+  completion: 'prompt/completion data ({"prompt": ..., "completion": ...})',
+  dpo: 'preference (DPO) data',
+  reinforcement: 'reinforcement data',
+};
+
+/**
+ * What the provider would refuse at job creation, said in the check: a model id a closed-list
+ * provider does not offer, data in a format the model does not take, images for a model without
+ * vision fine-tuning, a validation file unlike its training file.
+ */
+function modelFitProblems(
+  spec: TargetSpec,
+  model: ModelProfile,
+  training: FileReport,
+  validation: FileReport | null,
+  note: (n: Omit<Diagnostic, 'file' | 'line' | 'path'>) => void,
+): void {
+  const provider = spec.provider ?? 'openai';
+  const inCatalog = findModel(spec.model, spec.provider) !== undefined;
+  const o = spec.overrides ?? {};
+  const described = o.encoding !== undefined || o.trainingContext !== undefined || o.pricePerMillion !== undefined;
+  if (!inCatalog && CLOSED_LIST_PROVIDERS.includes(provider) && !described) {
+    const ids = CATALOG.filter((m) => m.provider === provider).map((m) => m.id);
+    const near = nearestIds(spec.model, provider === 'openai' ? [...ids, ...Object.keys(ALIASES)] : ids);
+    note({
+      code: 'unknown-model',
+      severity: 'error',
+      message: `${provider} does not offer "${spec.model}" for fine-tuning (its tunable models are a closed list)${near.length ? `; did you mean ${near.join(', ')}?` : ''}`,
+      hint: 'fix the model id, or, for a model the catalog does not know yet, give its figures: price-per-million, encoding and training_context (CLI: --price, --encoding, --context)',
+    });
+  }
+  const fit = modelFit(model, inCatalog);
+  for (const f of [training, validation]) {
+    if (!f || f.format === null) continue;
+    const shape = f.format === 'completion' ? 'completion' : 'chat';
+    if (!fit.formats.includes(shape)) {
+      const takes = fit.formats.map((x) => FORMAT_WORDS[x]).join(' or ');
+      addToFile(f, {
+        code: 'format-does-not-fit-model',
+        severity: 'error',
+        line: null,
+        message: `${spec.model} takes ${takes}, but the file is ${FORMAT_WORDS[f.format]}`,
+        hint:
+          shape === 'completion'
+            ? 'convert each line to {"messages": [{"role": "user", "content": prompt}, {"role": "assistant", "content": completion}]}, or choose babbage-002 / davinci-002'
+            : 'convert each example to one {"prompt": ..., "completion": ...} line, or choose a chat model (e.g. gpt-4.1-mini-2025-04-14)',
+      });
+    }
+    if (f.stats.images > 0 && fit.vision === false) {
+      addToFile(f, {
+        code: 'images-not-supported',
+        severity: 'error',
+        line: null,
+        message: `the file has ${f.stats.images.toLocaleString('en-US')} image${f.stats.images === 1 ? '' : 's'}, but ${spec.model} has no vision fine-tuning (${fit.source})`,
+        hint: 'remove the images, or choose a model with vision fine-tuning (OpenAI: gpt-4o-2024-08-06)',
+      });
+    }
+  }
+  if (validation && validation.format !== null && training.format !== null && validation.format !== training.format) {
+    addToFile(validation, {
+      code: 'validation-format-mismatch',
+      severity: 'error',
+      line: null,
+      message: `the validation file is ${FORMAT_WORDS[validation.format]}, but the training file is ${FORMAT_WORDS[training.format]}`,
+      hint: 'give a validation file in the same format and method as the training file',
+    });
+  }
 }

@@ -21,12 +21,7 @@ export interface Diagnostic {
   hint: string;
 }
 
-/** What one line of data looks like. `reinforcement` is never guessed: only a method sets it. */
-export type DataFormat = 'chat' | 'dpo' | 'completion' | 'reinforcement';
-
-/** The training method, the same word in CLI, action inputs and config. */
-export type Method = 'supervised' | 'dpo' | 'reinforcement';
-export const METHODS: readonly Method[] = ['supervised', 'dpo', 'reinforcement'];
+export { METHODS, type DataFormat, type Method } from '../types.js';
 
 /** Five-number-and-then-some summary of a distribution. */
 export interface Distribution {

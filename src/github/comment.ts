@@ -3,9 +3,18 @@
  * `<!-- finetune-ci:<id> -->` opens the body; the comment is found among all the PR's comments
  * (every page), updated or created, and after a create the list is read again so two racing
  * runs converge on one comment (the oldest is kept and updated, newer ones deleted).
+ *
+ * The marker is public: anyone can write a comment that starts with it. Only comments written
+ * by our own identity count, or a stranger's comment would receive the report and its author
+ * could then edit it. The identity comes from the token: `GET /user` names the account of a
+ * personal access token (or a user-to-server token); an installation token (the workflow's
+ * GITHUB_TOKEN, a GitHub App's token) is refused there ("Resource not accessible by
+ * integration"), and writes as the app's bot account (`github-actions[bot]`, `type: Bot`), an
+ * identity no person can write as. A comment we create tells us exactly who we are.
  */
 import type { GitHubClient, RepoRef } from './client.js';
 import { statusOf } from './client.js';
+import { redact } from '../redact.js';
 
 export const DEFAULT_COMMENT_ID = 'check';
 
@@ -50,21 +59,70 @@ export interface StickyOptions {
   id?: string;
 }
 
+interface CommentUser {
+  login?: string;
+  id?: number;
+  type?: string;
+}
+
 interface Comment {
   id: number;
   body?: string | null;
   html_url: string;
-  user?: { login?: string } | null;
+  user?: CommentUser | null;
+  /** The app behind an installation's (or a user-to-server) write; issue comments only. */
+  performed_via_github_app?: { slug?: string } | null;
 }
 
-/** Same author, when both are known: someone else's comment is never edited or deleted. */
+/**
+ * Who the token writes as. `user`: the account `GET /user` names (a personal access token).
+ * `bot`: an installation token, which writes as its app's bot account; `login`/`id` once known
+ * (from a comment we created), otherwise any bot account (never a person) is taken for ours.
+ */
+export type CommentAuthor = { kind: 'user'; login: string; id: number } | { kind: 'bot'; login?: string; id?: number };
+
+const authors = new WeakMap<object, Promise<CommentAuthor>>();
+
+/** The identity `octokit`'s token writes as (asked once per client). */
+export function commentAuthor(octokit: GitHubClient): Promise<CommentAuthor> {
+  let known = authors.get(octokit);
+  if (!known) {
+    known = (async (): Promise<CommentAuthor> => {
+      try {
+        const { data } = await octokit.rest.users.getAuthenticated();
+        return data.type === 'Bot' ? { kind: 'bot', login: data.login, id: data.id } : { kind: 'user', login: data.login, id: data.id };
+      } catch {
+        // 403 "Resource not accessible by integration": an installation token. Anything else
+        // (a network failure after the retries): the safe reading, no person's comment is ours.
+        return { kind: 'bot' };
+      }
+    })();
+    authors.set(octokit, known);
+  }
+  return known;
+}
+
+/** The same account: by id when both have one, else by login (case-insensitive, as GitHub). */
+function sameUser(a: CommentUser | null | undefined, b: { login?: string; id?: number } | null | undefined): boolean {
+  if (!a || !b) return false;
+  if (a.id !== undefined && b.id !== undefined) return a.id === b.id;
+  return a.login !== undefined && b.login !== undefined && a.login.toLowerCase() === b.login.toLowerCase();
+}
+
+/** Written by `author`: the same account, or for an unknown bot identity, any bot account. */
+function writtenBy(c: Comment, author: CommentAuthor): boolean {
+  if (author.kind === 'user') return sameUser(c.user, author) && c.user?.type !== 'Bot';
+  if (c.user?.type !== 'Bot') return false;
+  return author.id === undefined && author.login === undefined ? true : sameUser(c.user, author);
+}
+
+/** Same author, both known: someone else's comment is never edited or deleted. */
 function sameAuthor(a: Comment, b: Comment): boolean {
-  const x = a.user?.login;
-  const y = b.user?.login;
-  return !x || !y || x === y;
+  return sameUser(a.user, b.user ?? undefined);
 }
 
 interface Backend {
+  author(): Promise<CommentAuthor>;
   list(): Promise<Comment[]>;
   create(body: string): Promise<Comment>;
   update(id: number, body: string): Promise<Comment>;
@@ -81,12 +139,13 @@ function isForbidden(e: unknown): boolean {
 }
 
 async function upsert(backend: Backend, body: string, marker: string): Promise<StickyCommentResult> {
-  const full = withMarker(body, marker);
+  const full = withMarker(redact(body), marker);
   try {
-    const mine = (await backend.list()).filter((c) => hasMarker(c.body, marker)).sort((a, b) => a.id - b.id);
-    // The oldest marked comment we may edit is ours. A 404 (deleted meanwhile) or a 403 (written
-    // by another identity, or a read-only token) moves on to the next; with none, we create one,
-    // and a read-only token then fails the create too.
+    const author = await backend.author();
+    const mine = (await backend.list()).filter((c) => hasMarker(c.body, marker) && writtenBy(c, author)).sort((a, b) => a.id - b.id);
+    // The oldest marked comment written by us is ours; comments by anyone else are never
+    // touched, whatever they start with. A 404 (deleted meanwhile) or a 403 (a read-only token)
+    // moves on to the next; with none, we create one, and a read-only token fails that too.
     for (const existing of mine) {
       let updated: Comment | null = null;
       try {
@@ -102,9 +161,9 @@ async function upsert(backend: Backend, body: string, marker: string): Promise<S
     }
     const created = await backend.create(full);
     // Race check: another run may have created its own comment meanwhile. Keep the oldest of
-    // ours (comments by another identity are left alone).
+    // ours: written by the account that just wrote `created` (anyone else's are left alone).
     const after = (await backend.list())
-      .filter((c) => hasMarker(c.body, marker) && sameAuthor(c, created))
+      .filter((c) => hasMarker(c.body, marker) && (c.id === created.id || (sameAuthor(c, created) && writtenBy(c, author))))
       .sort((a, b) => a.id - b.id);
     const keeper = after[0] ?? created;
     if (keeper.id === created.id) {
@@ -153,6 +212,7 @@ async function removeAll(backend: Backend, comments: Comment[]): Promise<number[
 
 function issueBackend(octokit: GitHubClient, t: RepoRef & { issueNumber: number }): Backend {
   return {
+    author: () => commentAuthor(octokit),
     list: () =>
       octokit.paginate(octokit.rest.issues.listComments, {
         owner: t.owner,
@@ -172,6 +232,7 @@ function issueBackend(octokit: GitHubClient, t: RepoRef & { issueNumber: number 
 
 function commitBackend(octokit: GitHubClient, t: RepoRef & { sha: string }): Backend {
   return {
+    author: () => commentAuthor(octokit),
     list: () =>
       octokit.paginate(octokit.rest.repos.listCommentsForCommit, {
         owner: t.owner,

@@ -134,7 +134,7 @@ export function readEventContext(env: Env = process.env, read: (path: string) =>
   if (!eventName) throw new EventContextError('GITHUB_EVENT_NAME is not set: not running in GitHub Actions?');
   let payload: Obj = {};
   if (env.GITHUB_EVENT_PATH) {
-    let text: string | null = null;
+    let text: string | null;
     try {
       text = read(env.GITHUB_EVENT_PATH);
     } catch {

@@ -10,7 +10,7 @@ import { today } from '../catalog/index.js';
 import type { Settings, TargetConfig } from '../config.js';
 import { matchesAny } from '../config.js';
 import { diffTargets, type TargetDiff } from '../dataset/diff.js';
-import { checkTarget, type CheckRunOptions, type TargetReport, type TargetSpec } from '../dataset/target.js';
+import { checkTarget, isNotice, type CheckRunOptions, type TargetReport, type TargetSpec } from '../dataset/target.js';
 import { engineId } from '../cache/fingerprint.js';
 import { CacheStore } from '../cache/store.js';
 import type { Diagnostic } from '../dataset/types.js';
@@ -27,10 +27,12 @@ import {
   type EventContext,
   type GitHubClient,
 } from '../github/index.js';
+import { isLfsPointer, smudgeLfsPointer } from '../github/lfs.js';
 import { renderMarkdown, toJson, totals, type RemovedDataset } from '../report/check.js';
 import { cell, formatInt, table } from '../report/markdown.js';
 import { readSuite } from '../smoke/suite.js';
 import { ANNOTATIONS_PER_KIND, COMMENT_LIMIT_CHARS, SUMMARY_LIMIT_BYTES, type ActionIO } from './io.js';
+import { addCredentials, redactingIO, redactJson } from '../redact.js';
 
 export interface CheckDeps {
   io: ActionIO;
@@ -185,7 +187,10 @@ function annotate(io: ActionIO, all: Diagnostic[]): { shown: number; hidden: num
 }
 
 function allDiagnostics(targets: readonly TargetReport[]): Diagnostic[] {
-  return targets.flatMap((t) => [...t.notices, ...t.training.diagnostics, ...(t.validation?.diagnostics ?? [])]);
+  // Model and platform notices once per run, not once per dataset.
+  const seen = new Set<string>();
+  const notices = targets.flatMap((t) => t.notices.filter(isNotice)).filter((n) => !seen.has(n.message) && !!seen.add(n.message));
+  return [...notices, ...targets.flatMap((t) => [...t.notices.filter((n) => !isNotice(n)), ...t.training.diagnostics, ...(t.validation?.diagnostics ?? [])])];
 }
 
 function suiteSection(diags: Diagnostic[], lineUrl?: (path: string, line: number) => string): string {
@@ -203,7 +208,9 @@ function suiteSection(diags: Diagnostic[], lineUrl?: (path: string, line: number
   return `#### Smoke-test suites\n\n${table(['', 'where', 'code', 'problem', 'fix'], rows)}${more}`;
 }
 
-export async function runCheck(s: Settings, deps: CheckDeps): Promise<CheckOutcome> {
+export async function runCheck(s: Settings, depsIn: CheckDeps): Promise<CheckOutcome> {
+  addCredentials(s);
+  const deps = { ...depsIn, io: redactingIO(depsIn.io) };
   const { io } = deps;
   const ev = deps.event;
   const day = today();
@@ -335,7 +342,7 @@ export async function runCheck(s: Settings, deps: CheckDeps): Promise<CheckOutco
 
   const reportPath = join(tempRoot, `finetune-ci-check-${process.pid}-${Date.now()}.json`);
   const json = { ...toJson(targets, diffs, removed), suites: suiteDiagnostics, removed, configErrors: missing, notAnnotated };
-  await writeFile(reportPath, JSON.stringify(json, null, 2));
+  await writeFile(reportPath, redactJson(json));
 
   // The job summary first: it must carry the report even if commenting fails in any way.
   await io.appendSummary(summary);
@@ -426,27 +433,42 @@ async function checkBase(
   if (!item.basePath || !ev.baseSha) return null;
   // From local git the base is streamed, and its summary or line results found by content: no
   // temp copy, and only the lines the head does not have are analysed.
+  // A small blob (one that may be a Git LFS pointer, under 1 KB) goes through a temp copy as
+  // before, where an LFS pointer is found and fetched.
   const fromGit = async (path: string) => {
     const blob = await gitBlobAt(deps.workspace, ev.baseSha!, path);
+    if (blob && blob.size < 1024) return copy(path);
     return blob ? { file: `${path}@base`, run: { blob: blob.sha, source: { size: blob.size, open: blob.open } } } : null;
   };
-  const read = async (path: string) =>
-    (await hasCommit(deps.workspace, ev.baseSha!))
-      ? fromGit(path)
-      : readBaseContent({
+  const copy = (path: string) =>
+    readBaseContent({
       octokit: deps.github ?? undefined,
       repo: { owner: ev.owner, repo: ev.repo },
       workspace: deps.workspace,
       ref: ev.baseSha!,
       path,
       tempRoot: scratch,
-    }).then((c) => (c ? { file: c.file, run: {} } : null));
+    }).then((c) => (c ? { file: c.file, run: {} as { blob?: string; source?: undefined } } : null));
+  const read = async (path: string) => ((await hasCommit(deps.workspace, ev.baseSha!)) ? fromGit(path) : copy(path));
   try {
     const training = await read(item.basePath);
     if (!training) return null;
     const validation = item.baseValidationPath ? await read(item.baseValidationPath) : null;
     const files: NonNullable<CheckRunOptions['files']> = { [training.file]: training.run };
     if (validation) files[validation.file] = validation.run;
+    for (const [path, content] of [[item.basePath, training], [item.baseValidationPath, validation]] as const) {
+      // A streamed blob is over the size of any LFS pointer (see fromGit).
+      if (!content || !path || content.run.source || !(await isLfsPointer(content.file))) continue;
+      // Stored in Git LFS at base: fetch the content, or skip the comparison and say why.
+      const got = await smudgeLfsPointer(deps.workspace, content.file);
+      if (!got.ok) {
+        deps.io.warning(
+          `${path} is stored in Git LFS at the base commit and its content could not be fetched (${got.reason}); the comparison with base is skipped. ` +
+            'Install git-lfs and check out with `lfs: true` on actions/checkout to compare.',
+        );
+        return 'failed';
+      }
+    }
     const quiet = await checkTarget(
       { ...spec, trainingFile: training.file, validationFile: validation?.file },
       // The head's settings for diagnostics kept: one summary serves a file as head and, after the merge, as base.

@@ -2,6 +2,9 @@
  * What a journey may do to the workflow run: log, annotate, set outputs, write the job summary,
  * fail. main.ts backs it with @actions/core; tests back it with a recorder.
  */
+import type { Settings } from '../config.js';
+import type { EventContext } from '../github/index.js';
+
 export interface AnnotationProps {
   title?: string;
   file?: string;
@@ -28,3 +31,6 @@ export const SUMMARY_LIMIT_BYTES = 1024 * 1024;
 
 /** GitHub's limit on one comment body. */
 export const COMMENT_LIMIT_CHARS = 65_536;
+
+/** A journey as the entry runs it (`mode: train`, `mode: smoke`). */
+export type JourneyRunner = (s: Settings, ctx: { io: ActionIO; event: EventContext | null; workspace: string }) => Promise<void>;

@@ -13,14 +13,16 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { baseModelId, resolveModel } from '../catalog/index.js';
 import { connection, type Settings, type TargetConfig } from '../config.js';
 import type { Diagnostic } from '../dataset/types.js';
-import type { JourneyRunner } from '../main.js';
 import { createProvider, ProviderSetupError, type ChatSession, type Provider } from '../providers/index.js';
 import { cell, table } from '../report/markdown.js';
 import { formatRate, plain, renderSmokeMarkdown, renderSmokeText } from '../report/smoke.js';
 import { runSuite } from '../smoke/runner.js';
 import { readSuite } from '../smoke/suite.js';
 import type { ChatFn, Price, SmokeRun } from '../smoke/types.js';
-import { ANNOTATIONS_PER_KIND, type ActionIO } from './io.js';
+import { addCredentials, redactingIO, redactJson } from '../redact.js';
+import { ABORTED, raceAbort } from '../util/abort.js';
+import { onCancelSignal } from '../util/signals.js';
+import { ANNOTATIONS_PER_KIND, type ActionIO, type JourneyRunner } from './io.js';
 
 export interface SmokeStageOptions {
   settings: Settings;
@@ -149,22 +151,13 @@ class CancelledError extends Error {
 }
 
 /** Resolve with `p`, or reject as soon as `signal` aborts (the call itself is left to finish). */
-function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new CancelledError());
-  return new Promise<T>((res, rej) => {
-    const onAbort = () => rej(new CancelledError());
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        res(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        rej(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
+async function raceCancel<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  const r = await raceAbort(
+    p.catch((e: unknown) => Promise.reject(e instanceof Error ? e : new Error(String(e)))),
+    signal,
+  );
+  if (r === ABORTED) throw new CancelledError();
+  return r;
 }
 
 /** Longest wait for the model lookups before the run; they only inform. */
@@ -211,7 +204,9 @@ async function preflight(provider: Provider, sessions: readonly ChatSession[], i
  * from `failed` (the train journey puts `markdown` in its comment too).
  */
 export async function runSmokeStage(opts: SmokeStageOptions): Promise<SmokeStageResult | null> {
-  const { settings, provider, io } = opts;
+  const { settings, provider } = opts;
+  addCredentials(settings);
+  const io = redactingIO(opts.io);
   const suitePath = smokeSuitePath(settings, opts.target);
   if (!suitePath) return null;
   if (provider.name === 'azure' && !settings.smoke.model?.trim()) {
@@ -236,7 +231,7 @@ export async function runSmokeStage(opts: SmokeStageOptions): Promise<SmokeStage
   annotateSuite(io, diagnostics);
 
   const finish = async (run: SmokeRun, markdown: string, reason: string | null): Promise<SmokeStageResult> => {
-    await writeFile(reportPath, JSON.stringify(run, null, 2));
+    await writeFile(reportPath, redactJson(run));
     await io.appendSummary(markdown);
     const cmp = run.models.find((m) => m.role === 'compare');
     io.setOutput('smoke-pass-rate', run.cases.length ? rateText(run.models[0]!.passRate) : '');
@@ -261,8 +256,7 @@ export async function runSmokeStage(opts: SmokeStageOptions): Promise<SmokeStage
   const onAbort = () => controller.abort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   if (opts.signal?.aborted) controller.abort();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const stopListening = onCancelSignal(onSignal);
 
   const models = compare ? [tested, compare] : [tested];
   const sessions = new Map<string, ChatSession>();
@@ -298,11 +292,11 @@ export async function runSmokeStage(opts: SmokeStageOptions): Promise<SmokeStage
       const session = sessions.get(model);
       if (!session) throw new Error(`no chat session for ${model}`);
       if (controller.signal.aborted) throw new CancelledError('cancelled before the call was sent');
-      const r = await raceAbort(provider.chat(session, messages, chatOpts), controller.signal);
+      const r = await raceCancel(provider.chat(session, messages, chatOpts), controller.signal);
       return {
         text: r.text,
         latencyMs: r.latencyMs,
-        ...(r.usage ? { usage: { prompt_tokens: r.usage.promptTokens, completion_tokens: r.usage.completionTokens } } : {}),
+        ...(r.usage ? { usage: r.usage } : {}),
       };
     };
     run = await runSuite(suite, {
@@ -319,8 +313,7 @@ export async function runSmokeStage(opts: SmokeStageOptions): Promise<SmokeStage
       },
     });
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopListening();
     opts.signal?.removeEventListener('abort', onAbort);
     await Promise.all(
       [...sessions.values()].map(async (s) => {
@@ -348,7 +341,10 @@ export async function runSmokeStage(opts: SmokeStageOptions): Promise<SmokeStage
 }
 
 /** `mode: smoke`: test `smoke-model` (beside its base, or `smoke-compare`) on demand. */
-export const runSmokeJourney: JourneyRunner = async (settings, { io, workspace }) => {
+export const runSmokeJourney: JourneyRunner = async (settings, ctx) => {
+  addCredentials(settings);
+  const io = redactingIO(ctx.io);
+  const workspace = ctx.workspace;
   const model = settings.smoke.model?.trim();
   if (!model) {
     io.setFailed(

@@ -3,6 +3,8 @@
  * error classes. `kind` says what to do about it; `requestId` is what to quote to support.
  */
 
+import { redact } from '../redact.js';
+
 export type ProviderErrorKind =
   /** Worth retrying: 408/409/429 rate limits, 5xx, dropped connections, timeouts. */
   | 'transient'
@@ -56,7 +58,8 @@ export class ProviderError extends Error {
   readonly line: number | null;
 
   constructor(init: ProviderErrorInit) {
-    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    // A provider may echo the key it was sent: masked here, on the raw text, before any report.
+    super(redact(init.message), init.cause === undefined ? undefined : { cause: init.cause });
     this.name = 'ProviderError';
     this.kind = init.kind;
     this.provider = init.provider;
@@ -66,7 +69,7 @@ export class ProviderError extends Error {
     this.type = init.type ?? null;
     this.param = init.param ?? null;
     this.requestId = init.requestId ?? null;
-    this.hint = init.hint ?? null;
+    this.hint = init.hint == null ? null : redact(init.hint);
     this.retryAfterMs = init.retryAfterMs ?? null;
     this.line = init.line ?? null;
   }

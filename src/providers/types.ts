@@ -4,7 +4,9 @@
  * that must be opened and closed for chat) and Azure (files that must reach `processed`) fit
  * behind the same methods. Every failure is a `ProviderError` (see errors.ts).
  */
-import type { Method } from '../dataset/types.js';
+import type { ChatMessage, ChatOptions, ChatUsage, Hyperparameters, Method } from '../types.js';
+
+export type { ChatMessage, ChatOptions, ChatUsage, Hyperparameters } from '../types.js';
 
 export type ProviderName = 'openai' | 'azure' | 'together';
 
@@ -33,15 +35,6 @@ export interface ReadyFile {
 
 // ---------------------------------------------------------------------------------------------
 // Jobs
-
-/** Hyperparameters in OpenAI's words; `'auto'` or absent lets the provider choose. */
-export interface Hyperparameters {
-  n_epochs?: number | 'auto';
-  batch_size?: number | 'auto';
-  learning_rate_multiplier?: number | 'auto';
-  /** DPO only. */
-  beta?: number | 'auto';
-}
 
 /** What finetune-ci tags a job with, so that a rerun finds it instead of starting another. */
 export interface JobTag {
@@ -208,17 +201,6 @@ export interface ModelInfo {
 // ---------------------------------------------------------------------------------------------
 // Chat (smoke tests)
 
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant' | 'developer';
-  content: string;
-}
-
-export interface ChatOptions {
-  temperature?: number;
-  max_tokens?: number;
-  seed?: number;
-}
-
 /**
  * A model ready to answer. For OpenAI it is just the model name; for Together it is a
  * dedicated endpoint that costs money until `closeChatSession` deletes it.
@@ -233,12 +215,6 @@ export interface ChatSession {
   needsClose: boolean;
   /** Provider-owned data (endpoint id, …). */
   handle?: Record<string, unknown>;
-}
-
-export interface ChatUsage {
-  promptTokens: number;
-  completionTokens: number;
-  totalTokens: number;
 }
 
 export interface ChatResult {

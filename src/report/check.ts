@@ -5,7 +5,7 @@
 import { OVERHEADS, OVERHEADS_SOURCE, AUTO_EPOCHS } from '../catalog/overheads.js';
 import type { FileReport } from '../dataset/check.js';
 import type { TargetDiff } from '../dataset/diff.js';
-import type { TargetReport } from '../dataset/target.js';
+import { isNotice, type TargetReport } from '../dataset/target.js';
 import type { Diagnostic, Distribution } from '../dataset/types.js';
 import {
   cell,
@@ -17,6 +17,7 @@ import {
   formatUsdDelta,
   table,
 } from './markdown.js';
+import { barChart, histogram } from './charts.js';
 
 export const REPORT_VERSION = 1;
 
@@ -27,8 +28,43 @@ export function unconfirmedRules(): string[] {
     .map((r) => r.note);
 }
 
+/** A target's own diagnostics (method support, unknown model, budget…), without the run's notices. */
+function targetDiagnostics(t: TargetReport): Diagnostic[] {
+  return t.notices.filter((n) => !isNotice(n));
+}
+
+/** Model and platform notices of the run, each once (several targets may share a model). */
+export function runNotices(targets: readonly TargetReport[]): Pick<Diagnostic, 'code' | 'severity' | 'message' | 'hint'>[] {
+  const seen = new Map<string, Pick<Diagnostic, 'code' | 'severity' | 'message' | 'hint'>>();
+  for (const t of targets)
+    for (const n of t.notices) {
+      if (!isNotice(n)) continue;
+      const key = `${n.severity}|${n.code}|${n.message}`;
+      if (!seen.has(key)) seen.set(key, { code: n.code, severity: n.severity, message: n.message, hint: n.hint });
+    }
+  return [...seen.values()];
+}
+
+/** Money in JSON: rounded to a millionth of a dollar (no 0.009411600000000001). */
+export function roundUsd(n: number): number {
+  return Math.round(n * 1e6) / 1e6;
+}
+
+/** Every non-integer number under a key about money (cost, usd, price), rounded; the rest as is. */
+function roundMoney<T>(v: T, key = ''): T {
+  if (typeof v === 'number') return (/cost|usd|price/i.test(key) && !Number.isInteger(v) ? roundUsd(v) : v) as T;
+  if (Array.isArray(v)) return v.map((x) => roundMoney(x, key)) as T;
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = roundMoney(x, k);
+    return out as T;
+  }
+  return v;
+}
+
 function fileJson(f: FileReport, t: TargetReport) {
   const training = f.role === 'training';
+  const own = training ? targetDiagnostics(t) : [];
   return {
     path: f.path,
     role: f.role,
@@ -40,9 +76,9 @@ function fileJson(f: FileReport, t: TargetReport) {
     lines: f.lines,
     examples: f.examples,
     validExamples: f.validExamples,
-    errors: f.errors + (training ? t.notices.filter((n) => n.severity === 'error').length : 0),
-    warnings: f.warnings + (training ? t.notices.filter((n) => n.severity === 'warning').length : 0),
-    diagnostics: training ? [...t.notices, ...f.diagnostics] : f.diagnostics,
+    errors: f.errors + own.filter((n) => n.severity === 'error').length,
+    warnings: f.warnings + own.filter((n) => n.severity === 'warning').length,
+    diagnostics: [...own, ...f.diagnostics],
     diagnosticsOmitted: f.diagnosticsOmitted,
     diagnosticCounts: Object.fromEntries(f.byCode.map((c) => [c.code, c.count])),
     tokens: { ...f.tokens, approximate: t.model.approximateTokens, encoding: t.model.encoding },
@@ -61,6 +97,8 @@ export interface JsonReport {
   targets: unknown[];
   files: ReturnType<typeof fileJson>[];
   unconfirmedRules: string[];
+  /** Model and platform notices (shutdown dates, job-creation closure), once per run. */
+  notices: ReturnType<typeof runNotices>;
 }
 
 /** A dataset the change removes: what it cost at base (it leaves the total). */
@@ -85,9 +123,12 @@ export function totals(targets: readonly TargetReport[], diffs?: readonly (Targe
     if (d && costDelta !== null) costDelta = d.costDelta === null ? null : costDelta + d.costDelta;
   });
   for (const r of removed) if (costDelta !== null) costDelta = r.costUsd === null ? null : costDelta - r.costUsd;
+  // A notice error (a model already shut down) counts once, however many targets use the model.
+  const noticeErrors = targets.reduce((n, t) => n + t.notices.filter((x) => isNotice(x) && x.severity === 'error').length, 0);
+  const distinctNoticeErrors = runNotices(targets).filter((n) => n.severity === 'error').length;
   return {
     targets: targets.length,
-    errors: targets.reduce((s, t) => s + t.errors, 0),
+    errors: targets.reduce((s, t) => s + t.errors, 0) - noticeErrors + distinctNoticeErrors,
     warnings: targets.reduce((s, t) => s + t.warnings, 0),
     examples: targets.reduce((s, t) => s + t.training.examples, 0),
     billableTokens: targets.reduce((s, t) => s + t.estimate.billableTokens, 0),
@@ -101,7 +142,7 @@ export function totals(targets: readonly TargetReport[], diffs?: readonly (Targe
 export function toJson(targets: readonly TargetReport[], diffs?: readonly (TargetDiff | null)[], removed: readonly RemovedDataset[] = []): JsonReport {
   const files = targets.flatMap((t) => [fileJson(t.training, t), ...(t.validation ? [fileJson(t.validation, t)] : [])]);
   const tot = totals(targets, diffs, removed);
-  return {
+  return roundMoney({
     version: REPORT_VERSION,
     generatedAt: new Date().toISOString(),
     ok: tot.errors === 0,
@@ -125,7 +166,61 @@ export function toJson(targets: readonly TargetReport[], diffs?: readonly (Targe
     })),
     files,
     unconfirmedRules: unconfirmedRules(),
-  };
+    notices: runNotices(targets),
+  });
+}
+
+// ---------------------------------------------------------------- grouping
+
+/** Diagnostics of one code in one file, said once: "no-system-message on 100 lines: 1, 2, 3 … 100". */
+export interface DiagnosticGroup {
+  code: string;
+  severity: Diagnostic['severity'];
+  file: string;
+  first: Diagnostic;
+  /** Distinct lines among the kept diagnostics, ascending (whole-file ones have none). */
+  lines: number[];
+  /** Every occurrence counted, kept or not. */
+  count: number;
+}
+
+/** Group a file's diagnostics by code, in order of first appearance; `counts` has the full counts. */
+export function groupDiagnostics(diags: readonly Diagnostic[], counts?: ReadonlyMap<string, number>): DiagnosticGroup[] {
+  const groups = new Map<string, DiagnosticGroup & { seen: Set<number> }>();
+  for (const d of diags) {
+    const key = `${d.file}\u0000${d.code}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { code: d.code, severity: d.severity, file: d.file, first: d, lines: [], count: 0, seen: new Set() };
+      groups.set(key, g);
+    }
+    g.count++;
+    if (d.line !== null && !g.seen.has(d.line)) {
+      g.seen.add(d.line);
+      g.lines.push(d.line);
+    }
+  }
+  return [...groups.values()].map(({ seen: _seen, ...g }) => {
+    g.lines.sort((a, b) => a - b);
+    const full = counts?.get(g.code);
+    return full !== undefined && full > g.count ? { ...g, count: full } : g;
+  });
+}
+
+/** "1, 2, 3, 4, 5 … 100": the first lines and the last one. */
+export function lineList(lines: readonly number[], more = false): string {
+  const SHOWN = 5;
+  if (lines.length <= SHOWN + 1) return lines.map(formatInt).join(', ') + (more ? ' …' : '');
+  return `${lines.slice(0, SHOWN).map(formatInt).join(', ')} … ${formatInt(lines[lines.length - 1]!)}${more ? ' …' : ''}`;
+}
+
+/** How a group reads: its code, how often and where; null for a single diagnostic. */
+export function groupSummary(g: DiagnosticGroup): string | null {
+  if (g.count <= 1) return null;
+  const more = g.count > g.lines.length && g.lines.length > 0;
+  if (g.lines.length === 0) return `${g.code} ×${formatInt(g.count)}`;
+  if (!more) return `${g.code} on ${formatInt(g.lines.length)} lines: ${lineList(g.lines)}`;
+  return `${g.code} ×${formatInt(g.count)} on lines ${lineList(g.lines, true)}`;
 }
 
 // ---------------------------------------------------------------- text (terminal)
@@ -151,18 +246,29 @@ export function renderText(targets: readonly TargetReport[], opts: TextOptions):
     const files = [t.training, ...(t.validation ? [t.validation] : [])];
     for (const f of files) {
       out.push(bold(`${safe(f.path)}`) + dim(`  (${f.role}, ${f.format ?? 'unknown format'}, ${t.requestedModel}, ${t.method})`));
-      const diags = f.role === 'training' ? [...t.notices, ...f.diagnostics] : f.diagnostics;
-      const shown = diags.slice(0, opts.maxDiagnostics);
-      for (const d of shown) {
+      const own = f.role === 'training' ? targetDiagnostics(t) : [];
+      const groups = groupDiagnostics([...own, ...f.diagnostics], new Map(f.byCode.map((b) => [b.code, b.count])));
+      // Repeated findings of one code are one entry, and take one of the --max-problems slots.
+      const shown = groups.slice(0, opts.maxDiagnostics);
+      for (const g of shown) {
+        const d = g.first;
         const sev = d.severity === 'error' ? red('error') : d.severity === 'warning' ? yellow('warning') : dim('info');
-        const loc = d.line === null ? safe(d.file) : `${safe(d.file)}:${d.line}`;
-        out.push(`  ${loc}  ${sev}  ${safe(d.message)}  ${dim(`[${d.code}]`)}`);
+        const summary = groupSummary(g);
+        if (summary) {
+          out.push(`  ${safe(d.file)}  ${sev}  ${safe(summary)}: ${safe(d.message)}${g.lines.length > 1 ? ' (first shown)' : ''}  ${dim(`[${d.code}]`)}`);
+        } else {
+          const loc = d.line === null ? safe(d.file) : `${safe(d.file)}:${d.line}`;
+          out.push(`  ${loc}  ${sev}  ${safe(d.message)}  ${dim(`[${d.code}]`)}`);
+        }
         out.push(dim(`      fix: ${safe(d.hint)}`));
       }
-      const hidden = diags.length - shown.length + f.diagnosticsOmitted;
+      const hidden = groups.slice(shown.length).reduce((n, g) => n + g.count, 0);
       if (hidden > 0) {
-        const by = f.byCode.map((b) => `${b.code} ×${b.count}`).join(', ');
-        out.push(dim(`  … and ${hidden} more (all counted: ${by}; use --format json for every one kept)`));
+        const by = groups
+          .slice(shown.length)
+          .map((g) => `${g.code} ×${g.count}`)
+          .join(', ');
+        out.push(dim(`  … and ${hidden} more (${by}; use --format json for every one kept)`));
       }
       out.push(
         `  ${formatInt(f.examples)} examples, ${formatInt(f.stats.messages)} messages, ` +
@@ -172,8 +278,9 @@ export function renderText(targets: readonly TargetReport[], opts: TextOptions):
       );
       const d = f.tokens.perExample;
       if (d) out.push(dim(`  tokens per example: ${distText(d)}`));
-      const errs = f.errors + (f.role === 'training' ? t.notices.filter((n) => n.severity === 'error').length : 0);
-      const warns = f.warnings + (f.role === 'training' ? t.notices.filter((n) => n.severity === 'warning').length : 0);
+      const own2 = f.role === 'training' ? targetDiagnostics(t) : [];
+      const errs = f.errors + own2.filter((n) => n.severity === 'error').length;
+      const warns = f.warnings + own2.filter((n) => n.severity === 'warning').length;
       out.push(`  ${errs ? red(`${errs} error${errs === 1 ? '' : 's'}`) : 'no errors'}, ${warns ? yellow(`${warns} warning${warns === 1 ? '' : 's'}`) : 'no warnings'}`);
       out.push('');
     }
@@ -185,6 +292,16 @@ export function renderText(targets: readonly TargetReport[], opts: TextOptions):
           : ` × $${e.pricePerMillion}/1M = ${bold(formatUsd(e.costUsd))}`),
     );
     if (t.overBudget) out.push(red(`  over budget: the estimate is above max-cost ${formatUsd(t.maxCost)}`));
+    out.push('');
+  }
+  const notices = runNotices(targets);
+  if (notices.length) {
+    out.push(bold('Notices'));
+    for (const n of notices) {
+      const sev = n.severity === 'error' ? red('error') : n.severity === 'warning' ? yellow('notice') : dim('info');
+      out.push(`  ${sev}  ${safe(n.message)}  ${dim(`[${n.code}]`)}`);
+      out.push(dim(`      fix: ${safe(n.hint)}`));
+    }
     out.push('');
   }
   const tot = totals(targets);
@@ -235,29 +352,37 @@ function withDelta(value: string, delta: string | null): string {
 }
 
 function problemRows(targets: readonly TargetReport[], opts: MarkdownOptions, max: number): { rows: string[][]; total: number } {
-  const all: Diagnostic[] = [];
-  let total = 0;
+  const groups: DiagnosticGroup[] = [];
   for (const t of targets) {
+    groups.push(...groupDiagnostics(targetDiagnostics(t)));
     for (const f of [t.training, ...(t.validation ? [t.validation] : [])]) {
-      total += f.errors + f.warnings + f.infos;
-      all.push(...f.diagnostics);
+      groups.push(...groupDiagnostics(f.diagnostics, new Map(f.byCode.map((b) => [b.code, b.count]))));
     }
   }
   const rank = { error: 0, warning: 1, info: 2 } as const;
-  all.sort((a, b) => rank[a.severity] - rank[b.severity] || (a.line ?? 0) - (b.line ?? 0));
-  const rows = all.slice(0, max).map((d) => {
+  groups.sort((a, b) => rank[a.severity] - rank[b.severity] || (a.first.line ?? 0) - (b.first.line ?? 0));
+  const rows = groups.slice(0, max).map((g) => {
+    const d = g.first;
     // No code span around escaped text: entities would show literally inside one.
-    const loc = d.line === null ? cell(d.file, 60) : `${cell(d.file, 60)}:${d.line}`;
+    const file = cell(d.file, 60);
+    const loc =
+      g.lines.length > 1
+        ? `${file}: lines ${lineList(g.lines, g.count > g.lines.length)}`
+        : d.line === null
+          ? file
+          : `${file}:${d.line}`;
     const link = d.line !== null && opts.lineUrl ? `[${loc}](${opts.lineUrl(d.file, d.line)})` : loc;
-    return [
-      ICON[d.severity],
-      link,
-      `\`${d.code}\``,
-      cell(d.path ? `${d.message}` : d.message, 160),
-      cell(d.hint, 120),
-    ];
+    const times = g.count > 1 ? ` (×${formatInt(g.count)}${g.lines.length > 1 ? ', first shown' : ''})` : '';
+    return [ICON[d.severity], link, `\`${d.code}\``, cell(d.message, 160) + times, cell(d.hint, 120)];
   });
-  return { rows, total };
+  return { rows, total: groups.length };
+}
+
+/** The distribution of tokens per example as a chart GitHub renders ('' without examples). */
+function tokenChart(f: FileReport): string {
+  const { labels, counts } = histogram(f.keys.tokens);
+  if (!labels.length) return '';
+  return '\n\n' + barChart({ title: 'Tokens per example', xLabel: 'tokens', yLabel: 'examples', labels, values: counts });
 }
 
 function distRow(label: string, d: Distribution | null): string[] {
@@ -400,11 +525,12 @@ function renderMarkdownOnce(
     out.push('');
     out.push(`> [!CAUTION]\n> ${cell(t.name, 40)}: the estimate ${formatUsd(t.estimate.costUsd)} is above max-cost ${formatUsd(t.maxCost)}.`);
   }
-  const notices = new Map<string, Diagnostic>();
-  for (const t of targets) for (const n of t.notices) if (n.severity === 'warning' || n.severity === 'error') notices.set(n.message, n);
-  if (notices.size) {
+  const notices = runNotices(targets).filter((n) => n.severity !== 'info');
+  if (notices.length) {
     out.push('');
-    for (const n of notices.values()) {
+    out.push('#### Notices');
+    out.push('');
+    for (const n of notices) {
       out.push(`> [!${n.severity === 'error' ? 'CAUTION' : 'WARNING'}]\n> ${escapeText(n.message)}. Fix: ${escapeText(n.hint)}.`);
       out.push('');
     }
@@ -412,7 +538,7 @@ function renderMarkdownOnce(
   const { rows: problems, total } = problemRows(targets, opts, shape.problems);
   if (total > 0) {
     out.push('');
-    out.push(`#### Problems${problems.length < total ? ` (first ${formatInt(problems.length)} of ${formatInt(total)})` : ''}`);
+    out.push(`#### Problems${problems.length < total ? ` (first ${formatInt(problems.length)} kinds of ${formatInt(total)})` : ''}`);
     out.push('');
     if (problems.length) out.push(table(['', 'where', 'code', 'problem', 'fix'], problems));
     const counts = new Map<string, number>();
@@ -441,7 +567,8 @@ function renderMarkdownOnce(
             ['per example', 'min', 'p10', 'median', 'mean', 'p90', 'max'],
             [distRow('tokens', f.tokens.perExample), distRow('messages', f.stats.messagesPerExample)],
             ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
-          )
+          ) +
+          tokenChart(f)
         );
       })
       .join('\n\n');

@@ -2,7 +2,9 @@
  * Markdown for GitHub comments and job summaries. Dataset text and model answers are
  * untrusted: `escapeText` makes them inert (no HTML tags or comments, no @mentions or #refs
  * that notify, no table breaks, no markdown syntax), `code` puts them in an inline code span.
+ * Both mask our own credentials (src/redact.ts) before they escape or shorten anything.
  */
+import { redact } from '../redact.js';
 
 const ENTITIES: Record<string, string> = {
   '&': '&amp;',
@@ -28,7 +30,8 @@ const ENTITIES: Record<string, string> = {
  * no one is mentioned; control characters are dropped.
  */
 export function escapeText(text: string): string {
-  return text
+  // Credentials are masked first, on the raw text: escaping would hide them from a later pass.
+  return redact(text)
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
     .replace(/\r?\n|\r/g, ' ')
     .replace(/[&<>"'|`\\*_[\]~#!]/g, (c) => ENTITIES[c] ?? c)
@@ -49,6 +52,8 @@ export function code(text: string, max = 80): string {
 
 /** Shorten to `max` characters (by code point), marking the cut with an ellipsis. */
 export function truncate(text: string, max: number): string {
+  // Masked before the cut: a cut credential is still one.
+  text = redact(text);
   const chars = Array.from(text);
   if (chars.length <= max) return text;
   return `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;

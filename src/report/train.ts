@@ -3,6 +3,7 @@
  * report, from what the train journey found out. Pure functions. Model ids, file names and
  * provider error messages are untrusted text: they go through `cell`/`escapeText`.
  */
+import { lineChart } from './charts.js';
 import { cell, code, escapeText, formatInt, formatUsd, table } from './markdown.js';
 
 export type TrainOutcome =
@@ -46,6 +47,13 @@ export interface FinalMetrics {
   validAccuracy: number | null;
 }
 
+/** One metrics event: the step and its losses. */
+export interface LossPoint {
+  step: number;
+  trainLoss: number | null;
+  validLoss: number | null;
+}
+
 export interface TrainTargetResult {
   target: string;
   provider: string;
@@ -70,6 +78,8 @@ export interface TrainTargetResult {
   /** (actual − estimate) / estimate × 100; null when either is unknown or the estimate is 0. */
   costDifferencePct: number | null;
   metrics: FinalMetrics | null;
+  /** Losses over the steps, from the metrics events (absent when none were seen). */
+  lossCurve?: LossPoint[];
   /** Job creation to finish, in seconds. */
   durationSeconds: number | null;
   error: { code: string; message: string; param: string | null } | null;
@@ -271,8 +281,55 @@ function renderOne(r: TrainTargetResult, level: number): string {
   if (r.problems.length) out.push(r.problems.map((p) => `- ${cell(p, 300)}`).join('\n'));
   if ((r.outcome === 'timeout' || r.outcome === 'detached' || r.outcome === 'aborted') && r.jobId) out.push(resumeText(r.jobId));
   if (r.notices.length) out.push(r.notices.map((n) => `- ⚠️ ${cell(n, 300)}`).join('\n'));
+  const chart = lossChart(r.lossCurve ?? []);
+  if (chart) out.push(chart);
   if (r.smoke) out.push(r.smoke.markdown);
   return out.join('\n\n');
+}
+
+/** Points on the chart at most: a long job's steps are averaged in buckets. */
+const CHART_POINTS = 60;
+
+/**
+ * Train and validation loss over the steps as a Mermaid line chart ('' with fewer than 2 steps).
+ * Steps are averaged into at most 60 buckets; validation loss, reported every few steps, holds
+ * its last value between reports.
+ */
+export function lossChart(curve: readonly LossPoint[]): string {
+  const points = curve.filter((p) => Number.isFinite(p.step)).slice().sort((a, b) => a.step - b.step);
+  if (points.length < 2 || !points.some((p) => p.trainLoss !== null)) return '';
+  const first = points[0]!.step;
+  const last = points[points.length - 1]!.step;
+  const buckets = Math.min(CHART_POINTS, points.length);
+  const span = Math.max(1, last - first + 1);
+  const sums = Array.from({ length: buckets }, () => ({ t: 0, tn: 0, v: 0, vn: 0 }));
+  for (const p of points) {
+    const b = sums[Math.min(buckets - 1, Math.floor(((p.step - first) / span) * buckets))]!;
+    if (p.trainLoss !== null && Number.isFinite(p.trainLoss)) {
+      b.t += p.trainLoss;
+      b.tn++;
+    }
+    if (p.validLoss !== null && Number.isFinite(p.validLoss)) {
+      b.v += p.validLoss;
+      b.vn++;
+    }
+  }
+  const hold = (vals: (number | null)[]): number[] | null => {
+    const firstKnown = vals.find((v) => v !== null);
+    if (firstKnown === undefined || firstKnown === null) return null;
+    let prev = firstKnown;
+    return vals.map((v) => (v === null ? prev : (prev = v)));
+  };
+  const train = hold(sums.map((b) => (b.tn ? b.t / b.tn : null)))!;
+  const valid = hold(sums.map((b) => (b.vn ? b.v / b.vn : null)));
+  const chart = lineChart({
+    title: valid ? 'Loss: train (first line), validation (second line)' : 'Train loss',
+    xLabel: 'step',
+    xRange: [first, last],
+    yLabel: 'loss',
+    series: valid ? [train, valid] : [train],
+  });
+  return `**Loss over steps**\n\n${chart}`;
 }
 
 /** The job summary and commit comment body. */

@@ -4,10 +4,12 @@
  *
  * Lengths are counted in characters (Unicode code points), not bytes or tokens. Text checks are
  * exact (no trimming) except `is-json` and `json-schema`, which ignore surrounding whitespace.
+ * Patterns (`regex`, JSON-schema `pattern`) run on RE2, in linear time: see ./patterns.ts.
  */
 import { Ajv, type ValidateFunction, type ErrorObject } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { compileRegex, re2Engine } from './patterns.js';
 import type { Assertion, ChatAnswer, CheckResult } from './types.js';
 
 /** How much of the answer a failure message quotes. */
@@ -24,6 +26,8 @@ const AJV_OPTIONS = {
   // Schemas with an `$id` are not registered, so two cases may use the same `$id`.
   addUsedSchema: false,
   logger: false,
+  // Schema patterns run on RE2 too (linear time); one RE2 cannot run fails the compile.
+  code: { regExp: re2Engine() },
 } as const;
 
 let ajv07: Ajv | undefined;
@@ -60,14 +64,7 @@ export function compileSchema(schema: unknown): CompiledSchema {
   }
 }
 
-/** Compile a regex check's pattern, as JavaScript reads it without flags. Never throws. */
-export function compileRegex(pattern: string): { ok: true; re: RegExp } | { ok: false; error: string } {
-  try {
-    return { ok: true, re: new RegExp(pattern) };
-  } catch (err) {
-    return { ok: false, error: err instanceof Error ? err.message : String(err) };
-  }
-}
+export { compileRegex, type CompiledRegex, type Pattern } from './patterns.js';
 
 /** Collapse whitespace and cut to `max` code points, marking the cut. For failure messages. */
 export function excerpt(text: string, max = EXCERPT): string {
@@ -228,8 +225,8 @@ function negative(type: string, value: unknown, answer: ChatAnswer): string | nu
     case 'regex': {
       const re = compileRegex(asText(value));
       if (!re.ok) return `the pattern /${asText(value)}/ does not compile: ${re.error}`;
-      const m = re.re.exec(text);
-      return m ? `expected not to match /${re.re.source}/; matched "${around(text, m.index, m[0].length)}"` : null;
+      const m = re.re.find(text);
+      return m ? `expected not to match /${re.re.source}/; matched "${around(text, m.index, m.length)}"` : null;
     }
     case 'is-json': {
       const parsed = parseJson(text);

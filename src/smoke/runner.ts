@@ -108,7 +108,7 @@ export async function runSuite(suite: SmokeSuite, opts: RunOptions): Promise<Smo
         failed: result.failed,
         answer: text,
         latencyMs,
-        usage: answer?.usage ? { prompt_tokens: answer.usage.prompt_tokens, completion_tokens: answer.usage.completion_tokens } : null,
+        usage: answer?.usage ? { prompt_tokens: answer.usage.promptTokens, completion_tokens: answer.usage.completionTokens } : null,
       };
     } catch (err) {
       outcome = {

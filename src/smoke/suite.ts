@@ -8,14 +8,15 @@
  * invalid-case-name, duplicate-case-name, missing-prompt, prompt-and-messages, invalid-prompt,
  * invalid-messages, invalid-assertions, invalid-assertion, missing-check-type,
  * unknown-check-type, missing-check-value, unexpected-check-value, invalid-check-value,
- * empty-check-value, invalid-regex, invalid-json-schema, suite-not-found; warning:
+ * empty-check-value, invalid-regex, unsupported-regex, invalid-json-schema, suite-not-found; warning:
  * case-without-checks.
  */
 import { readFile } from 'node:fs/promises';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import { z } from 'zod';
 import type { Diagnostic } from '../dataset/types.js';
-import { compileRegex, compileSchema } from './checks.js';
+import { compileSchema } from './checks.js';
+import { compileRegex, schemaPatterns } from './patterns.js';
 import {
   CHECK_TYPES,
   type Assertion,
@@ -72,7 +73,8 @@ const Check = z
         issue(ctx, 'empty-check-value', `the value of "${type}" is empty, so the check always ${type.startsWith('not-') ? 'fails' : 'passes'}`, ['value'], { type });
       } else if (base === 'regex') {
         const re = compileRegex(String(value));
-        if (!re.ok) issue(ctx, 'invalid-regex', `the pattern does not compile: ${re.error}`, ['value'], { type });
+        if (!re.ok && re.unsupported) issue(ctx, 'unsupported-regex', `the pattern ${JSON.stringify(String(value))} cannot run: ${re.error}. Rewrite: ${re.unsupported}`, ['value'], { type });
+        else if (!re.ok) issue(ctx, 'invalid-regex', `the pattern does not compile: ${re.error}`, ['value'], { type });
       }
     } else if (NUMBER_VALUE.has(base)) {
       if (value === undefined || value === null) {
@@ -87,8 +89,15 @@ const Check = z
       } else if (typeof value !== 'object' || Array.isArray(value)) {
         issue(ctx, 'invalid-json-schema', `the value of "${type}" must be a JSON Schema (an object)`, ['value'], { type });
       } else {
-        const compiled = compileSchema(value);
-        if (!compiled.ok) issue(ctx, 'invalid-json-schema', `the JSON Schema does not compile: ${compiled.error}`, ['value'], { type });
+        // Patterns RE2 cannot run, located at their own line; then the schema as a whole.
+        const bad = schemaPatterns(value).filter((p) => !p.compiled.ok);
+        for (const p of bad) {
+          if (p.compiled.ok) continue;
+          const why = p.compiled.unsupported ? `cannot run: ${p.compiled.error}. Rewrite: ${p.compiled.unsupported}` : `does not compile: ${p.compiled.error}`;
+          issue(ctx, p.compiled.unsupported ? 'unsupported-regex' : 'invalid-regex', `the schema's pattern ${JSON.stringify(p.pattern)} ${why}`, ['value', ...p.path], { type });
+        }
+        const compiled = bad.length ? null : compileSchema(value);
+        if (compiled && !compiled.ok) issue(ctx, 'invalid-json-schema', `the JSON Schema does not compile: ${compiled.error}`, ['value'], { type });
       }
     } else if (type === 'not-is-json' && value !== undefined && value !== null) {
       issue(ctx, 'unexpected-check-value', `"not-is-json" takes no value`, ['value'], { type });
@@ -246,6 +255,8 @@ const HINTS: Record<string, string> = {
   'invalid-check-value': 'text checks take text; min-length and max-length a whole number of characters; max-latency-ms a number of milliseconds',
   'empty-check-value': 'write the text to look for, or remove the check',
   'invalid-regex': 'write a JavaScript regular expression without the surrounding slashes; in YAML, quote it with single quotes so backslashes stay as written',
+  'unsupported-regex':
+    'patterns run on RE2, in time linear in the answer: rewrite without backreferences (\\1, \\k<name>) and lookarounds ((?=, (?!, (?<=, (?<!), as the message says; (?i) makes a pattern case-insensitive',
   'invalid-json-schema': 'write the schema as a mapping (JSON Schema draft-07 by default; set `$schema` for 2019-09 or 2020-12); unknown keywords are refused so that a typo does not match everything',
   'suite-syntax-error': 'fix the YAML (or JSON) syntax at this line',
   'empty-suite-file': 'write a suite: see examples/smoke.yml',

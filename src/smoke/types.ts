@@ -4,18 +4,11 @@
  * journey can write it out as the `smoke-report` file as it is.
  */
 
-/** One chat message as the suite writes it and the chat call takes it. */
-export interface ChatMessage {
-  role: 'system' | 'developer' | 'user' | 'assistant';
-  content: string;
-}
+import type { ChatMessage, ChatOptions, ChatUsage } from '../types.js';
 
-export interface ChatOptions {
-  temperature?: number;
-  max_tokens?: number;
-  seed?: number;
-}
+export type { ChatMessage, ChatOptions } from '../types.js';
 
+/** Token counts as the `smoke-report` JSON writes them. */
 export interface TokenUsage {
   prompt_tokens: number;
   completion_tokens: number;
@@ -25,7 +18,7 @@ export interface ChatAnswer {
   text: string;
   /** Time the call took, as the provider measured it (retries included). */
   latencyMs: number;
-  usage?: TokenUsage;
+  usage?: Pick<ChatUsage, 'promptTokens' | 'completionTokens'>;
 }
 
 /**
