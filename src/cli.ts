@@ -6,6 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ENCODINGS, PROFILES, today, type Encoding } from './catalog/index.js';
+import { PROVIDER_NAMES, PROVIDERS, type ProviderName } from './providers/registry.js';
 import { checkTarget, type TargetReport } from './dataset/target.js';
 import { METHODS, type Method } from './dataset/types.js';
 import { WORKER_YOUNG_GENERATION_MB, defaultWorkerThreads, isAnalysisWorker, serveAnalysis } from './dataset/workers.js';
@@ -17,19 +18,20 @@ import { CacheStore, userCacheDir } from './cache/store.js';
 
 const VERSION = '1.0.0';
 
-const USAGE = `Usage: finetune-ci check <file>... [options]
+const USAGE = () => `Usage: finetune-ci check <file>... [options]
+       finetune-ci convert <file> --to vertex [-o <out.jsonl>]   (OpenAI chat JSONL → Vertex AI Gemini tuning JSONL; stdout by default)
 
 Checks JSONL fine-tuning datasets, counts billed tokens and estimates the training cost.
 
 Options:
-  --model <id>           base or fine-tuned model (default gpt-4.1-mini-2025-04-14)
+  --model <id>           base or fine-tuned model (default: the provider's, e.g. ${PROVIDERS.openai.defaultModel})
   --method <m>           supervised | dpo | reinforcement (default: follow the data)
   --validation <file>    validation file (checked too, and against the training files)
   --epochs auto|<n>      epochs for the estimate (default auto)
   --price <usd>          training price per 1M tokens (overrides the catalog)
   --encoding <name>      o200k_base | cl100k_base (overrides the catalog)
   --context <tokens>     training context in tokens (overrides the catalog)
-  --provider <name>      validation profile: openai | azure | together (default openai)
+  --provider <name>      validation profile: ${PROVIDER_NAMES.join(' | ')} (default openai)
   --min-examples <n>     minimum examples per training file (overrides the profile)
   --format <f>           text | json | markdown (default text)
   --max-problems <n>     problems printed per file in text output (default 20)
@@ -62,7 +64,37 @@ function num(name: string, v: string | undefined): number | undefined {
   return n;
 }
 
+/** `finetune-ci convert <file> --to vertex [-o out.jsonl]`: OpenAI chat JSONL in the provider's own form. */
+async function convert(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { to: { type: 'string' }, output: { type: 'string', short: 'o' } } });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const { values: v, positionals: files } = parsed;
+  if (v.to !== 'vertex') throw new UsageError(v.to ? `--to must be vertex, got "${v.to}"` : 'missing --to: finetune-ci convert <file> --to vertex');
+  if (files.length !== 1) throw new UsageError('give one file: finetune-ci convert <file> --to vertex [-o out.jsonl]');
+  const file = files[0]!;
+  try {
+    if (!(await stat(file)).isFile()) throw new UsageError(`${file} is not a file`);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`cannot read ${file}: no such file`);
+  }
+  const { convertFile, convertStream, formatProblem } = await import('./providers/vertex/convert-file.js');
+  const summary = v.output ? await convertFile(file, v.output) : await convertStream(file, process.stdout);
+  for (const p of summary.problems) process.stderr.write(`${formatProblem(p)}\n`);
+  if (summary.problems.length) {
+    process.stderr.write(`finetune-ci: ${summary.problems.length} example(s) cannot be converted${v.output ? `; ${v.output} was not written` : ''}\n`);
+    return 1;
+  }
+  if (v.output) process.stderr.write(`${file}: ${summary.examples} example(s) → ${v.output} (${summary.alreadyVertex} already in Vertex form)\n`);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'convert') return convert(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
@@ -70,7 +102,7 @@ async function main(argv: string[]): Promise<number> {
       allowPositionals: true,
       strict: true,
       options: {
-        model: { type: 'string', default: 'gpt-4.1-mini-2025-04-14' },
+        model: { type: 'string' },
         method: { type: 'string' },
         validation: { type: 'string' },
         epochs: { type: 'string', default: 'auto' },
@@ -92,7 +124,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const { values: v, positionals } = parsed;
   if (v.help) {
-    process.stdout.write(USAGE);
+    process.stdout.write(USAGE());
     return 0;
   }
   if (v.version) {
@@ -101,7 +133,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const [command, ...files] = positionals;
   if (command !== 'check') {
-    throw new UsageError(command ? `unknown command "${command}"; the command is "check"` : 'missing command: finetune-ci check <file>...');
+    throw new UsageError(command ? `unknown command "${command}"; the commands are check and convert` : 'missing command: finetune-ci check <file>...');
   }
   if (files.length === 0) throw new UsageError('no files given: finetune-ci check <file>...');
   for (const f of [...files, ...(v.validation ? [v.validation] : [])]) {
@@ -157,11 +189,11 @@ async function main(argv: string[]): Promise<number> {
           name: file,
           trainingFile: file,
           validationFile: v.validation,
-          model: v.model!,
+          model: v.model ?? PROVIDERS[v.provider as ProviderName].defaultModel,
           method,
           epochs,
           overrides,
-          provider: v.provider as keyof typeof PROFILES,
+          provider: v.provider as ProviderName,
           minExamples: int('min-examples', v['min-examples']),
         },
         {

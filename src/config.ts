@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument, isMap, isPair, isScalar, type Node as YamlNode } from 'yaml';
 import { RE2JS } from 're2js';
 import { z } from 'zod';
-import { ENCODINGS, PROFILES } from './catalog/index.js';
+import { ENCODINGS } from './catalog/index.js';
+import { PROVIDER_NAMES, PROVIDERS, type ConnectionField, type ProviderName, type ProviderSettings } from './providers/registry.js';
 import { METHODS, type Hyperparameters, type Method } from './types.js';
 
 /** Where in a config file a problem is: the runner annotates that line. */
@@ -31,7 +32,7 @@ export class ConfigError extends Error {
 }
 
 export type Mode = 'auto' | 'check' | 'train' | 'smoke';
-export type Provider = keyof typeof PROFILES;
+export type Provider = ProviderName;
 
 export type { Hyperparameters } from './types.js';
 
@@ -68,11 +69,7 @@ export interface Settings {
   commentId: string;
   githubToken: string;
   /** Credentials per provider; `connection()` picks the one a target needs. */
-  credentials: {
-    openai: { apiKey: string; baseUrl?: string };
-    azure: { apiKey: string; endpoint?: string };
-    together: { apiKey: string; baseUrl?: string };
-  };
+  credentials: Record<Provider, Partial<Record<ConnectionField, string>>>;
   train: {
     /** The OpenAI key and base URL (kept for the OpenAI-only paths). */
     apiKey: string;
@@ -164,7 +161,7 @@ const TargetSchema = z.strictObject({
   price_per_million: num('a price in USD per 1M tokens').min(0).optional(),
   training_context: num('a number of tokens').int().positive().optional(),
   encoding: z.enum(ENCODINGS as [string, ...string[]]).optional(),
-  provider: z.enum(Object.keys(PROFILES) as [string, ...string[]]).optional(),
+  provider: z.enum(PROVIDER_NAMES).optional(),
 });
 
 const ConfigSchema = z.strictObject({
@@ -246,10 +243,11 @@ export function parseConfigText(text: string, path: string): FileConfig {
 export async function parseSettings(get: InputLookup, readText: (p: string) => Promise<string | null> = readOptional): Promise<Settings> {
   const mode = oneOf(get, 'mode', ['auto', 'check', 'train', 'smoke'] as const, 'auto');
   const configPath = get('config').trim() || '.github/finetune-ci.yml';
-  const provider = oneOf(get, 'provider', Object.keys(PROFILES) as Provider[], 'openai');
+  const provider = oneOf(get, 'provider', PROVIDER_NAMES, 'openai');
   const nEpochs = optional(get, 'n-epochs', autoOr(positiveInt.max(50)), 'use auto or a whole number from 1 to 50');
   const defaults: Settings['defaults'] = {
-    model: get('model').trim() || 'gpt-4.1-mini-2025-04-14',
+    // The default model follows the provider (each registry entry names one).
+    model: get('model').trim() || PROVIDERS[provider].defaultModel,
     method: methodInput(get),
     hyperparameters: {
       n_epochs: nEpochs,
@@ -280,7 +278,7 @@ export async function parseSettings(get: InputLookup, readText: (p: string) => P
         name,
         trainingFile: t.training_file,
         validationFile: t.validation_file,
-        model: t.model ?? defaults.model,
+        model: t.model ?? (get('model').trim() || PROVIDERS[(t.provider as Provider | undefined) ?? provider].defaultModel),
         method: t.method === undefined ? defaults.method : t.method === 'auto' ? null : (t.method as Method),
         hyperparameters: { ...defaults.hyperparameters, ...(t.hyperparameters ?? {}) },
         suffix: t.suffix ?? defaults.suffix,
@@ -315,11 +313,7 @@ export async function parseSettings(get: InputLookup, readText: (p: string) => P
     comment: bool(get, 'comment', true),
     commentId: get('comment-id').trim() || 'default',
     githubToken: get('github-token').trim(),
-    credentials: {
-      openai: { apiKey: get('openai-api-key').trim(), baseUrl: get('openai-base-url').trim() || undefined },
-      azure: { apiKey: get('azure-api-key').trim(), endpoint: get('azure-endpoint').trim() || undefined },
-      together: { apiKey: get('together-api-key').trim(), baseUrl: get('together-base-url').trim() || undefined },
-    },
+    credentials: credentialsFrom(get),
     train: {
       apiKey: get('openai-api-key').trim(),
       baseUrl: get('openai-base-url').trim() || undefined,
@@ -342,14 +336,23 @@ export async function parseSettings(get: InputLookup, readText: (p: string) => P
   };
 }
 
+/** Each provider's connection fields, from the inputs its registry entry declares. */
+function credentialsFrom(get: InputLookup): Settings['credentials'] {
+  const out = {} as Settings['credentials'];
+  for (const name of PROVIDER_NAMES) {
+    const fields: Partial<Record<ConnectionField, string>> = {};
+    for (const i of PROVIDERS[name].inputs) {
+      const v = get(i.input).trim();
+      if (v) fields[i.field] = v;
+    }
+    out[name] = fields;
+  }
+  return out;
+}
+
 /** How to reach a provider: its credentials from the inputs, for `createProvider`. */
-export function connection(
-  s: Pick<Settings, 'credentials'>,
-  name: Provider,
-): { name: Provider; apiKey: string; baseUrl?: string; azureEndpoint?: string } {
-  if (name === 'azure') return { name, apiKey: s.credentials.azure.apiKey, azureEndpoint: s.credentials.azure.endpoint };
-  if (name === 'together') return { name, apiKey: s.credentials.together.apiKey, baseUrl: s.credentials.together.baseUrl };
-  return { name, apiKey: s.credentials.openai.apiKey, baseUrl: s.credentials.openai.baseUrl };
+export function connection(s: Pick<Settings, 'credentials'>, name: Provider): ProviderSettings {
+  return { ...s.credentials[name], name };
 }
 
 /** A file's text, or null when it does not exist; any other failure is a ConfigError. */

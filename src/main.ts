@@ -17,6 +17,7 @@ import { runInJourneyThread, shouldMoveToThread } from './journeys/thread.js';
 import { withActionCache } from './cache/actions.js';
 import { engineId } from './cache/fingerprint.js';
 import { resolveMode } from './mode.js';
+import { secretInputs } from './providers/registry.js';
 import { addSecrets, redact } from './redact.js';
 
 export type { JourneyRunner } from './journeys/io.js';
@@ -58,7 +59,7 @@ async function runAction(workerUrl: URL): Promise<void> {
   const io = coreIO();
   const get = (name: string) => core.getInput(name);
   // Mask every credential before anything can print it.
-  for (const name of ['openai-api-key', 'azure-api-key', 'together-api-key', 'github-token']) {
+  for (const name of [...secretInputs(), 'github-token']) {
     const v = get(name).trim();
     if (v) core.setSecret(v);
     // And for everything the runner does not mask: the summary, outputs, comments, reports.

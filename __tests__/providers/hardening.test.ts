@@ -1,7 +1,7 @@
 /** Failure paths found in review: a key that would leak through fetch, a worker that dies silently. */
 import { describe, expect, test } from '@jest/globals';
 import { createProvider, ProviderSetupError } from '../../src/providers/index.js';
-import { suffixMatches } from '../../src/providers/together.js';
+import { suffixMatches } from '../../src/providers/together/adapter.js';
 import { runInWorkers } from '../../src/dataset/workers.js';
 import { PROFILES } from '../../src/catalog/index.js';
 import type { LineBatch } from '../../src/dataset/read.js';

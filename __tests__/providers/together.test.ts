@@ -17,7 +17,7 @@ import {
   mapTogetherStatus,
   taggedSuffix,
   type TogetherProviderOptions,
-} from '../../src/providers/together.js';
+} from '../../src/providers/together/adapter.js';
 import type { ChatSession, JobSpec } from '../../src/providers/types.js';
 import { startTogetherStack, type TogetherStack } from '../support/prism-together.js';
 

@@ -5,12 +5,16 @@
  */
 import type { Method } from '../types.js';
 import { ALIASES, CATALOG, ENCODINGS, MODELS, type Encoding, type ModelProfile } from './models.js';
+import { alternativesTo, PROVIDERS } from '../providers/registry.js';
+import { replacementHint } from './replacements.js';
 import { PLATFORM_EVENTS, SHUTDOWN_WARNING_DAYS, daysBetween, type PlatformEvent } from './platform.js';
 
 export * from './models.js';
 export * from './platform.js';
 export * from './profiles.js';
 export * from './overheads.js';
+export * from './vertex.js';
+export * from './replacements.js';
 
 /** What a user may set on top of (or instead of) the catalog. */
 export interface ModelOverrides {
@@ -65,8 +69,8 @@ export function resolveModel(id: string, overrides: ModelOverrides = {}, provide
   }
   const known = findModel(id, provider);
   const base = baseModelId(id);
-  // On Together every model is open-weight: an OpenAI-looking name does not make its count exact.
-  const guessed = provider === 'together' ? undefined : guessEncoding(base);
+  // Where models bring their own tokenizer (Together, Vertex), an OpenAI-looking name does not make its count exact.
+  const guessed = provider && PROVIDERS[provider].capabilities.ownTokenizers ? undefined : guessEncoding(base);
   const profile: ModelProfile = known
     ? { ...known, methods: [...known.methods], unconfirmed: [...known.unconfirmed] }
     : {
@@ -77,7 +81,7 @@ export function resolveModel(id: string, overrides: ModelOverrides = {}, provide
         trainingContext: null,
         trainingPricePerMillion: null,
         inferencePricePerMillion: null,
-        methods: (provider === 'together' || provider === 'azure' ? ['supervised', 'dpo'] : ['supervised', 'dpo', 'reinforcement']) as Method[],
+        methods: [...PROVIDERS[provider ?? 'openai'].capabilities.unknownModelMethods],
         shutdownDate: null,
         unconfirmed: ['encoding', 'trainingContext', 'trainingPricePerMillion', 'methods'],
         source: 'not in the catalog: figures given by the user',
@@ -126,19 +130,28 @@ export function modelNotices(profile: ModelProfile, on: string, requestedId = pr
         severity: 'error',
         code: 'model-shut-down',
         message: `${requestedId} was shut down on ${profile.shutdownDate}: it can no longer be fine-tuned, and its fine-tunes no longer answer`,
-        hint: 'choose a model that is still offered (see the catalog in the README), or another provider',
+        hint: replacementHint(profile.id)
+          ? `move to a model that replaces it: ${replacementHint(profile.id)} (the same chat data; see the README)`
+          : 'choose a model that is still offered (see the catalog in the README), or another provider',
       });
     } else if (days <= SHUTDOWN_WARNING_DAYS) {
       notices.push({
         severity: 'warning',
         code: 'model-shutdown-soon',
         message: `${requestedId} shuts down on ${profile.shutdownDate} (in ${days} day${days === 1 ? '' : 's'}); fine-tunes built on it stop working then too`,
-        hint: 'plan a move to another model or provider before that date',
+        hint: replacementHint(profile.id)
+          ? `plan a move before that date, e.g. ${replacementHint(profile.id)}`
+          : 'plan a move to another model or provider before that date',
       });
     }
   }
   for (const e of platformNotices(profile.provider, on)) notices.push(e);
   return notices;
+}
+
+function elsewhere(provider: PlatformEvent['provider']): string {
+  const names = alternativesTo(provider);
+  return `provider: ${names.slice(0, -1).join(', ')}${names.length > 1 ? ' or ' : ''}${names[names.length - 1] ?? ''}`;
 }
 
 /**
@@ -154,7 +167,7 @@ export function platformNotices(provider: PlatformEvent['provider'], on: string)
       severity: 'warning' as const,
       code: 'provider-closing',
       message: `from ${e.date} (in ${days} day${days === 1 ? '' : 's'}) ${e.what}${source(e)}`,
-      hint: 'start needed fine-tunes before then, or move to another provider (provider: azure or together)',
+      hint: `start needed fine-tunes before then, or move to another provider (${elsewhere(provider)})`,
     }));
   const past = events.filter(({ days }) => days <= 0).sort((a, b) => b.days - a.days)[0];
   if (past) {
@@ -163,7 +176,7 @@ export function platformNotices(provider: PlatformEvent['provider'], on: string)
       severity: past.e.everyone ? 'error' : 'warning',
       code: 'provider-closed',
       message: `since ${past.e.date} ${past.e.what}${source(past.e)}`,
-      hint: 'if job creation is refused, this is why: move to another provider (provider: azure or together)',
+      hint: `if job creation is refused, this is why: move to another provider (${elsewhere(provider)})`,
     });
   }
   return notices;

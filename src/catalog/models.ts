@@ -9,7 +9,9 @@
  * provider (Azure serves OpenAI's GPT snapshots under their own terms); `resolveModel` picks the
  * row for the target's provider.
  */
+import type { ProviderName } from '../providers/registry.js';
 import type { Method } from '../types.js';
+import { VERTEX_MODELS } from './vertex.js';
 
 export type Encoding = 'o200k_base' | 'cl100k_base';
 export const ENCODINGS: readonly Encoding[] = ['o200k_base', 'cl100k_base'];
@@ -17,7 +19,7 @@ export const ENCODINGS: readonly Encoding[] = ['o200k_base', 'cl100k_base'];
 export interface ModelProfile {
   /** Base model id as the provider names it. */
   id: string;
-  provider: 'openai' | 'azure' | 'together';
+  provider: ProviderName;
   /** Tokenizer used to count; `approximate` when it is not the model's own tokenizer. */
   encoding: Encoding;
   approximateTokens: boolean;
@@ -170,7 +172,7 @@ export const AZURE_MODELS: readonly ModelProfile[] = [
 ];
 
 /** Every row of every provider, OpenAI first (the same id may appear once per provider). */
-export const CATALOG: readonly ModelProfile[] = [...OPENAI_MODELS, ...TOGETHER_MODELS, ...AZURE_MODELS];
+export const CATALOG: readonly ModelProfile[] = [...OPENAI_MODELS, ...TOGETHER_MODELS, ...AZURE_MODELS, ...VERTEX_MODELS];
 
 /**
  * One profile per id (the first row wins, so a lookup without a provider keeps meaning OpenAI):

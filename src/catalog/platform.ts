@@ -1,8 +1,9 @@
 /**
  * Provider-wide dates that change what a user can do, as data (shared/facts/openai-fine-tuning.md §1).
  */
+import type { ProviderName } from '../providers/registry.js';
 export interface PlatformEvent {
-  provider: 'openai' | 'azure' | 'together';
+  provider: ProviderName;
   date: string;
   what: string;
   confirmed: boolean;

@@ -2,10 +2,12 @@
  * Validation profiles: what a provider accepts in a training file. Data with source and date;
  * the user may override `minExamples` (config) and the rules read only from here.
  */
+import type { ProviderName } from '../providers/registry.js';
 import type { DataFormat } from '../types.js';
+import { VERTEX_LIMITS } from './vertex.js';
 
 export interface ValidationProfile {
-  name: 'openai' | 'azure' | 'together';
+  name: ProviderName;
   formats: DataFormat[];
   minExamples: number;
   maxImagesPerExample: number;
@@ -15,6 +17,12 @@ export interface ValidationProfile {
   maxFileBytes: number;
   /** Largest line the reader accepts before it reports `line-too-long` and skips it. */
   maxLineBytes: number;
+  /** Most examples a training file may hold; absent: no published limit. */
+  maxExamples?: number;
+  /** Most examples a validation file may hold; absent: no published limit. */
+  maxValidationExamples?: number;
+  /** Largest dataset file the provider accepts at all (an error above it); absent: see maxFileBytes. */
+  maxTrainingFileBytes?: number;
   source: string;
   asOf: string;
 }
@@ -54,5 +62,22 @@ export const PROFILES: Readonly<Record<ValidationProfile['name'], ValidationProf
     maxLineBytes: 150 * MB,
     source: 'Together AI fine-tuning docs and OpenAPI spec 2026-04-28',
     asOf: '2026-11-25',
+  },
+  vertex: {
+    name: 'vertex',
+    // OpenAI chat examples are converted on upload (src/providers/vertex/convert.ts).
+    formats: ['chat'],
+    // No minimum is published any more (the 2024 page said 16); Google advises starting at 100.
+    minExamples: 1,
+    // No per-example image count is published: the per-example token limit bounds it.
+    maxImagesPerExample: 1_000,
+    maxImageBytes: 20 * MB,
+    maxFileBytes: VERTEX_LIMITS.maxFileBytes,
+    maxTrainingFileBytes: VERTEX_LIMITS.maxFileBytes,
+    maxLineBytes: 150 * MB,
+    maxExamples: VERTEX_LIMITS.maxExamples,
+    maxValidationExamples: VERTEX_LIMITS.maxValidationExamples,
+    source: `Vertex AI supervised tuning limits (${VERTEX_LIMITS.source}); image size unconfirmed`,
+    asOf: VERTEX_LIMITS.asOf,
   },
 };

@@ -354,6 +354,27 @@ export class FileAggregator {
         hint: `add examples: at least ${this.opts.profile.minExamples}, and 50–100 are advised`,
       });
     }
+    // Upper bounds a provider publishes (Vertex AI): the job would be refused.
+    const most = this.opts.role === 'training' ? this.opts.profile.maxExamples : this.opts.profile.maxValidationExamples;
+    if (most !== undefined && this.examples > most) {
+      this.emit(null, {
+        code: 'too-many-examples',
+        severity: 'error',
+        path: '',
+        message: `the ${this.opts.role} file has ${this.examples.toLocaleString('en-US')} examples; ${this.opts.profile.name} takes at most ${most.toLocaleString('en-US')}`,
+        hint: this.opts.role === 'training' ? 'split the data or sample it down' : 'keep a smaller validation sample',
+      });
+    }
+    const hardLimit = this.opts.profile.maxTrainingFileBytes;
+    if (hardLimit !== undefined && bytes > hardLimit) {
+      this.emit(null, {
+        code: 'file-too-large',
+        severity: 'error',
+        path: '',
+        message: `the file is ${bytes.toLocaleString('en-US')} bytes; ${this.opts.profile.name} takes files up to ${hardLimit.toLocaleString('en-US')} bytes`,
+        hint: 'shrink the file (fewer or shorter examples)',
+      });
+    }
     this.diagnostics.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     return {
       path: this.path,

@@ -13,6 +13,7 @@ import { chatRules, dpoRules, pathString, schemaFindings, type Finding } from '.
 import { findSecrets, type SecretMatch } from './secrets.js';
 import { billedRules, counter, counterStats, countChat, countCompletion, countDpo, countMessage, type ExampleCount } from './tokens.js';
 import type { DataFormat, Method } from './types.js';
+import { isVertexRecord, vertexLine } from './vertex-line.js';
 
 export interface LineContext {
   /** The method the user asked for, or null to follow the data. */
@@ -296,6 +297,14 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
     return empty(line, false, findings);
   }
   const record = obj as Record<string, unknown>;
+  // Data already in Vertex AI form is taken as it is where the profile is Vertex's.
+  if (ctx.profile.name === 'vertex' && isVertexRecord(record)) {
+    flagSecrets(obj);
+    const v = vertexLine(record, counter(ctx.encoding), (f) => findings.push(f));
+    if (!v) return empty(line, false, findings, 'chat');
+    const { prompt: vertexPrompt, ...facts } = v;
+    return { line, shape: 'chat', valid: true, blank: false, ...facts, finalAnswerTokens: null, hash: hash16(bytes), promptHash: hash16(vertexPrompt), findings };
+  }
   const shape = detectShape(record);
   if (!shape) {
     findings.push({

@@ -13,7 +13,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { baseModelId, resolveModel } from '../catalog/index.js';
 import { connection, type Settings, type TargetConfig } from '../config.js';
 import type { Diagnostic } from '../dataset/types.js';
-import { createProvider, ProviderSetupError, type ChatSession, type Provider } from '../providers/index.js';
+import { createProvider, providerEntry, ProviderSetupError, type ChatSession, type Provider } from '../providers/index.js';
 import { cell, table } from '../report/markdown.js';
 import { formatRate, plain, renderSmokeMarkdown, renderSmokeText } from '../report/smoke.js';
 import { runSuite } from '../smoke/runner.js';
@@ -209,10 +209,9 @@ export async function runSmokeStage(opts: SmokeStageOptions): Promise<SmokeStage
   const io = redactingIO(opts.io);
   const suitePath = smokeSuitePath(settings, opts.target);
   if (!suitePath) return null;
-  if (provider.name === 'azure' && !settings.smoke.model?.trim()) {
-    io.warning(
-      'Smoke tests skipped: on Azure OpenAI a tuned model answers only through a deployment. Create one (README, "Azure: a Developer-tier deployment for smoke tests") and set smoke-model to its name.',
-    );
+  const needsTarget = providerEntry(provider.name).capabilities.smokeNeedsExistingTarget;
+  if (needsTarget && !settings.smoke.model?.trim()) {
+    io.warning(needsTarget);
     return null;
   }
   const workspace = opts.workspace ?? process.env.GITHUB_WORKSPACE ?? process.cwd();

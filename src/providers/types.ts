@@ -8,7 +8,8 @@ import type { ChatMessage, ChatOptions, ChatUsage, Hyperparameters, Method } fro
 
 export type { ChatMessage, ChatOptions, ChatUsage, Hyperparameters } from '../types.js';
 
-export type ProviderName = 'openai' | 'azure' | 'together';
+import type { ProviderName } from './registry.js';
+export type { ProviderName };
 
 // ---------------------------------------------------------------------------------------------
 // Files

@@ -20,7 +20,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { openAsBlob } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { ProviderError, Retrier, classifyHttpError, defaultSleep, parseRetryAfter, type RetryOptions } from './errors.js';
+import { ProviderError, Retrier, classifyHttpError, defaultSleep, parseRetryAfter, type RetryOptions } from '../errors.js';
 import {
   pickJob,
   type ChatMessage,
@@ -40,7 +40,7 @@ import {
   type Provider,
   type ReadyFile,
   type UploadOptions,
-} from './types.js';
+} from '../types.js';
 
 export const TOGETHER_DEFAULT_BASE_URL = 'https://api.together.ai/v1';
 /** Together's default learning rate; an OpenAI `learning_rate_multiplier` scales it. */
