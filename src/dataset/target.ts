@@ -18,7 +18,10 @@ import {
 } from '../catalog/index.js';
 import { CLOSED_LIST_PROVIDERS, modelFit, nearestIds } from '../catalog/fit.js';
 import { estimate, type Estimate } from '../estimate.js';
-import { checkFile, methodForFormat, type FileReport } from './check.js';
+import type { CacheStore } from '../cache/store.js';
+import { wordsDigest } from '../cache/fingerprint.js';
+import { checkFile, methodForFormat, type FileCheckOptions, type FileReport } from './check.js';
+import { KeyMap } from './keys.js';
 import type { Diagnostic, Method } from './types.js';
 import type { WorkerOptions } from './workers.js';
 import { hubOptionsFromEnv, resolveTokenizer, type HubOptions } from '../tokenizers/hub.js';
@@ -77,6 +80,10 @@ export interface CheckRunOptions {
   onProgress?: (file: string, bytesRead: number, totalBytes: number) => void;
   /** Where open models' tokenizers are cached and fetched from (default: from the environment). */
   hub?: HubOptions;
+  /** Results by content (src/cache); none: every line is analysed. */
+  cache?: CacheStore;
+  /** By the spec's file path: its git blob id when known, and where to read it when not on disk. */
+  files?: Record<string, { blob?: string | null; source?: FileCheckOptions['source'] }>;
 }
 
 export async function checkTarget(spec: TargetSpec, run: CheckRunOptions): Promise<TargetReport> {
@@ -119,16 +126,23 @@ export async function checkTarget(spec: TargetSpec, run: CheckRunOptions): Promi
     keepDiagnostics: run.keepDiagnostics,
     workers: run.workers,
   };
+  const fileOpts = (path: string) => {
+    const f = run.files?.[path];
+    return { source: f?.source, cache: run.cache ? { store: run.cache, blob: f?.blob } : undefined };
+  };
   const training = await checkFile(spec.trainingFile, {
     ...common,
+    ...fileOpts(spec.trainingFile),
     role: 'training',
     onProgress: (n, total) => run.onProgress?.(spec.trainingFile, n, total),
   });
   const validation = spec.validationFile
     ? await checkFile(spec.validationFile, {
         ...common,
+        ...fileOpts(spec.validationFile),
         role: 'validation',
-        trainingHashes: new Set(training.keys.hash),
+        trainingHashes: KeyMap.of(training.keys.hash),
+        trainingDigest: run.cache ? wordsDigest(training.keys.hash) : undefined,
         onProgress: (n, total) => run.onProgress?.(spec.validationFile!, n, total),
       })
     : null;
