@@ -32,6 +32,16 @@ export const LINE_LIMITS = {
     asOf: '2026-12-02',
   },
   /**
+   * Credentials a line reports one by one (located, masked); past this many, one more warning
+   * says there are more. Each is looked for in the whole line, so the bound keeps a line of
+   * thousands of keys linear.
+   */
+  maxSecretsReported: {
+    value: 10,
+    source: 'finetune-ci: a report needs the first few to act on (issue 14 #4)',
+    asOf: '2026-12-02',
+  },
+  /**
    * Longest pre-token (a run the encoding's split pattern does not break, such as one repeated
    * character) counted exactly; longer ones are counted in pieces of this size, so the count is
    * approximate (off by at most a few tokens per piece) and the line says so.

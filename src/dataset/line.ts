@@ -238,7 +238,12 @@ function hideSecrets(text: string, secrets: readonly SecretMatch[]): string {
 }
 
 function redact(f: Finding, secrets: readonly SecretMatch[]): Finding {
-  const hide = (s: string) => hideSecrets(s, secrets);
+  // The line's secrets (in their decoded forms too), then any the short text itself still holds:
+  // a line may hold more secrets than it keeps.
+  const hide = (s: string) => {
+    const known = hideSecrets(s, secrets);
+    return hideSecrets(known, findSecrets(known));
+  };
   return { ...f, path: hide(f.path), message: hide(f.message), hint: hide(f.hint) };
 }
 
@@ -276,9 +281,12 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
     return empty(line, true, findings);
   }
   // Before parsing: a credential on a line that is not valid JSON is still a credential.
-  secrets.push(...findSecrets(text));
+  // Kept: the ones reported, and one more to know there are more.
+  const keep = LINE_LIMITS.maxSecretsReported.value + 1;
+  for (const m of findSecrets(text, keep)) secrets.push(m);
   const flagSecrets = (obj: unknown) => {
-    for (const s of secrets) {
+    const reported = secrets.slice(0, keep - 1);
+    for (const s of reported) {
       const where = locate(obj, s.decoded ?? s.raw) ?? '';
       findings.push({
         code: 'possible-secret',
@@ -286,6 +294,15 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
         path: where,
         message: `${where || 'the line'} contains what looks like a credential (${s.name}: ${s.masked})`,
         hint: 'remove the credential from the data and revoke it: a model must never be trained on a secret',
+      });
+    }
+    if (secrets.length > reported.length) {
+      findings.push({
+        code: 'possible-secret',
+        severity: 'warning',
+        path: '',
+        message: `the line holds more than ${reported.length} strings that look like credentials; the first ${reported.length} are listed`,
+        hint: 'scan the file with a secret scanner, remove every credential and revoke them',
       });
     }
   };
@@ -334,7 +351,8 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
   // JSON escapes can hide a credential from the raw scan (`gh\u0070_…`): when the line has any,
   // scan the decoded strings too (rare, so the common line pays one `includes`).
   if (text.includes('\\u') || text.includes('\\/')) {
-    for (const m of findSecrets(decodedText(obj))) if (!secrets.some((x) => x.raw === m.raw || x.decoded === m.raw)) secrets.push(m);
+    const seen = new Set(secrets.flatMap((x) => (x.decoded === undefined ? [x.raw] : [x.raw, x.decoded])));
+    for (const m of findSecrets(decodedText(obj), keep)) if (!seen.has(m.raw) && secrets.length < keep) secrets.push(m);
   }
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
     findings.push({
