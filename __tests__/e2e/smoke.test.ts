@@ -4,16 +4,15 @@
  * checked against OpenAI's spec). Build dist first: `npm run build`.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SmokeRun } from '../../src/smoke/types.js';
+import { BUNDLE, runAction as runBundle, type ActionRun } from '../support/action-run.js';
 import type { ChatReply } from '../support/fake-openai.js';
 import { makeTempRepo } from '../support/github-temp-repo.js';
-import { PROJECT_ROOT, startOpenAIStack, type OpenAIStack } from '../support/prism.js';
+import { startOpenAIStack, type OpenAIStack } from '../support/prism.js';
 
-const DIST = join(PROJECT_ROOT, 'dist', 'index.js');
 const TUNED = 'ft:gpt-4.1-mini-2025-04-14:org:x:abc';
 const BASE = 'gpt-4.1-mini-2025-04-14';
 const API_KEY = 'sk-test-e2e-0f3c9a7d51b24e68a5c1SECRET';
@@ -22,7 +21,7 @@ let stack: OpenAIStack;
 const cleanups: (() => void)[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(DIST)) throw new Error(`${DIST} is missing: run npm run build first`);
+  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run npm run build first`);
   stack = await startOpenAIStack();
   stack.fake.addModel(TUNED); // the fine-tune exists (the stage looks the models up first)
 }, 120_000);
@@ -32,67 +31,26 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-interface ActionResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  outputs: Record<string, string>;
-  summary: string;
-}
+type ActionResult = ActionRun;
 
-/** Parse GITHUB_OUTPUT as @actions/core writes it: `name<<delimiter\nvalue\ndelimiter`. */
-function parseOutputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<]+)<<(.+)$/.exec(lines[i]!);
-    if (!m) continue;
-    const value: string[] = [];
-    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i]!);
-    out[m[1]!] = value.join('\n');
-  }
-  return out;
-}
-
-/** Run the action in a fresh git workspace holding `files`; resolves when the process exits. */
+/** Run the action in a fresh git workspace holding `files` (through the shared runner, ../support/action-run.ts). */
 async function runAction(inputs: Record<string, string>, files: Record<string, string>): Promise<ActionResult> {
   const repo = makeTempRepo();
   cleanups.push(() => repo.remove());
   repo.commit('suite', files);
   const side = mkdtempSync(join(tmpdir(), 'finetune-ci-e2e-smoke-'));
   cleanups.push(() => rmSync(side, { recursive: true, force: true }));
-  const outputPath = join(side, 'github_output');
-  const summaryPath = join(side, 'step_summary');
-  const eventPath = join(side, 'event.json');
-  writeFileSync(outputPath, '');
-  writeFileSync(summaryPath, '');
-  writeFileSync(
-    eventPath,
-    JSON.stringify({ ref: 'refs/heads/main', inputs: {}, repository: { full_name: 'acme/weather', default_branch: 'main' } }),
-  );
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    GITHUB_ACTIONS: 'true',
-    GITHUB_EVENT_NAME: 'workflow_dispatch',
-    GITHUB_EVENT_PATH: eventPath,
-    GITHUB_REPOSITORY: 'acme/weather',
-    GITHUB_REF: 'refs/heads/main',
-    GITHUB_SHA: repo.git('rev-parse', 'HEAD'),
-    GITHUB_WORKSPACE: repo.dir,
-    GITHUB_OUTPUT: outputPath,
-    GITHUB_STEP_SUMMARY: summaryPath,
-    RUNNER_TEMP: side,
-    FINETUNE_CI_NOW: '2026-11-25',
-  };
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-  const child = spawn(process.execPath, [DIST], { cwd: repo.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
-  child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
-  const code = await new Promise<number | null>((r) => child.once('close', (c) => r(c)));
-  return { code, stdout, stderr, outputs: parseOutputs(readFileSync(outputPath, 'utf8')), summary: readFileSync(summaryPath, 'utf8') };
+  return runBundle({
+    workspace: repo.dir,
+    // Only what each test gives, like the suite always did.
+    defaults: false,
+    eventName: 'workflow_dispatch',
+    payload: { ref: 'refs/heads/main', inputs: {}, repository: { full_name: 'acme/weather', default_branch: 'main' } },
+    repository: 'acme/weather',
+    tempRoot: side,
+    env: { GITHUB_REF: 'refs/heads/main', GITHUB_SHA: repo.git('rev-parse', 'HEAD') },
+    inputs,
+  });
 }
 
 const smokeInputs = (suite: string, extra: Record<string, string> = {}) => ({

@@ -571,7 +571,7 @@ describe('the contract check itself', () => {
       stack.fake.tamper('GET /fine-tunes/:id', null);
     }
     // Prism writes its log a moment after answering.
-    for (let i = 0; i < 40 && !/VIOLATIONS/.test(stack.prism.output().slice(mark)); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 200 && !/VIOLATIONS/.test(stack.prism.output().slice(mark)); i++) await new Promise((r) => setTimeout(r, 50));
     expect(stack.prism.output().slice(mark)).toMatch(/VIOLATIONS: Request\/Response not valid/);
   });
 });
