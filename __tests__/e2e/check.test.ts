@@ -7,7 +7,8 @@
  * dist/ is NOT built here: build it first (`flock /tmp/finetune-ci-build.lock npm run build`).
  */
 import { describe, expect, test, beforeAll, afterAll, afterEach } from '@jest/globals';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { getEncoding } from 'js-tiktoken';
 import { BUNDLE, ROOT, pullRequestPayload, runAction, type ActionRun } from '../support/action-run.js';
@@ -280,6 +281,30 @@ describe('the pull-request check, run as the runner runs dist/index.js', () => {
       expect(row.split(' | ')).toHaveLength(5);
     }
     expect(r.summary).not.toContain('<script>');
+  });
+
+  test('a base version stored in Git LFS: without git-lfs the comparison is skipped and says why; with it, compared', async () => {
+    const pointer = 'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 2048\n';
+    const pr = openPr({ 'data/train.jsonl': pointer }, { 'data/train.jsonl': dataset(12) });
+    // No git-lfs on PATH (git itself stays reachable).
+    const bare = await run(pr, {}, { PATH: `${dirname(process.execPath)}:/usr/bin:/bin` });
+    expect(bare.code).toBe(0);
+    const why = bare.annotations('warning').find((w) => w.message.includes('stored in Git LFS at the base commit'));
+    expect(why?.message).toContain('git-lfs is not installed');
+    expect(why?.message).toContain('the comparison with base is skipped');
+    expect(ours(pr)[0]!.body).toContain('| data/train.jsonl | ✅ ok | gpt-4.1-mini-2025-04-14 | 12 |');
+
+    // A git-lfs that gives the base content: the comparison is made.
+    const bin = mkdtempSync(join(tmpdir(), 'finetune-ci-fake-lfs-'));
+    const base = join(bin, 'base.jsonl');
+    writeFileSync(base, dataset(10));
+    writeFileSync(join(bin, 'git-lfs'), `#!/bin/sh\n[ "$1" = smudge ] || exit 2\ncat > /dev/null\ncat '${base}'\n`);
+    chmodSync(join(bin, 'git-lfs'), 0o755);
+    const lfs = await run(pr, {}, { PATH: `${bin}:${process.env.PATH}` });
+    rmSync(bin, { recursive: true, force: true });
+    expect(lfs.code).toBe(0);
+    expect(lfs.annotations('warning').some((w) => w.message.includes('stored in Git LFS'))).toBe(false);
+    expect(ours(pr)[0]!.body).toContain('12 (+2)');
   });
 
   test('a huge report (thousands of problems, many targets) is folded under 65,536 characters and says so', async () => {
