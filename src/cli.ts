@@ -3,17 +3,18 @@
  * The command line: `finetune-ci check <file>...`. The same engine as the Action, with a
  * terminal report. Works on Node 20 and later with no install: nothing on this path needs more.
  */
-import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ENCODINGS, PROFILES, today, type Encoding } from './catalog/index.js';
 import { PROVIDER_NAMES, PROVIDERS, type ProviderName } from './providers/registry.js';
 import { checkTarget, type TargetReport } from './dataset/target.js';
 import { METHODS, type Method } from './dataset/types.js';
-import { WORKER_YOUNG_GENERATION_MB, isAnalysisWorker, serveAnalysis } from './dataset/workers.js';
+import { WORKER_YOUNG_GENERATION_MB, defaultWorkerThreads, isAnalysisWorker, serveAnalysis } from './dataset/workers.js';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { renderMarkdown, renderText, toJson } from './report/check.js';
 import { tuneHeap } from './dataset/memory.js';
+import { engineId } from './cache/fingerprint.js';
+import { CacheStore, userCacheDir } from './cache/store.js';
 
 const VERSION = '1.0.0';
 
@@ -34,7 +35,10 @@ Options:
   --min-examples <n>     minimum examples per training file (overrides the profile)
   --format <f>           text | json | markdown (default text)
   --max-problems <n>     problems printed per file in text output (default 20)
-  --jobs <n>             worker threads for files over 8 MB, beside the command's own (default: cores − 1, at least 1; 0 = none)
+  --jobs <n>             worker threads for files over 8 MB, beside the command's own (default: idle cores − 1,
+                         at most 3: none on a busy or single-core machine; 0 = none)
+  --no-cache             analyse every line again: do not read or write the results cache
+                         ($XDG_CACHE_HOME/finetune-ci, else ~/.cache/finetune-ci)
   -h, --help             this help
   --version              the version
 
@@ -110,6 +114,7 @@ async function main(argv: string[]): Promise<number> {
         format: { type: 'string', default: 'text' },
         'max-problems': { type: 'string', default: '20' },
         jobs: { type: 'string' },
+        'no-cache': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -150,7 +155,7 @@ async function main(argv: string[]): Promise<number> {
   if (!['text', 'json', 'markdown'].includes(v.format!)) throw new UsageError(`--format must be text, json or markdown, got "${v.format}"`);
   const epochs = v.epochs === 'auto' ? 'auto' : int('epochs', v.epochs, 1)!;
   const maxProblems = int('max-problems', v['max-problems'])!;
-  const jobs = int('jobs', v.jobs) ?? Math.max(1, Math.min(3, availableParallelism() - 1));
+  const jobs = int('jobs', v.jobs) ?? defaultWorkerThreads();
   const overrides = {
     encoding: v.encoding as Encoding | undefined,
     trainingContext: int('context', v.context, 1),
@@ -171,6 +176,11 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`\r${file}: ${mb(n)} / ${mb(total)} MB (${Math.round((100 * n) / Math.max(1, total))}%)   `);
   };
 
+  // Results by content: an unchanged file is not read again past its hash, an unchanged line
+  // is not analysed again. Problems with the cache only ever cost time.
+  const cache = v['no-cache']
+    ? undefined
+    : new CacheStore(userCacheDir(), engineId(new URL(import.meta.url)), (m) => process.stderr.write(`finetune-ci: ${m}\n`));
   const reports: TargetReport[] = [];
   for (const file of files) {
     reports.push(
@@ -190,11 +200,13 @@ async function main(argv: string[]): Promise<number> {
           today: day,
           workers: jobs > 0 ? { threads: jobs, url: new URL(import.meta.url), share: true } : undefined,
           onProgress,
+          cache,
         },
       ),
     );
   }
   if (progress && Date.now() - started >= 1000) process.stderr.write('\r\u001b[2K');
+  await cache?.flush();
 
   if (v.format === 'json') process.stdout.write(`${JSON.stringify(toJson(reports), null, 2)}\n`);
   else if (v.format === 'markdown') process.stdout.write(renderMarkdown(reports));

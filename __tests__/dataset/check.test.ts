@@ -6,6 +6,7 @@ import { afterAll, describe, expect, test } from '@jest/globals';
 import { PROFILES } from '../../src/catalog/profiles.js';
 import { FileAggregator, methodForFormat } from '../../src/dataset/check.js';
 import { analyzeLine } from '../../src/dataset/line.js';
+import { KeyMap, keyHex } from '../../src/dataset/keys.js';
 import { check, cleanup, fileCodes, goodChat, goodCompletion, goodDpo, jsonl, many, writeFixture, writeJsonl } from './helpers.js';
 
 afterAll(cleanup);
@@ -21,8 +22,9 @@ describe('a clean file', () => {
     expect([r.errors, r.warnings, r.infos]).toEqual([0, 0, 0]);
     expect(r.stats.messages).toBe(30);
     expect(r.stats.messagesPerExample).toEqual({ min: 3, max: 3, mean: 3, median: 3, p10: 3, p90: 3 });
-    expect(r.keys.hash).toHaveLength(10);
-    expect(new Set(r.keys.hash).size).toBe(10);
+    // Two u32 words per example.
+    expect(r.keys.hash).toHaveLength(20);
+    expect(new Set(Array.from({ length: 10 }, (_, i) => keyHex(r.keys.hash, i))).size).toBe(10);
     expect(r.keys.tokens.reduce((a, b) => a + b, 0)).toBe(r.tokens.total);
     expect(r.tokens.billable).toBe(r.tokens.total);
     expect(r.tokens.perExample!.min).toBeLessThanOrEqual(r.tokens.perExample!.max);
@@ -234,8 +236,8 @@ describe('duplicate-example', () => {
     const r = await check(writeJsonl([...many(10), other]));
     expect(fileCodes(r)).toEqual([]);
     expect(r.stats.duplicates).toBe(0);
-    expect(r.keys.promptHash[3]).toBe(r.keys.promptHash[10]);
-    expect(r.keys.hash[3]).not.toBe(r.keys.hash[10]);
+    expect(keyHex(r.keys.promptHash, 3)).toBe(keyHex(r.keys.promptHash, 10));
+    expect(keyHex(r.keys.hash, 3)).not.toBe(keyHex(r.keys.hash, 10));
   });
 });
 
@@ -244,14 +246,14 @@ describe('in-training-and-validation', () => {
     const train = await check(writeJsonl(many(10), 'train.jsonl'));
     const val = await check(writeJsonl([goodChat(100), goodChat(2), goodChat(101)], 'val.jsonl'), {
       role: 'validation',
-      trainingHashes: new Set(train.keys.hash),
+      trainingHashes: KeyMap.of(train.keys.hash),
     });
     expect(fileCodes(val)).toEqual(['in-training-and-validation']);
     expect(val.diagnostics[0]!.line).toBe(2);
     expect(val.stats.inTraining).toBe(1);
     const clean = await check(writeJsonl([goodChat(100), goodChat(101)], 'val2.jsonl'), {
       role: 'validation',
-      trainingHashes: new Set(train.keys.hash),
+      trainingHashes: KeyMap.of(train.keys.hash),
     });
     expect(fileCodes(clean)).toEqual([]);
   });

@@ -325,3 +325,12 @@ describe('the scan is linear: a 1 MB adversarial line per pattern (issue 14 #4)'
     expect(oneWalk).toBeLessThan(10 * line.length);
   });
 });
+
+describe('values and keys quoted in diagnostics are escaped and cut (issue 14 #9)', () => {
+  test('a short invalid role with a newline and a workflow command is quoted escaped', () => {
+    const r = analyze({ messages: [{ role: 'x\n::error::y', content: 'c' }, { role: 'assistant', content: 'a' }] });
+    const f = r.findings.find((x) => x.code === 'invalid-role')!;
+    expect(f.message).toContain('"x\\n::error::y"');
+    expect(f.message).not.toContain('\n');
+  });
+});

@@ -23,7 +23,9 @@ interface Run {
 
 function cli(args: string[], node = process.execPath, env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(node, [CLI, ...args], { cwd: root, env: { ...process.env, FINETUNE_CI_NOW: '2026-11-25', NO_COLOR: '1', ...env }, maxBuffer: 1 << 28 }, (err, stdout, stderr) => {
+    // The results cache goes to this test's directory, not the user's.
+    const base = { ...process.env, FINETUNE_CI_NOW: '2026-11-25', NO_COLOR: '1', XDG_CACHE_HOME: join(dir, 'xdg') };
+    execFile(node, [CLI, ...args], { cwd: root, env: { ...base, ...env }, maxBuffer: 1 << 28 }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -50,7 +52,9 @@ describe('finetune-ci check', () => {
     expect(f.epochs).toBe(20);
     expect(f.trainedTokens).toBe(164640);
     expect(f.costUsd).toBeCloseTo(164640 * 8 / 1e6, 10);
-    expect(f.diagnostics.map((d: { code: string }) => d.code)).toEqual(expect.arrayContaining(['too-few-examples', 'no-system-message', 'no-user-message', 'model-shut-down']));
+    expect(f.diagnostics.map((d: { code: string }) => d.code)).toEqual(expect.arrayContaining(['too-few-examples', 'no-system-message', 'no-user-message']));
+    // The model's shutdown is a notice of the run (an error: it can no longer be trained), not the file's.
+    expect(report.notices.find((n: { code: string }) => n.code === 'model-shut-down').severity).toBe('error');
     for (const d of f.diagnostics) expect(Object.keys(d).sort()).toEqual(['code', 'file', 'hint', 'line', 'message', 'path', 'severity']);
   });
 
@@ -114,8 +118,9 @@ describe('finetune-ci check', () => {
     await writeCorpus(file, 9, 7);
     const { appendFile } = await import('node:fs/promises');
     await appendFile(file, '{"messages": [{"role": "user", "content": "no answer"}]}\nnot json\n\n');
-    const one = await cli(['check', file, '--model', 'gpt-4o-mini-2024-07-18', '--format', 'json', '--jobs', '0']);
-    const two = await cli(['check', file, '--model', 'gpt-4o-mini-2024-07-18', '--format', 'json', '--jobs', '2']);
+    // No cache: the second run must analyse every line again, in the workers.
+    const one = await cli(['check', file, '--model', 'gpt-4o-mini-2024-07-18', '--format', 'json', '--jobs', '0', '--no-cache']);
+    const two = await cli(['check', file, '--model', 'gpt-4o-mini-2024-07-18', '--format', 'json', '--jobs', '2', '--no-cache']);
     const strip = (s: string) => {
       const j = JSON.parse(s);
       delete j.generatedAt;
@@ -129,6 +134,42 @@ describe('finetune-ci check', () => {
     expect(a.files[0].diagnosticCounts['invalid-json']).toBe(1);
     expect(strip(two.stdout)).toEqual(a);
   }, 120_000);
+
+  test('the results cache: written under XDG_CACHE_HOME, bypassed by --no-cache, the same report either way', async () => {
+    const { readdir, readFile, writeFile: write } = await import('node:fs/promises');
+    const file = join(dir, 'cached.jsonl');
+    const rows = Array.from({ length: 12 }, (_, i) =>
+      JSON.stringify({ messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: `Q${i}?` }, { role: 'assistant', content: `A${i}.` }] }),
+    );
+    await write(file, [...rows, 'not json'].join('\n') + '\n');
+    const args = ['check', file, '--model', 'gpt-4o-mini-2024-07-18', '--format', 'json'];
+    const strip = (s: string) => {
+      const j = JSON.parse(s);
+      delete j.generatedAt;
+      return j;
+    };
+    const home = join(dir, 'xdg-cache-test');
+    const bypass = await cli([...args, '--no-cache'], process.execPath, { XDG_CACHE_HOME: home });
+    await expect(readdir(join(home, 'finetune-ci'))).rejects.toThrow(); // nothing written
+    const cold = await cli(args, process.execPath, { XDG_CACHE_HOME: home });
+    const written = (await readdir(join(home, 'finetune-ci'))).sort();
+    expect(written.filter((n) => n.startsWith('lines-'))).toHaveLength(1);
+    expect(written.filter((n) => n.startsWith('summary-'))).toHaveLength(1);
+    const warm = await cli(args, process.execPath, { XDG_CACHE_HOME: home });
+    // A damaged cache is ignored, the report is the same, and the cache is rewritten.
+    for (const n of written) {
+      const b = await readFile(join(home, 'finetune-ci', n));
+      await write(join(home, 'finetune-ci', n), b.subarray(0, b.length - 5));
+    }
+    const damaged = await cli(args, process.execPath, { XDG_CACHE_HOME: home });
+    for (const r of [bypass, cold, warm, damaged]) expect(r.code).toBe(1);
+    expect(strip(cold.stdout)).toEqual(strip(bypass.stdout));
+    expect(strip(warm.stdout)).toEqual(strip(bypass.stdout));
+    expect(strip(damaged.stdout)).toEqual(strip(bypass.stdout));
+    expect(strip(bypass.stdout).files[0].diagnosticCounts['invalid-json']).toBe(1);
+    const lines = (await readdir(join(home, 'finetune-ci'))).find((n) => n.startsWith('lines-'))!;
+    expect((await readFile(join(home, 'finetune-ci', lines))).length).toBeGreaterThan(88 + 12 * 52);
+  }, 60_000);
 });
 
 describe('the bin runs on the machine\'s own Node without npm ci', () => {

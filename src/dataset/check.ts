@@ -3,13 +3,21 @@
  * files), then the rules that need the whole file (format, duplicates, minimum examples,
  * truncation), and return a report with every count and the first diagnostics.
  */
+import { createHash, hash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { fileBlobSha } from '../cache/blob.js';
+import { lineFingerprint, summaryFingerprint } from '../cache/fingerprint.js';
+import type { LineCache } from '../cache/lines.js';
+import type { CacheStore } from '../cache/store.js';
 import type { ValidationProfile } from '../catalog/profiles.js';
 import { analyzeLine, type LineContext, type LineResult } from './line.js';
-import { readLineBatches, type ReadProblem } from './read.js';
+import { readLineBatches, type LineBatch, type ReadProblem } from './read.js';
 import type { Finding } from './rules.js';
 import { IntList, distribution } from './stats.js';
+import { KeyList, KeyMap, hexToWords } from './keys.js';
 import { loadEncoding } from './tokens.js';
+import { loadOpenTokenizer } from '../tokenizers/open.js';
 import { GarbagePacer } from './memory.js';
 import type { DataFormat, Diagnostic, Distribution, Method } from './types.js';
 import { runInWorkers, type WorkerOptions } from './workers.js';
@@ -20,10 +28,16 @@ export interface FileCheckOptions extends LineContext {
   /** Diagnostics kept for the report; all are still counted. */
   keepDiagnostics?: number;
   /** Hashes of the training file's examples, to find validation examples that repeat them. */
-  trainingHashes?: ReadonlySet<string>;
+  trainingHashes?: KeyMap;
   /** Called with bytes read so far. */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   workers?: WorkerOptions;
+  /** Results by content; none: every line is analysed. */
+  cache?: FileCacheOptions;
+  /** sha256 of `trainingHashes`' words (fingerprint.ts `wordsDigest`): lets a validation file be summarised. */
+  trainingDigest?: string;
+  /** Read the bytes from here instead of `path` (a base version streamed from git). */
+  source?: { size: number; open: () => Readable };
 }
 
 export interface CodeCount {
@@ -71,11 +85,21 @@ export interface FileReport {
     inTraining: number;
   };
   /** Per-example keys for the diff against the base branch (not serialised). */
-  keys: { hash: string[]; promptHash: string[]; tokens: Uint32Array };
+  keys: ExampleKeys;
+}
+
+/**
+ * Per valid example, in file order: the 64-bit hash of its bytes and of its prompt (two u32
+ * words each, hi then lo) and its tokens. Fixed-size binary: memory stays flat as files grow.
+ */
+export interface ExampleKeys {
+  hash: Uint32Array;
+  promptHash: Uint32Array;
+  tokens: Uint32Array;
 }
 
 const FORMAT_OF_METHOD: Record<Method, DataFormat[]> = {
-  supervised: ['chat', 'completion'],
+  supervised: ['chat', 'completion', 'text'],
   dpo: ['dpo'],
   reinforcement: ['reinforcement'],
 };
@@ -99,9 +123,10 @@ export class FileAggregator {
   private firstExampleLine: number | null = null;
   private readonly tokens = new IntList();
   private readonly messagesPer = new IntList();
-  private readonly hashes: string[] = [];
-  private readonly promptHashes: string[] = [];
-  private readonly seen = new Map<string, number>();
+  private readonly hashes = new KeyList();
+  private readonly promptHashes = new KeyList();
+  /** First line of each example hash, to name the original of a duplicate. */
+  private readonly seen = new KeyMap();
   private total = 0;
   private billable = 0;
   private assistant = 0;
@@ -188,8 +213,10 @@ export class FileAggregator {
     this.valid++;
     this.tokens.push(r.tokens);
     this.messagesPer.push(r.messages);
-    this.hashes.push(r.hash);
-    this.promptHashes.push(r.promptHash);
+    const [hi, lo] = hexToWords(r.hash);
+    const [phi, plo] = hexToWords(r.promptHash);
+    this.hashes.push(hi, lo);
+    this.promptHashes.push(phi, plo);
     this.total += r.tokens;
     this.assistant += r.assistantTokens;
     this.messages += r.messages;
@@ -216,7 +243,7 @@ export class FileAggregator {
     } else {
       this.billable += r.tokens;
     }
-    const first = this.seen.get(r.hash);
+    const first = this.seen.get(hi, lo);
     if (first !== undefined) {
       this.duplicates++;
       this.emit(r.line, {
@@ -227,9 +254,9 @@ export class FileAggregator {
         hint: 'remove the copy: duplicates weigh an example twice',
       });
     } else {
-      this.seen.set(r.hash, r.line);
+      this.seen.set(hi, lo, r.line);
     }
-    if (this.opts.trainingHashes?.has(r.hash)) {
+    if (this.opts.trainingHashes?.has(hi, lo)) {
       this.inTraining++;
       this.emit(r.line, {
         code: 'in-training-and-validation',
@@ -309,6 +336,25 @@ export class FileAggregator {
         hint: `use one of: ${this.opts.profile.formats.join(', ')}`,
       });
     }
+    const { maxDatasetBytes, sdkCheckMaxBytes, name } = this.opts.profile;
+    const gb = (n: number) => `${(n / 1e9).toLocaleString('en-US', { maximumFractionDigits: 1 })} GB`;
+    if (maxDatasetBytes !== undefined && bytes > maxDatasetBytes) {
+      this.emit(null, {
+        code: 'file-too-large',
+        severity: 'error',
+        path: '',
+        message: `the file is ${gb(bytes)}; ${name} takes files up to ${gb(maxDatasetBytes)}`,
+        hint: 'split the data, or drop examples',
+      });
+    } else if (sdkCheckMaxBytes !== undefined && bytes > sdkCheckMaxBytes) {
+      this.emit(null, {
+        code: 'file-too-large-for-sdk-check',
+        severity: 'warning',
+        path: '',
+        message: `the file is ${gb(bytes)}; ${name}'s SDK refuses files over ${gb(sdkCheckMaxBytes)} when it checks them before upload`,
+        hint: 'finetune-ci uploads without that check; if you upload with the SDK, pass check=False or split the file',
+      });
+    }
     if (this.notJsonl) {
       // already reported once for the whole file
     } else if (this.examples === 0) {
@@ -380,13 +426,17 @@ export class FileAggregator {
         duplicates: this.duplicates,
         inTraining: this.inTraining,
       },
-      keys: { hash: this.hashes, promptHash: this.promptHashes, tokens: Uint32Array.from(this.tokens.values()) },
+      keys: {
+        hash: this.hashes.words().slice(),
+        promptHash: this.promptHashes.words().slice(),
+        tokens: Uint32Array.from(this.tokens.values()),
+      },
     };
   }
 }
 
 /** What supervised checks say about reinforcement data; replaced by one `looks-like-reinforcement`. */
-const REINFORCEMENT_SIGNS: ReadonlySet<string> = new Set(['missing-assistant-message', 'unknown-key', 'developer-role']);
+const REINFORCEMENT_SIGNS: ReadonlySet<string> = new Set(['missing-assistant-message', 'unknown-key', 'developer-role', 'no-system-message']);
 
 const LFS_POINTER = 'version https://git-lfs.github.com/spec/v1';
 const SNIFF_BYTES = 4096;
@@ -397,14 +447,36 @@ const SNIFF_BYTES = 4096;
  */
 export async function sniffNotJsonl(path: string, display = path): Promise<Finding | null> {
   const fh = await open(path, 'r');
-  let head: string;
+  let head: Buffer;
   try {
     const buf = Buffer.alloc(SNIFF_BYTES);
     const { bytesRead } = await fh.read(buf, 0, SNIFF_BYTES, 0);
-    head = buf.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
+    head = buf.subarray(0, bytesRead);
   } finally {
     await fh.close();
   }
+  return sniffHead(head, display);
+}
+
+/** The first `SNIFF_BYTES` of a stream (which is then closed). */
+async function headOf(stream: Readable): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let n = 0;
+  try {
+    for await (const c of stream as AsyncIterable<Buffer>) {
+      parts.push(c);
+      n += c.length;
+      if (n >= SNIFF_BYTES) break;
+    }
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(parts).subarray(0, SNIFF_BYTES);
+}
+
+/** `sniffNotJsonl` on a file's first bytes. */
+function sniffHead(bytes: Buffer, display: string): Finding | null {
+  const head = bytes.toString('utf8').replace(/^\uFEFF/, '');
   if (head.startsWith(LFS_POINTER)) {
     return {
       code: 'lfs-pointer',
@@ -438,36 +510,136 @@ function shellWord(s: string): string {
 /** Files at least this large are worth the start-up of worker threads. */
 export const WORKER_MIN_BYTES = 8 * 1024 * 1024;
 
+/** Results by content (src/cache): a file's summary by its blob id, its lines by their hash. */
+export interface FileCacheOptions {
+  store: CacheStore;
+  /** The file's git blob id when git vouches for its bytes; else it is computed from the bytes read. */
+  blob?: string | null;
+}
+
+/** A batch whose `lines` are the cache misses, with the cached results of the others. */
+interface PlannedBatch extends LineBatch {
+  /** Per line of the batch, in order: its cached result, or null (a miss, in `lines`). */
+  order: (LineResult | null)[];
+  /** The sha256 of each miss, in order. */
+  keys: Buffer[];
+}
+
+async function* lookup(batches: AsyncIterable<LineBatch>, cache: LineCache): AsyncGenerator<PlannedBatch> {
+  for await (const b of batches) {
+    const order: (LineResult | null)[] = [];
+    const keys: Buffer[] = [];
+    const misses: LineBatch['lines'] = [];
+    for (const l of b.lines) {
+      const key = hash('sha256', l.bytes, 'buffer');
+      const hit = cache.get(key, l.line);
+      order.push(hit ?? null);
+      if (!hit) {
+        keys.push(key);
+        misses.push(l);
+      }
+    }
+    yield { ...b, lines: misses, order, keys };
+  }
+}
+
 export async function checkFile(path: string, opts: FileCheckOptions): Promise<FileReport> {
-  const { size } = await stat(path);
-  const agg = new FileAggregator(path, opts);
-  const whole = await sniffNotJsonl(path);
+  const size = opts.source?.size ?? (await stat(path)).size;
+  const ctx: LineContext = { method: opts.method, encoding: opts.encoding, profile: opts.profile, ...(opts.tokenizer ? { tokenizer: opts.tokenizer } : {}) };
+  const cache = opts.cache;
+  let summaryFp: string | null = null;
+  let lineCache: LineCache | null = null;
+  if (cache) {
+    const lineFp = lineFingerprint(cache.store.engine, ctx);
+    summaryFp = summaryFingerprint(lineFp, {
+      role: opts.role,
+      trainingContext: opts.trainingContext,
+      keepDiagnostics: opts.keepDiagnostics ?? 1000,
+      training: opts.trainingDigest ?? null,
+    });
+    // A validation file checked against training keys the fingerprint cannot name is not summarised.
+    const summarise = !(opts.trainingHashes && !opts.trainingDigest);
+    const blob = summarise ? (cache.blob ?? (opts.source ? null : await fileBlobSha(path))) : null;
+    if (blob) {
+      const hit = await cache.store.getSummary(blob, summaryFp, path);
+      if (hit) {
+        opts.onProgress?.(size, size);
+        return hit;
+      }
+    }
+    if (!summarise) summaryFp = null;
+    lineCache = await cache.store.lines(lineFp);
+  }
+  // A file that is not JSONL at all is one finding, not a finding per line (its summary, when
+  // cached, is of a JSONL file: the same bytes would not be here).
+  const whole = opts.source ? sniffHead(await headOf(opts.source.open()), path) : await sniffNotJsonl(path);
   if (whole) {
+    const agg = new FileAggregator(path, opts);
     agg.wholeFile(whole);
     return agg.finish(size);
   }
-  const ctx: LineContext = { method: opts.method, encoding: opts.encoding, profile: opts.profile };
-  const batches = readLineBatches(path, { maxLineBytes: opts.profile.maxLineBytes });
+  const agg = new FileAggregator(path, opts);
+  // The summary is stored under the id git gave (git vouched for those bytes), else under the
+  // id of the bytes actually read, hashed in the same pass.
+  const vouched = cache?.blob ?? null;
+  const blobHash = createHash('sha1').update(`blob ${size}\0`);
+  let bytesSeen = 0;
+  const read = readLineBatches(opts.source ? opts.source.open() : path, {
+    maxLineBytes: opts.profile.maxLineBytes,
+    onChunk: (c) => {
+      if (summaryFp && !vouched) blobHash.update(c);
+      bytesSeen += c.length;
+    },
+  });
+  const batches: AsyncIterable<LineBatch | PlannedBatch> = lineCache ? lookup(read, lineCache) : read;
+  const take = (b: LineBatch | PlannedBatch, results: LineResult[]) => {
+    for (const p of b.problems) agg.problem(p);
+    if (!('order' in b)) {
+      for (const r of results) agg.add(r);
+      return;
+    }
+    let j = 0;
+    for (const hit of b.order) {
+      if (hit) agg.add(hit);
+      else {
+        const r = results[j] as LineResult;
+        lineCache!.put(b.keys[j] as Buffer, r);
+        j++;
+        agg.add(r);
+      }
+    }
+  };
   const threads = opts.workers?.threads ?? 0;
   if (threads > 0 && (size >= WORKER_MIN_BYTES || opts.workers?.always)) {
     await runInWorkers(batches, ctx, opts.workers!, {
       problem: (p) => agg.problem(p),
       result: (r) => agg.add(r),
+      batch: take,
       progress: (n) => opts.onProgress?.(n, size),
     });
   } else {
-    await loadEncoding(opts.encoding);
     const pacer = new GarbagePacer();
     let last = 0;
     for await (const batch of batches) {
-      for (const p of batch.problems) agg.problem(p);
-      for (const l of batch.lines) agg.add(analyzeLine(l.bytes, l.line, ctx));
+      // The tokenizer is loaded only when a line must be counted.
+      if (batch.lines.length > 0) {
+        await loadEncoding(opts.encoding);
+        if (opts.tokenizer) await loadOpenTokenizer(opts.tokenizer);
+      }
+      take(
+        batch,
+        batch.lines.map((l) => analyzeLine(l.bytes, l.line, ctx)),
+      );
       opts.onProgress?.(batch.bytesRead, size);
       pacer.processed(batch.bytesRead - last);
       last = batch.bytesRead;
     }
   }
-  return agg.finish(size);
+  // A stream that ended early (its source failed) is not the file: no report from part of it.
+  if (opts.source && bytesSeen !== size) throw new Error(`${path}: read ${bytesSeen} of ${size} bytes`);
+  const report = agg.finish(size);
+  if (cache && summaryFp && bytesSeen === size) await cache.store.putSummary(vouched ?? blobHash.digest('hex'), summaryFp, report);
+  return report;
 }
 
 export type { ValidationProfile };

@@ -4,6 +4,7 @@
  */
 import type { FileReport } from './check.js';
 import type { TargetReport } from './target.js';
+import { KeyList, KeyMap } from './keys.js';
 
 export interface ExampleDiff {
   added: number;
@@ -24,43 +25,47 @@ export interface TargetDiff {
   isNew: boolean;
 }
 
-function counts(keys: readonly string[]): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
+function counts(words: Uint32Array): KeyMap {
+  const m = new KeyMap(words.length / 2);
+  for (let i = 0; i < words.length; i += 2) m.add(words[i] as number, words[i + 1] as number);
   return m;
 }
 
 export function diffExamples(base: FileReport['keys'] | null, head: FileReport['keys']): ExampleDiff {
-  if (!base) return { added: head.hash.length, removed: 0, changed: 0, unchanged: 0 };
+  if (!base) return { added: head.hash.length / 2, removed: 0, changed: 0, unchanged: 0 };
   const baseCounts = counts(base.hash);
   const headCounts = counts(head.hash);
   // Examples only in head / only in base, with their prompt hashes.
-  const addedPrompts: string[] = [];
-  const removedPrompts = new Map<string, number>();
+  const addedPrompts = new KeyList();
+  const removedPrompts = new KeyMap();
   let unchanged = 0;
-  head.hash.forEach((h, i) => {
-    const left = baseCounts.get(h) ?? 0;
+  for (let i = 0; i < head.hash.length; i += 2) {
+    const hi = head.hash[i] as number;
+    const lo = head.hash[i + 1] as number;
+    const left = baseCounts.get(hi, lo) ?? 0;
     if (left > 0) {
-      baseCounts.set(h, left - 1);
+      baseCounts.set(hi, lo, left - 1);
       unchanged++;
     } else {
-      addedPrompts.push(head.promptHash[i] as string);
+      addedPrompts.push(head.promptHash[i] as number, head.promptHash[i + 1] as number);
     }
-  });
-  base.hash.forEach((h, i) => {
-    const left = headCounts.get(h) ?? 0;
-    if (left > 0) headCounts.set(h, left - 1);
-    else {
-      const p = base.promptHash[i] as string;
-      removedPrompts.set(p, (removedPrompts.get(p) ?? 0) + 1);
-    }
-  });
+  }
+  for (let i = 0; i < base.hash.length; i += 2) {
+    const hi = base.hash[i] as number;
+    const lo = base.hash[i + 1] as number;
+    const left = headCounts.get(hi, lo) ?? 0;
+    if (left > 0) headCounts.set(hi, lo, left - 1);
+    else removedPrompts.add(base.promptHash[i] as number, base.promptHash[i + 1] as number);
+  }
   let changed = 0;
   let added = 0;
-  for (const p of addedPrompts) {
-    const left = removedPrompts.get(p) ?? 0;
+  const prompts = addedPrompts.words();
+  for (let i = 0; i < prompts.length; i += 2) {
+    const hi = prompts[i] as number;
+    const lo = prompts[i + 1] as number;
+    const left = removedPrompts.get(hi, lo) ?? 0;
     if (left > 0) {
-      removedPrompts.set(p, left - 1);
+      removedPrompts.set(hi, lo, left - 1);
       changed++;
     } else {
       added++;

@@ -34,6 +34,8 @@ export interface LineBatch {
 export interface ReadOptions {
   maxLineBytes: number;
   highWaterMark?: number;
+  /** Sees every chunk of the source as read (e.g. to hash the file in the same pass). */
+  onChunk?: (chunk: Buffer) => void;
 }
 
 const NL = 0x0a;
@@ -60,6 +62,7 @@ export async function* readLineBatches(
 
   for await (const raw of stream as AsyncIterable<Buffer | string>) {
     let chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
+    opts.onChunk?.(chunk);
     const problems: ReadProblem[] = [];
     const lines: RawLine[] = [];
     let start = 0;

@@ -196,3 +196,68 @@ export async function readBaseContent(o: ReadBaseOptions): Promise<BaseContent |
   }
   return baseContentFromApi(o.octokit, o.repo, o.ref, o.path, o);
 }
+
+/** A file's version in the workspace's git: its blob id and size, and a stream of its raw bytes. */
+export interface GitBlob {
+  sha: string;
+  size: number;
+  /** `git cat-file blob` (raw bytes, no filters), streamed: never written to disk. */
+  open(): Readable;
+}
+
+async function gitOut(workspace: string, args: string[], input?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile('git', args, { cwd: workspace, encoding: 'utf8', maxBuffer: 1 << 20 }, (e, stdout) => (e ? reject(e) : resolve(stdout)));
+    if (input !== undefined) child.stdin!.end(input);
+  });
+}
+
+/**
+ * `path` at commit `sha` from local git, without reading it: null when the commit is not here
+ * or the path is not a file in it (check `hasCommit` to tell them apart).
+ */
+export async function gitBlobAt(workspace: string, sha: string, path: string): Promise<GitBlob | null> {
+  if (path.includes('\n') || !(await hasCommit(workspace, sha))) return null;
+  let line: string;
+  try {
+    line = (await gitOut(workspace, ['cat-file', '--batch-check'], `${sha}:${path}\n`)).trim();
+  } catch {
+    return null;
+  }
+  const m = /^([0-9a-f]{40,64}) (\w+) (\d+)$/.exec(line);
+  if (!m) return null; // "<sha>:<path> missing": a new file
+  if (m[2] !== 'blob') throw new BaseContentError(`${path} at ${sha} is a ${m[2]}, not a file`, path, sha);
+  const id = m[1]!;
+  return {
+    sha: id,
+    size: Number(m[3]),
+    open() {
+      const child = spawn('git', ['cat-file', 'blob', id], { cwd: workspace, stdio: ['ignore', 'pipe', 'ignore'] });
+      child.once('error', (e) => child.stdout!.destroy(e));
+      // Whoever reads stops early (an error): git must not keep writing into a closed pipe.
+      child.stdout!.once('close', () => child.kill());
+      return child.stdout!;
+    },
+  };
+}
+
+/**
+ * The blob id of a working-tree file when git can vouch that it holds exactly the indexed bytes:
+ * no filter (such as LFS) and no line-ending conversion between them, the same size, and no
+ * change since (`git diff`, which trusts the index's stat data). Else null: hash the file.
+ */
+export async function workingTreeBlob(workspace: string, path: string): Promise<string | null> {
+  try {
+    const staged = /^\d+ ([0-9a-f]{40,64}) 0\t/.exec(await gitOut(workspace, ['ls-files', '-s', '-z', '--', path]));
+    if (!staged) return null;
+    const sha = staged[1]!;
+    const attrs = (await gitOut(workspace, ['check-attr', '-z', 'filter', 'text', 'eol', '--', path])).split('\0');
+    for (let i = 0; i + 2 < attrs.length; i += 3) if (attrs[i + 2] !== 'unspecified') return null;
+    const [size, onDisk] = await Promise.all([gitOut(workspace, ['cat-file', '-s', sha]), stat(join(workspace, path))]);
+    if (Number(size.trim()) !== onDisk.size) return null;
+    await gitOut(workspace, ['diff', '--quiet', '--', path]); // exit 1 (an error here): modified
+    return sha;
+  } catch {
+    return null;
+  }
+}

@@ -2,6 +2,9 @@
  * The pull-request check: find the changed datasets, check and price each at head and at base,
  * diff them, and report — one sticky comment, annotations, the job summary, outputs — then
  * decide the step's status from the data and the gates.
+ *
+ * Over 400 lines on purpose: one journey that reads top to bottom in the order it runs (plan,
+ * check at head and base, diff, report, gate); the rendering is in ../report/check.ts.
  */
 import { mkdtemp, readFile, rm, writeFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,20 +13,25 @@ import { today } from '../catalog/index.js';
 import type { Settings, TargetConfig } from '../config.js';
 import { matchesAny } from '../config.js';
 import { diffTargets, type TargetDiff } from '../dataset/diff.js';
-import { checkTarget, isNotice, type TargetReport, type TargetSpec } from '../dataset/target.js';
+import { checkTarget, isNotice, type CheckRunOptions, type TargetReport, type TargetSpec } from '../dataset/target.js';
+import { engineId } from '../cache/fingerprint.js';
+import { CacheStore } from '../cache/store.js';
 import type { Diagnostic } from '../dataset/types.js';
 import type { WorkerOptions } from '../dataset/workers.js';
 import {
   changedFilesFromGit,
+  gitBlobAt,
+  hasCommit,
   listChangedFiles,
   readBaseContent,
   upsertStickyComment,
+  workingTreeBlob,
   type ChangedFile,
   type EventContext,
   type GitHubClient,
 } from '../github/index.js';
 import { isLfsPointer, smudgeLfsPointer } from '../github/lfs.js';
-import { renderMarkdown, toJson, totals, type RemovedDataset } from '../report/check.js';
+import { renderMarkdown, runNotices, toJson, totals, type RemovedDataset } from '../report/check.js';
 import { cell, formatInt, table } from '../report/markdown.js';
 import { readSuite } from '../smoke/suite.js';
 import { ANNOTATIONS_PER_KIND, COMMENT_LIMIT_CHARS, SUMMARY_LIMIT_BYTES, type ActionIO } from './io.js';
@@ -38,6 +46,8 @@ export interface CheckDeps {
   tempRoot?: string;
   /** Settings from the same inputs with another config file's text (null: no file): the base's. */
   settingsAt?: (configText: string | null) => Promise<Settings>;
+  /** Results by content; default one in memory (the base then reuses the head's line results). */
+  cache?: CacheStore;
 }
 
 export interface CheckOutcome {
@@ -216,6 +226,13 @@ export async function runCheck(s: Settings, depsIn: CheckDeps): Promise<CheckOut
   const local = (p: string) => join(deps.workspace, p);
   const missing: string[] = [];
   const baseSettings = await loadBaseSettings(s, changed, deps, scratch);
+  const cache = deps.cache ?? new CacheStore(null, engineId());
+  // Blob ids of unchanged working-tree files, from git (so an unchanged dataset is not even read).
+  const headFiles = async (...paths: (string | undefined)[]) => {
+    const out: NonNullable<CheckRunOptions['files']> = {};
+    for (const p of paths) if (p) out[local(p)] = { blob: await workingTreeBlob(deps.workspace, p) };
+    return out;
+  };
   try {
     if (plan.work.length === 0) {
       io.info(
@@ -239,7 +256,7 @@ export async function runCheck(s: Settings, depsIn: CheckDeps): Promise<CheckOut
             trainingFile: local(spec.trainingFile),
             validationFile: spec.validationFile ? local(spec.validationFile) : undefined,
           },
-          { today: day, workers: deps.workers },
+          { today: day, workers: deps.workers, cache, files: await headFiles(spec.trainingFile, spec.validationFile) },
         );
         relabel(head, deps.workspace);
         targets.push(head);
@@ -249,7 +266,7 @@ export async function runCheck(s: Settings, depsIn: CheckDeps): Promise<CheckOut
           // changes the model must show its cost), or under the head's when the target is new
           // there. An unreadable base is no comparison at all, not a new dataset.
           const baseSpec = baseSettings && baseSettings !== 'failed' ? specAtBase(baseSettings, item.config, spec) : spec;
-          const base = baseSettings === 'failed' ? 'failed' : await checkBase(item, baseSpec, ev, deps, scratch, day);
+          const base = baseSettings === 'failed' ? 'failed' : await checkBase(item, baseSpec, ev, deps, scratch, day, cache);
           diff = base === 'failed' ? null : diffTargets(base, head);
         }
         diffs.push(diff);
@@ -270,7 +287,7 @@ export async function runCheck(s: Settings, depsIn: CheckDeps): Promise<CheckOut
     try {
       for (const path of plan.removed) {
         const config: TargetConfig = { ...s.defaults, name: path, trainingFile: path, declared: false };
-        const found = await checkBase({ config, basePath: path, baseValidationPath: null }, toSpec(config), ev, deps, scratch2, day);
+        const found = await checkBase({ config, basePath: path, baseValidationPath: null }, toSpec(config), ev, deps, scratch2, day, cache);
         const base = found === 'failed' ? null : found;
         removed.push({
           path,
@@ -310,7 +327,9 @@ export async function runCheck(s: Settings, depsIn: CheckDeps): Promise<CheckOut
   const errors = tot.errors + outside.errors;
   const warnings = tot.warnings + outside.warnings;
   // Every error and warning counted (kept or not) minus those annotated: the rest is in the summary.
-  const notAnnotated = Math.max(0, tot.errors + tot.warnings + suiteErrors + suiteWarnings - annotations.shown);
+  // Notice warnings are annotated (once each) but are not the datasets' warnings: count them here.
+  const noticeWarnings = runNotices(targets).filter((n) => n.severity === 'warning').length;
+  const notAnnotated = Math.max(0, tot.errors + tot.warnings + noticeWarnings + suiteErrors + suiteWarnings - annotations.shown);
   const common = { diffs, lineUrl, removed, outside, today: day };
   const commentBody = renderMarkdown(targets, { ...common, extra, maxChars: COMMENT_LIMIT_CHARS - 200 });
   const summaryExtra = [...extra];
@@ -414,9 +433,19 @@ async function checkBase(
   deps: CheckDeps,
   scratch: string,
   day: string,
+  cache: CacheStore,
 ): Promise<TargetReport | null | 'failed'> {
   if (!item.basePath || !ev.baseSha) return null;
-  const read = (path: string) =>
+  // From local git the base is streamed, and its summary or line results found by content: no
+  // temp copy, and only the lines the head does not have are analysed.
+  // A small blob (one that may be a Git LFS pointer, under 1 KB) goes through a temp copy as
+  // before, where an LFS pointer is found and fetched.
+  const fromGit = async (path: string) => {
+    const blob = await gitBlobAt(deps.workspace, ev.baseSha!, path);
+    if (blob && blob.size < 1024) return copy(path);
+    return blob ? { file: `${path}@base`, run: { blob: blob.sha, source: { size: blob.size, open: blob.open } } } : null;
+  };
+  const copy = (path: string) =>
     readBaseContent({
       octokit: deps.github ?? undefined,
       repo: { owner: ev.owner, repo: ev.repo },
@@ -424,13 +453,17 @@ async function checkBase(
       ref: ev.baseSha!,
       path,
       tempRoot: scratch,
-    });
+    }).then((c) => (c ? { file: c.file, run: {} as { blob?: string; source?: undefined } } : null));
+  const read = async (path: string) => ((await hasCommit(deps.workspace, ev.baseSha!)) ? fromGit(path) : copy(path));
   try {
     const training = await read(item.basePath);
     if (!training) return null;
     const validation = item.baseValidationPath ? await read(item.baseValidationPath) : null;
+    const files: NonNullable<CheckRunOptions['files']> = { [training.file]: training.run };
+    if (validation) files[validation.file] = validation.run;
     for (const [path, content] of [[item.basePath, training], [item.baseValidationPath, validation]] as const) {
-      if (!content || !path || !(await isLfsPointer(content.file))) continue;
+      // A streamed blob is over the size of any LFS pointer (see fromGit).
+      if (!content || !path || content.run.source || !(await isLfsPointer(content.file))) continue;
       // Stored in Git LFS at base: fetch the content, or skip the comparison and say why.
       const got = await smudgeLfsPointer(deps.workspace, content.file);
       if (!got.ok) {
@@ -443,7 +476,8 @@ async function checkBase(
     }
     const quiet = await checkTarget(
       { ...spec, trainingFile: training.file, validationFile: validation?.file },
-      { today: day, workers: deps.workers, keepDiagnostics: 0 },
+      // The head's settings for diagnostics kept: one summary serves a file as head and, after the merge, as base.
+      { today: day, workers: deps.workers, cache, files },
     );
     return quiet;
   } catch (e) {

@@ -195,6 +195,7 @@ export async function prepareAndRun(ctx: TrainContext, t: TargetConfig, r: Train
         `${provider.name} quotes ${quote.totalPrice === null ? 'no price' : formatCost(quote.totalPrice)}` +
           `${quote.trainTokens === null ? '' : ` for ${quote.trainTokens} training tokens`}; allowed to proceed: ${quote.allowedToProceed}`,
       );
+      r.quote = { costUsd: quote.totalPrice, trainTokens: quote.trainTokens, ourCostUsd: r.estimatedCostUsd, ourTokens: r.estimatedTokens };
       if (quote.totalPrice !== null) r.estimatedCostUsd = quote.totalPrice;
       if (!quote.allowedToProceed) {
         refuse(ctx, r, `${provider.name} would refuse this job (not enough credit: the quote is ${quote.totalPrice === null ? 'unknown' : formatCost(quote.totalPrice)}${quote.userLimit ? `, the limit ${formatCost(quote.userLimit)}` : ''}); add credit or shrink the data`);
