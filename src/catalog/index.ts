@@ -3,6 +3,7 @@
  * Azure `<base>.ft-<hex>` ids, user overrides on top, and models the catalog does not know when
  * the user describes them.
  */
+import type { Method } from '../types.js';
 import { ALIASES, CATALOG, ENCODINGS, MODELS, type Encoding, type ModelProfile } from './models.js';
 import { alternativesTo, PROVIDERS } from '../providers/registry.js';
 import { replacementHint } from './replacements.js';
