@@ -34,7 +34,10 @@ test('gpt-4.1-mini on 2027-01-20: refused before any upload, pointing at gemini-
     setFailed: (m) => void failed.push(m),
   };
   let made = 0;
-  const s = await parseSettings((n) => ({ 'training-file': 'train.jsonl', model: 'gpt-4.1-mini-2025-04-14', 'openai-api-key': 'sk-test-1234' })[n] ?? '', async () => null);
+  const s = await parseSettings(
+    (n) => ({ 'training-file': 'train.jsonl', model: 'gpt-4.1-mini-2025-04-14', 'openai-api-key': 'sk-test-1234' })[n] ?? '',
+    async () => null,
+  );
   const out = await runTrain(s, {
     io,
     event: null,

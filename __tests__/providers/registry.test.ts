@@ -17,7 +17,7 @@ describe('provider registry', () => {
     expect(secretInputs()).not.toContain('together-base-url');
   });
 
-  test('settings take each provider\'s inputs from its entry, and redaction gets exactly the secrets', async () => {
+  test("settings take each provider's inputs from its entry, and redaction gets exactly the secrets", async () => {
     const s = await parseSettings(
       inputs({ 'together-api-key': 'tk-1', 'together-base-url': 'http://127.0.0.1:9/v1', 'azure-api-key': 'az-2', 'azure-endpoint': 'https://r.openai.azure.com' }),
       async () => null,

@@ -77,16 +77,12 @@ export class ProviderSetupError extends Error {
 export function requireApiKey(s: ProviderSettings, input: string): string {
   const key = s.apiKey ?? '';
   if (!key) {
-    throw new ProviderSetupError(
-      `input ${input} is empty: training and smoke tests need an API key (pass it from a secret: ${input}: \${{ secrets.${input.toUpperCase().replace(/-/g, '_')} }})`,
-    );
+    throw new ProviderSetupError(`input ${input} is empty: training and smoke tests need an API key (pass it from a secret: ${input}: \${{ secrets.${input.toUpperCase().replace(/-/g, '_')} }})`);
   }
   if (!/^[\x21-\x7e]+$/.test(key)) {
     // A header with a line break or space fails inside fetch with the whole value in the error
     // text: refuse it here, without repeating it.
-    throw new ProviderSetupError(
-      `the ${s.name} API key contains spaces, line breaks or non-ASCII characters; copy it again into the secret (it is not shown here)`,
-    );
+    throw new ProviderSetupError(`the ${s.name} API key contains spaces, line breaks or non-ASCII characters; copy it again into the secret (it is not shown here)`);
   }
   return key;
 }
@@ -216,9 +212,7 @@ export function secretInputs(): string[] {
 
 /** The values of the secret inputs among parsed credentials, for redaction. */
 export function secretValues(credentials: Readonly<Record<string, Readonly<Record<string, string | undefined>>>>): string[] {
-  return PROVIDER_NAMES.flatMap((n) =>
-    PROVIDERS[n].inputs.filter((i) => i.secret).map((i) => credentials[n]?.[i.field] ?? ''),
-  ).filter(Boolean);
+  return PROVIDER_NAMES.flatMap((n) => PROVIDERS[n].inputs.filter((i) => i.secret).map((i) => credentials[n]?.[i.field] ?? '')).filter(Boolean);
 }
 
 /** Providers that take new jobs, other than `name`: where to go when `name` closes. */
