@@ -1,9 +1,9 @@
 /**
  * Fingerprints: everything that changes a cached result, hashed. A line's analysis depends on
  * the engine (the code that analyses: its version and, for a bundle, the bundle's own bytes,
- * which carry the rules and the tokenizer with its rank tables), the encoding (after user
- * overrides), the validation profile (after user overrides such as min-examples) and the
- * method. A file's summary depends on those plus the role, the training context (after
+ * which carry the rules and the tokenizer with its rank tables) and its context: the encoding
+ * (after user overrides), the validation profile (after user overrides such as min-examples),
+ * the method, and an open model's own tokenizer (pinned by revision) when there is one. A file's summary depends on those plus the role, the training context (after
  * overrides), the diagnostics kept, and for a validation file the training file's examples.
  */
 import { createHash } from 'node:crypto';
@@ -38,10 +38,12 @@ export function engineId(entry?: URL): string {
   return `${ENGINE_VERSION}+${build}`;
 }
 
+/**
+ * Everything in the line context enters the fingerprint (a field added to it later, such as an
+ * open model's own tokenizer, is covered without a change here).
+ */
 export function lineFingerprint(engine: string, ctx: LineContext): string {
-  // An open model's own tokenizer changes every count: its pinned repo@revision is part of the key.
-  const tokenizer = ctx.tokenizer ? { label: ctx.tokenizer.label, sameAs: ctx.tokenizer.sameAs ?? null } : null;
-  return sha256(JSON.stringify({ format: FORMAT_VERSION, engine, method: ctx.method, encoding: ctx.encoding, profile: ctx.profile, tokenizer }));
+  return sha256(JSON.stringify({ format: FORMAT_VERSION, engine, ctx }));
 }
 
 export interface SummaryFacts {
