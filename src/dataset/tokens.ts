@@ -19,7 +19,7 @@ export interface CountRules {
   image: number;
 }
 
-export function billedRules(encoding: Encoding): CountRules {
+export function billedRules(_encoding: Encoding): CountRules {
   return {
     perMessage: OVERHEADS.perMessage.value,
     perName: OVERHEADS.perName.value,
