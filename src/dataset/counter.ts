@@ -257,7 +257,8 @@ function cached(count: CountFn): CountFn {
   let chars = 0;
   return (text) => {
     // (never a string that may hold an approximate count: a hit would not say so)
-    if (text.length < CACHE_MIN_CHARS || text.length > CACHE_MAX_CHARS || text.length > LINE_LIMITS.maxExactPreTokenChars.value) return count(text);
+    const max = Math.min(CACHE_MAX_CHARS, LINE_LIMITS.maxExactPreTokenChars.value);
+    if (text.length < CACHE_MIN_CHARS || text.length > max) return count(text);
     const hit = cache.get(text);
     if (hit !== undefined) {
       counterStats.cacheHits++;
