@@ -256,7 +256,9 @@ function cached(count: CountFn): CountFn {
   const cache = new Map<string, number>();
   let chars = 0;
   return (text) => {
-    if (text.length < CACHE_MIN_CHARS || text.length > CACHE_MAX_CHARS) return count(text);
+    // (never a string that may hold an approximate count: a hit would not say so)
+    const max = Math.min(CACHE_MAX_CHARS, LINE_LIMITS.maxExactPreTokenChars.value);
+    if (text.length < CACHE_MIN_CHARS || text.length > max) return count(text);
     const hit = cache.get(text);
     if (hit !== undefined) {
       counterStats.cacheHits++;
