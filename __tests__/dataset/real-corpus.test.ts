@@ -8,8 +8,8 @@
  * rule, not the expectation.
  */
 import { describe, expect, test } from '@jest/globals';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { getEncoding } from 'js-tiktoken';
 import { resolveModel } from '../../src/catalog/index.js';
 import type { Encoding } from '../../src/catalog/models.js';
@@ -17,7 +17,14 @@ import { OVERHEADS } from '../../src/catalog/overheads.js';
 import { checkTarget } from '../../src/dataset/target.js';
 import { renderFunctions } from '../../src/dataset/tool-render.js';
 import type { Method } from '../../src/dataset/types.js';
-import { realDataDir } from './real-data.js';
+import { sharedFile } from '../support/shared-data.js';
+import { SHARED_MANIFEST } from '../support/shared-manifest.js';
+
+/** Every dataset of data/real in the manifest, resolved: ../shared, or a pinned download checked by sha256. */
+const REAL = new Map<string, string>();
+for (const e of SHARED_MANIFEST.filter((x) => x.path.startsWith('data/real/') && x.path.endsWith('.jsonl'))) {
+  REAL.set(basename(e.path), await sharedFile(e.path));
+}
 
 const TODAY = '2026-11-25';
 const DEFAULT_MODEL = 'gpt-4.1-mini-2025-04-14';
@@ -135,15 +142,14 @@ function recountBillable(path: string, enc: Encoding, context: number | null): n
 // ---- the corpus ----
 
 describe('the real-dataset regression corpus (../shared/data/real)', () => {
-  const dir = realDataDir();
-  const files = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
+  const files = [...REAL.keys()].sort();
 
   test('every dataset in the folder has its expectation here, and every expectation its dataset', () => {
     expect(files).toEqual(Object.keys(CASES).sort());
   });
 
   test.each(Object.entries(CASES))('%s', async (file, want) => {
-    const path = join(dir, file);
+    const path = REAL.get(file)!;
     const model = want.model ?? DEFAULT_MODEL;
     const r = await checkTarget({ name: file, trainingFile: path, model, method: want.method ?? null, epochs: 'auto' }, { today: TODAY });
     const exit = r.errors > 0 || r.overBudget ? 1 : 0;
