@@ -3,7 +3,7 @@
  * files), then the rules that need the whole file (format, duplicates, minimum examples,
  * truncation), and return a report with every count and the first diagnostics.
  */
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { ValidationProfile } from '../catalog/profiles.js';
 import { analyzeLine, type LineContext, type LineResult } from './line.js';
 import { readLineBatches, type ReadProblem } from './read.js';
@@ -13,6 +13,7 @@ import { loadEncoding } from './tokens.js';
 import { GarbagePacer } from './memory.js';
 import type { DataFormat, Diagnostic, Distribution, Method } from './types.js';
 import { runInWorkers, type WorkerOptions } from './workers.js';
+import { sniffNotJsonl } from './sniff.js';
 
 export interface FileCheckOptions extends LineContext {
   role: 'training' | 'validation';
@@ -366,53 +367,6 @@ export class FileAggregator {
 
 /** What supervised checks say about reinforcement data; replaced by one `looks-like-reinforcement`. */
 const REINFORCEMENT_SIGNS: ReadonlySet<string> = new Set(['missing-assistant-message', 'unknown-key', 'developer-role', 'no-system-message']);
-
-const LFS_POINTER = 'version https://git-lfs.github.com/spec/v1';
-const SNIFF_BYTES = 4096;
-
-/**
- * A file that is not JSONL at all, from its first bytes: a Git LFS pointer (the checkout has no
- * LFS content), or a JSON document (a pretty-printed object or an array). null: read it as JSONL.
- */
-export async function sniffNotJsonl(path: string, display = path): Promise<Finding | null> {
-  const fh = await open(path, 'r');
-  let head: string;
-  try {
-    const buf = Buffer.alloc(SNIFF_BYTES);
-    const { bytesRead } = await fh.read(buf, 0, SNIFF_BYTES, 0);
-    head = buf.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
-  } finally {
-    await fh.close();
-  }
-  if (head.startsWith(LFS_POINTER)) {
-    return {
-      code: 'lfs-pointer',
-      severity: 'error',
-      path: '',
-      message: 'the file is a Git LFS pointer, not the dataset: this checkout has no LFS content',
-      hint: 'check out with LFS content: `lfs: true` on actions/checkout (locally: `git lfs pull`)',
-    };
-  }
-  const first = head.trimStart().split('\n', 1)[0]?.trim() ?? '';
-  const array = first.startsWith('[');
-  const pretty = first === '{' || /^\{\s*"[^"]*"\s*:\s*[[{]?$/.test(first);
-  if (!array && !pretty) return null;
-  const tmp = `${display.replace(/\.jsonl?$/i, '')}.fixed.jsonl`;
-  const then = ` && mv ${shellWord(tmp)} ${shellWord(display)}`;
-  return {
-    code: 'json-not-jsonl',
-    severity: 'error',
-    path: '',
-    message: `JSON, not JSONL: the file is ${array ? 'a JSON array' : 'a pretty-printed JSON document'}; fine-tuning takes one JSON object per line`,
-    hint: array
-      ? `convert it to one object per line: jq -c '.[]' ${shellWord(display)} > ${shellWord(tmp)}${then}`
-      : `convert it to one object per line: jq -c . ${shellWord(display)} > ${shellWord(tmp)}${then} (remove any comments first)`,
-  };
-}
-
-function shellWord(s: string): string {
-  return /^[\w./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /** Files at least this large are worth the start-up of worker threads. */
 export const WORKER_MIN_BYTES = 8 * 1024 * 1024;
