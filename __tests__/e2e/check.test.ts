@@ -307,6 +307,19 @@ describe('the pull-request check, run as the runner runs dist/index.js', () => {
     expect(ours(pr)[0]!.body).toContain('12 (+2)');
   });
 
+  test('a JSON array committed as .jsonl: one error, 0 examples, the conversion with the repository path', async () => {
+    const rows = Array.from({ length: 12 }, (_, i) => JSON.parse(example(i)));
+    const pr = openPr({ 'README.md': 'datasets\n' }, { 'data/pretty.jsonl': JSON.stringify(rows, null, 2) + '\n' });
+    const r = await run(pr);
+    expect(r.code).toBe(1);
+    expect(r.outputs.errors).toBe('1');
+    expect(r.outputs.examples).toBe('0');
+    const body = ours(pr)[0]!.body;
+    expect(body).toContain('`json-not-jsonl`');
+    expect(body).toContain('data/pretty.jsonl &gt; data/pretty.fixed.jsonl &amp;&amp; mv data/pretty.fixed.jsonl data/pretty.jsonl');
+    expect(body).not.toContain(pr.repo.dir);
+  });
+
   test('a huge report (thousands of problems, many targets) is folded under 65,536 characters and says so', async () => {
     const files: Record<string, string> = {};
     for (let t = 0; t < 150; t++) {

@@ -421,7 +421,11 @@ function relabel(t: TargetReport, workspace: string): void {
   const strip = (p: string) => (p.startsWith(workspace + '/') ? p.slice(workspace.length + 1) : p);
   for (const f of [t.training, ...(t.validation ? [t.validation] : [])]) {
     f.path = strip(f.path);
-    for (const d of f.diagnostics) d.file = strip(d.file);
+    for (const d of f.diagnostics) {
+      // A hint may name the file (e.g. the jq conversion of a JSON file): the repository's path.
+      if (d.hint.includes(workspace + '/')) d.hint = d.hint.split(workspace + '/').join('');
+      d.file = strip(d.file);
+    }
   }
   for (const n of t.notices) n.file = strip(n.file);
 }

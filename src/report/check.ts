@@ -1,9 +1,8 @@
 /**
  * Renderers for the check report: JSON (the machine contract), text (a terminal) and markdown
- * (the PR comment and the job summary). Pure: numbers in, strings out.
- *
- * Over 400 lines on purpose: the three renderings of one report stay side by side, so that a
- * figure added to one is seen missing from the others.
+ * (the PR comment and the job summary). Pure: numbers in, strings out. One file because the
+ * three renderers share what they say (totals, run notices, grouped findings, the unconfirmed
+ * rules) and must not drift apart.
  */
 import { OVERHEADS, OVERHEADS_SOURCE, AUTO_EPOCHS } from '../catalog/overheads.js';
 import type { FileReport } from '../dataset/check.js';
@@ -377,7 +376,7 @@ function problemRows(targets: readonly TargetReport[], opts: MarkdownOptions, ma
           : `${file}:${d.line}`;
     const link = d.line !== null && opts.lineUrl ? `[${loc}](${opts.lineUrl(d.file, d.line)})` : loc;
     const times = g.count > 1 ? ` (×${formatInt(g.count)}${g.lines.length > 1 ? ', first shown' : ''})` : '';
-    return [ICON[d.severity], link, `\`${d.code}\``, cell(d.message, 160) + times, cell(d.hint, 120)];
+    return [ICON[d.severity], link, `\`${d.code}\``, cell(d.message, 160) + times, cell(d.hint, 200)];
   });
   return { rows, total: groups.length };
 }
