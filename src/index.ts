@@ -5,7 +5,12 @@
 import { tuneHeap } from './dataset/memory.js';
 import { isAnalysisWorker, serveAnalysis } from './dataset/workers.js';
 import { run } from './main.js';
+import { processSignals } from './util/signals.js';
 
 tuneHeap();
 if (isAnalysisWorker()) serveAnalysis();
-else void run({ workerUrl: new URL(import.meta.url) });
+else {
+  // In the journey thread: signals arrive relayed by the main thread from the start.
+  processSignals();
+  void run({ workerUrl: new URL(import.meta.url) });
+}

@@ -7,8 +7,7 @@
  */
 import { Worker, isMainThread } from 'node:worker_threads';
 import { WORKER_YOUNG_GENERATION_MB } from '../dataset/workers.js';
-
-const FLAG = 'finetuneCiJourney';
+import { JOURNEY_THREAD_FLAG as FLAG, relaySignalsTo } from '../util/signals.js';
 
 /** True on the main thread when the journey should move to its own thread. */
 export function shouldMoveToThread(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -25,11 +24,16 @@ export function runInJourneyThread(url: URL): Promise<number> {
       workerData: { [FLAG]: true },
       resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
     });
+    // Signals reach the main thread only: pass them on (cancel-on-abort needs them).
+    const stopRelay = relaySignalsTo(w);
     let failed = false;
     w.on('error', (e) => {
       failed = true;
       process.stderr.write(`finetune-ci failed unexpectedly: ${e.stack ?? String(e)}\n`);
     });
-    w.on('exit', (code) => resolve(failed ? 1 : code));
+    w.on('exit', (code) => {
+      stopRelay();
+      resolve(failed ? 1 : code);
+    });
   });
 }

@@ -23,6 +23,7 @@ import { realSleep } from './follow.js';
 import { followById } from './job.js';
 import { publish } from './publish.js';
 import { credentialValues } from '../../redact.js';
+import { processSignals } from '../../util/signals.js';
 import { redactingIO, redactor } from './redact.js';
 import { trainTarget } from './target.js';
 
@@ -64,7 +65,7 @@ export async function runTrain(s: Settings, deps: TrainDeps): Promise<TrainRunRe
     io,
     now,
     sleep,
-    signals: deps.signals ?? process,
+    signals: deps.signals ?? processSignals(),
     exit: deps.exit ?? ((code: number) => process.exit(code)),
     budget: deps.abortBudgetMs ?? 5000,
   });
