@@ -163,6 +163,9 @@ export async function runAction(o: RunOptions): Promise<ActionRun> {
       RUNNER_TEMP: runnerTemp,
       RUNNER_OS: 'Linux',
       FINETUNE_CI_NOW: o.now ?? '2026-11-25',
+      // No test reaches the real Hugging Face site (GitHub's runners have the network): open
+      // models' tokenizers come from a fake hub or stay approximate.
+      HF_ENDPOINT: process.env.HF_ENDPOINT ?? 'http://127.0.0.1:9',
       ...(o.env ?? {}),
     });
     const pr = (o.payload as { pull_request?: { number?: number } }).pull_request;
