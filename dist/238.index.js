@@ -2,23 +2,231 @@ export const id = 238;
 export const ids = [238];
 export const modules = {
 
-/***/ 8238:
+/***/ 61787:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   EG: () => (/* binding */ isProviderError),
+/* harmony export */   JG: () => (/* binding */ defaultSleep),
+/* harmony export */   mV: () => (/* binding */ Retrier),
+/* harmony export */   mZ: () => (/* binding */ ProviderError),
+/* harmony export */   mu: () => (/* binding */ parseRetryAfter),
+/* harmony export */   nW: () => (/* binding */ classifyHttpError)
+/* harmony export */ });
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(76670);
+/**
+ * One error type for every provider failure, so journeys and reports never look at an SDK's
+ * error classes. `kind` says what to do about it; `requestId` is what to quote to support.
+ */
+
+class ProviderError extends Error {
+    kind;
+    provider;
+    operation;
+    status;
+    code;
+    type;
+    param;
+    requestId;
+    hint;
+    retryAfterMs;
+    line;
+    constructor(init) {
+        // A provider may echo the key it was sent: masked here, on the raw text, before any report.
+        super((0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(init.message), init.cause === undefined ? undefined : { cause: init.cause });
+        this.name = 'ProviderError';
+        this.kind = init.kind;
+        this.provider = init.provider;
+        this.operation = init.operation;
+        this.status = init.status ?? null;
+        this.code = init.code ?? null;
+        this.type = init.type ?? null;
+        this.param = init.param ?? null;
+        this.requestId = init.requestId ?? null;
+        this.hint = init.hint == null ? null : (0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(init.hint);
+        this.retryAfterMs = init.retryAfterMs ?? null;
+        this.line = init.line ?? null;
+    }
+    /** A copy with another hint (and optionally kind/message), keeping everything else. */
+    withHint(hint, patch = {}) {
+        return new ProviderError({ ...this.toInit(), hint, ...patch });
+    }
+    toInit() {
+        return {
+            kind: this.kind,
+            message: this.message,
+            provider: this.provider,
+            operation: this.operation,
+            status: this.status,
+            code: this.code,
+            type: this.type,
+            param: this.param,
+            requestId: this.requestId,
+            hint: this.hint,
+            retryAfterMs: this.retryAfterMs,
+            line: this.line,
+            cause: this.cause,
+        };
+    }
+    /** One line for logs: what failed, status, code, request id. Never contains credentials. */
+    describe() {
+        const bits = [`${this.provider} ${this.operation} failed: ${this.message}`];
+        const meta = [];
+        if (this.status != null)
+            meta.push(`status ${this.status}`);
+        if (this.code)
+            meta.push(`code ${this.code}`);
+        if (this.param)
+            meta.push(`param ${this.param}`);
+        if (this.line != null)
+            meta.push(`line ${this.line}`);
+        if (this.requestId)
+            meta.push(`request id ${this.requestId}`);
+        if (meta.length)
+            bits.push(`(${meta.join(', ')})`);
+        if (this.hint)
+            bits.push(`— ${this.hint}`);
+        return bits.join(' ');
+    }
+}
+function isProviderError(e) {
+    return e instanceof ProviderError;
+}
+/** `retry-after-ms`, then `retry-after` (seconds or an HTTP date), in milliseconds; null if absent. */
+function parseRetryAfter(get, now = Date.now) {
+    const ms = get('retry-after-ms');
+    if (ms != null && ms.trim() !== '') {
+        const n = Number(ms);
+        if (Number.isFinite(n) && n >= 0)
+            return n;
+    }
+    const ra = get('retry-after');
+    if (ra == null || ra.trim() === '')
+        return null;
+    const secs = Number(ra);
+    if (Number.isFinite(secs) && secs >= 0)
+        return secs * 1000;
+    const at = Date.parse(ra);
+    if (!Number.isNaN(at))
+        return Math.max(0, at - now());
+    return null;
+}
+/**
+ * What an HTTP error means, from its status and the provider's `code` / `type`. Shared by every
+ * adapter so that a 429 or a 503 is treated the same whoever sent it.
+ */
+function classifyHttpError(status, code, type) {
+    const c = `${code ?? ''} ${type ?? ''}`.toLowerCase();
+    if (code === 'insufficient_quota' || type === 'insufficient_quota' || /insufficient_(quota|balance|funds|credits?)|credit_limit/.test(c)) {
+        return 'quota';
+    }
+    // 402 Payment Required: Together answers it when the account is out of credit.
+    if (status === 402)
+        return 'quota';
+    if (status === 401)
+        return 'auth';
+    if (status === 403 || /permission|not_allowed|unauthori[sz]ed|forbidden/.test(c))
+        return 'permission';
+    if (status === 404)
+        return 'not-found';
+    if (status === 408 || status === 409 || status === 429)
+        return 'transient';
+    if (status != null && status >= 500)
+        return 'transient';
+    if (status != null && status >= 400)
+        return 'invalid';
+    return 'unknown';
+}
+const defaultSleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/**
+ * The retry rules every adapter follows: only `transient` errors are retried (never `quota`),
+ * `retry-after` is honoured up to a bound, and a request that creates something is never
+ * re-sent before looking for what a lost attempt may have created.
+ */
+class Retrier {
+    retry;
+    toError;
+    log;
+    sleep;
+    constructor(options) {
+        this.retry = {
+            attempts: options.retry?.attempts ?? 6,
+            baseDelayMs: options.retry?.baseDelayMs ?? 500,
+            maxDelayMs: options.retry?.maxDelayMs ?? 30_000,
+            maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? 60_000,
+        };
+        this.toError = options.toError;
+        this.log = options.log ?? (() => { });
+        this.sleep = options.sleep ?? defaultSleep;
+    }
+    /** Run a read (or an idempotent write) with retries on transient errors. */
+    async call(operation, fn) {
+        for (let attempt = 1;; attempt++) {
+            try {
+                return await fn();
+            }
+            catch (e) {
+                const pe = this.toError(e, operation);
+                if (pe.kind !== 'transient' || attempt >= this.retry.attempts)
+                    throw pe;
+                await this.backoff(pe, attempt);
+            }
+        }
+    }
+    /**
+     * Run something that creates a resource. It is sent once per attempt with no SDK retry;
+     * after a transient failure `recover` looks for what a lost request may have created, and
+     * only if that finds nothing is the create sent again.
+     */
+    async createOnce(operation, create, recover) {
+        for (let attempt = 1;; attempt++) {
+            try {
+                return await create();
+            }
+            catch (e) {
+                const pe = this.toError(e, operation);
+                if (pe.kind !== 'transient' || attempt >= this.retry.attempts)
+                    throw pe;
+                await this.backoff(pe, attempt);
+                // The lost request may have made the thing: look (with retries of its own, and its
+                // failures as ProviderErrors) before sending it again.
+                const found = await this.call(`${operation} (looking for what the lost request made)`, recover);
+                if (found)
+                    return found;
+            }
+        }
+    }
+    async backoff(pe, attempt) {
+        const exp = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+        const jittered = exp * (0.75 + Math.random() * 0.25);
+        const delay = pe.retryAfterMs != null ? Math.min(pe.retryAfterMs, this.retry.maxRetryAfterMs) : jittered;
+        const why = pe.status != null ? `HTTP ${pe.status}${pe.code ? ` ${pe.code}` : ''}` : pe.message;
+        this.log(`${pe.operation}: ${why}${pe.requestId ? ` (request id ${pe.requestId})` : ''}; ` +
+            `try ${attempt + 1} of ${this.retry.attempts} in ${(delay / 1000).toFixed(delay < 1000 ? 3 : 1)} s`);
+        await this.sleep(delay);
+    }
+}
+
+
+/***/ }),
+
+/***/ 98238:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   OpenAIProvider: () => (/* binding */ OpenAIProvider)
 /* harmony export */ });
 /* unused harmony exports OPENAI_DEFAULT_BASE_URL, MB, DEFAULT_PART_THRESHOLD_BYTES, MAX_PART_BYTES, BILLING_HINT, describeInnerError, normalizeJob */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(73024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(51455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var openai__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8193);
-/* harmony import */ var _catalog_platform_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6824);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1787);
-/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(2695);
+/* harmony import */ var openai__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(98193);
+/* harmony import */ var _catalog_platform_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(86824);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(61787);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(42695);
 /**
  * The OpenAI provider (and, with `name: 'azure'`, Azure OpenAI's v1 API, which has the same
  * shapes). The only module that imports `openai`.
@@ -27,6 +235,9 @@ export const modules = {
  * that (1) delays are ours to set (tests use milliseconds), (2) nothing that creates something
  * (a file, an upload, a job) is ever re-sent blindly: after a transient failure we first look
  * for what the lost request may have created, and (3) `insufficient_quota` is never retried.
+ *
+ * Over 400 lines on purpose: the one owner of the `openai` SDK; every operation of the provider
+ * interface shares the retry and look-before-resending logic above.
  */
 
 
@@ -554,6 +765,71 @@ function normalizeEvent(e) {
         type: e.type ?? null,
         data: e.data && typeof e.data === 'object' ? e.data : null,
     };
+}
+
+
+/***/ }),
+
+/***/ 42695:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   BH: () => (/* binding */ pickJob),
+/* harmony export */   Hd: () => (/* binding */ isTerminal),
+/* harmony export */   SE: () => (/* binding */ TAG_KEYS),
+/* harmony export */   fe: () => (/* binding */ KNOWN_JOB_STATUSES),
+/* harmony export */   zq: () => (/* binding */ jobPhase)
+/* harmony export */ });
+const KNOWN_JOB_STATUSES = [
+    'validating_files',
+    'queued',
+    'running',
+    'succeeded',
+    'failed',
+    'cancelled',
+];
+function jobPhase(status) {
+    switch (status) {
+        case 'validating_files':
+        case 'queued':
+            return 'waiting';
+        case 'running':
+            return 'running';
+        case 'succeeded':
+            return 'succeeded';
+        case 'failed':
+            return 'failed';
+        case 'cancelled':
+            return 'cancelled';
+        default:
+            return 'unknown';
+    }
+}
+function isTerminal(status) {
+    const p = jobPhase(status);
+    return p === 'succeeded' || p === 'failed' || p === 'cancelled';
+}
+/** Metadata keys finetune-ci writes on jobs (OpenAI, Azure). */
+const TAG_KEYS = {
+    key: 'finetune_ci_key',
+    commit: 'finetune_ci_commit',
+    repository: 'finetune_ci_repository',
+    target: 'finetune_ci_target',
+    /** One random id per createJob call, so a lost create is recognised exactly. */
+    attempt: 'finetune_ci_create_id',
+};
+/** Order of preference when several jobs carry the same key. */
+function pickJob(jobs) {
+    const rank = (j) => {
+        const p = jobPhase(j.status);
+        if (p === 'succeeded')
+            return 1;
+        if (p === 'failed' || p === 'cancelled')
+            return 2;
+        return 0; // waiting, running, unknown (paused…): alive
+    };
+    const sorted = [...jobs].sort((a, b) => rank(a) - rank(b) || b.createdAt - a.createdAt);
+    return sorted[0] ?? null;
 }
 
 

@@ -2,7 +2,7 @@ export const id = 877;
 export const ids = [877];
 export const modules = {
 
-/***/ 3877:
+/***/ 23877:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -45,11 +45,11 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./node_modules/gpt-tokenizer/esm/constants.js
-var constants = __webpack_require__(6933);
+var constants = __webpack_require__(86933);
 // EXTERNAL MODULE: ./node_modules/gpt-tokenizer/esm/specialTokens.js
-var specialTokens = __webpack_require__(6413);
+var specialTokens = __webpack_require__(56413);
 // EXTERNAL MODULE: ./node_modules/gpt-tokenizer/esm/GptEncoding.js + 16 modules
-var GptEncoding = __webpack_require__(2626);
+var GptEncoding = __webpack_require__(42626);
 ;// CONCATENATED MODULE: ./node_modules/gpt-tokenizer/esm/bpeRanks/o200k_base.js
 //#region src/bpeRanks/o200k_base.js
 const c0 = [

@@ -1,5 +1,5 @@
 export const id = 928;
-export const ids = [928];
+export const ids = [928,547];
 export const modules = {
 
 /***/ 4547:
@@ -18,19 +18,19 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(1455);
+var promises_ = __webpack_require__(51455);
 // EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(8161);
+var external_node_os_ = __webpack_require__(48161);
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
+var external_node_path_ = __webpack_require__(76760);
 // EXTERNAL MODULE: ./src/catalog/index.ts + 2 modules
-var catalog = __webpack_require__(2023);
+var catalog = __webpack_require__(29170);
 // EXTERNAL MODULE: ./src/config.ts + 2 modules
-var config = __webpack_require__(2404);
+var config = __webpack_require__(56740);
 // EXTERNAL MODULE: ./src/providers/index.ts
-var providers = __webpack_require__(7486);
+var providers = __webpack_require__(87486);
 // EXTERNAL MODULE: ./src/report/markdown.ts
-var markdown = __webpack_require__(4285);
+var markdown = __webpack_require__(54285);
 ;// CONCATENATED MODULE: ./src/report/smoke.ts
 
 const DEFAULT_LABELS = { model: 'tested', compare: 'compared' };
@@ -158,7 +158,7 @@ function renderSmokeText(run, opts = {}) {
 }
 
 // EXTERNAL MODULE: ./src/smoke/checks.ts
-var checks = __webpack_require__(2844);
+var checks = __webpack_require__(82844);
 ;// CONCATENATED MODULE: ./src/smoke/runner.ts
 /**
  * Run a smoke suite against the model under test and, optionally, a model to compare with
@@ -237,7 +237,7 @@ async function runSuite(suite, opts) {
                 failed: result.failed,
                 answer: text,
                 latencyMs,
-                usage: answer?.usage ? { prompt_tokens: answer.usage.prompt_tokens, completion_tokens: answer.usage.completion_tokens } : null,
+                usage: answer?.usage ? { prompt_tokens: answer.usage.promptTokens, completion_tokens: answer.usage.completionTokens } : null,
             };
         }
         catch (err) {
@@ -317,9 +317,15 @@ async function runSuite(suite, opts) {
 }
 
 // EXTERNAL MODULE: ./src/smoke/suite.ts + 1 modules
-var smoke_suite = __webpack_require__(1617);
+var smoke_suite = __webpack_require__(91617);
+// EXTERNAL MODULE: ./src/redact.ts
+var redact = __webpack_require__(76670);
+// EXTERNAL MODULE: ./src/util/abort.ts
+var abort = __webpack_require__(42334);
+// EXTERNAL MODULE: ./src/util/signals.ts
+var signals = __webpack_require__(6089);
 // EXTERNAL MODULE: ./src/journeys/io.ts
-var journeys_io = __webpack_require__(5457);
+var journeys_io = __webpack_require__(15457);
 ;// CONCATENATED MODULE: ./src/journeys/smoke.ts
 /**
  * Smoke tests as a journey: read and validate the suite, open a chat session per model through
@@ -330,6 +336,9 @@ var journeys_io = __webpack_require__(5457);
  * `mode: smoke`, which tests any model on demand. Sessions are always closed: on success, on
  * failure, and when the run is cancelled (an AbortSignal, or SIGINT/SIGTERM from the runner).
  */
+
+
+
 
 
 
@@ -429,20 +438,11 @@ class CancelledError extends Error {
     }
 }
 /** Resolve with `p`, or reject as soon as `signal` aborts (the call itself is left to finish). */
-function raceAbort(p, signal) {
-    if (signal.aborted)
-        return Promise.reject(new CancelledError());
-    return new Promise((res, rej) => {
-        const onAbort = () => rej(new CancelledError());
-        signal.addEventListener('abort', onAbort, { once: true });
-        p.then((v) => {
-            signal.removeEventListener('abort', onAbort);
-            res(v);
-        }, (e) => {
-            signal.removeEventListener('abort', onAbort);
-            rej(e instanceof Error ? e : new Error(String(e)));
-        });
-    });
+async function raceCancel(p, signal) {
+    const r = await (0,abort/* raceAbort */.M)(p.catch((e) => Promise.reject(e instanceof Error ? e : new Error(String(e)))), signal);
+    if (r === abort/* ABORTED */.w)
+        throw new CancelledError();
+    return r;
 }
 /** Longest wait for the model lookups before the run; they only inform. */
 const PREFLIGHT_TIMEOUT_MS = 5_000;
@@ -489,12 +489,15 @@ async function preflight(provider, sessions, io, signal) {
  * from `failed` (the train journey puts `markdown` in its comment too).
  */
 async function runSmokeStage(opts) {
-    const { settings, provider, io } = opts;
+    const { settings, provider } = opts;
+    (0,redact/* addCredentials */.wG)(settings);
+    const io = (0,redact/* redactingIO */.Eb)(opts.io);
     const suitePath = smokeSuitePath(settings, opts.target);
     if (!suitePath)
         return null;
-    if (provider.name === 'azure' && !settings.smoke.model?.trim()) {
-        io.warning('Smoke tests skipped: on Azure OpenAI a tuned model answers only through a deployment. Create one (README, "Azure: a Developer-tier deployment for smoke tests") and set smoke-model to its name.');
+    const needsTarget = (0,providers/* providerEntry */.kb)(provider.name).capabilities.smokeNeedsExistingTarget;
+    if (needsTarget && !settings.smoke.model?.trim()) {
+        io.warning(needsTarget);
         return null;
     }
     const workspace = opts.workspace ?? process.env.GITHUB_WORKSPACE ?? process.cwd();
@@ -511,7 +514,7 @@ async function runSmokeStage(opts) {
     const diagnostics = parsed.diagnostics.map((d) => ({ ...d, file }));
     annotateSuite(io, diagnostics);
     const finish = async (run, markdown, reason) => {
-        await (0,promises_.writeFile)(reportPath, JSON.stringify(run, null, 2));
+        await (0,promises_.writeFile)(reportPath, (0,redact/* redactJson */.Kp)(run));
         await io.appendSummary(markdown);
         const cmp = run.models.find((m) => m.role === 'compare');
         io.setOutput('smoke-pass-rate', run.cases.length ? rateText(run.models[0].passRate) : '');
@@ -535,8 +538,7 @@ async function runSmokeStage(opts) {
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     if (opts.signal?.aborted)
         controller.abort();
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    const stopListening = (0,signals/* onCancelSignal */.St)(onSignal);
     const models = compare ? [tested, compare] : [tested];
     const sessions = new Map();
     const openErrors = new Map();
@@ -568,11 +570,11 @@ async function runSmokeStage(opts) {
                 throw new Error(`no chat session for ${model}`);
             if (controller.signal.aborted)
                 throw new CancelledError('cancelled before the call was sent');
-            const r = await raceAbort(provider.chat(session, messages, chatOpts), controller.signal);
+            const r = await raceCancel(provider.chat(session, messages, chatOpts), controller.signal);
             return {
                 text: r.text,
                 latencyMs: r.latencyMs,
-                ...(r.usage ? { usage: { prompt_tokens: r.usage.promptTokens, completion_tokens: r.usage.completionTokens } } : {}),
+                ...(r.usage ? { usage: r.usage } : {}),
             };
         };
         run = await runSuite(suite, {
@@ -590,8 +592,7 @@ async function runSmokeStage(opts) {
         });
     }
     finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        stopListening();
         opts.signal?.removeEventListener('abort', onAbort);
         await Promise.all([...sessions.values()].map(async (s) => {
             try {
@@ -615,7 +616,10 @@ async function runSmokeStage(opts) {
     return finish(run, markdown, reason);
 }
 /** `mode: smoke`: test `smoke-model` (beside its base, or `smoke-compare`) on demand. */
-const runSmokeJourney = async (settings, { io, workspace }) => {
+const runSmokeJourney = async (settings, ctx) => {
+    (0,redact/* addCredentials */.wG)(settings);
+    const io = (0,redact/* redactingIO */.Eb)(ctx.io);
+    const workspace = ctx.workspace;
     const model = settings.smoke.model?.trim();
     if (!model) {
         io.setFailed('finetune-ci: input smoke-model is required in mode: smoke; set it to the model to test, e.g. smoke-model: ft:gpt-4.1-mini-2025-04-14:my-org:weather:abc123');
@@ -655,6 +659,353 @@ const runSmokeJourney = async (settings, { io, workspace }) => {
     if (result?.reason)
         io.setFailed(`finetune-ci: ${result.reason}`);
 };
+
+
+/***/ }),
+
+/***/ 61787:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   EG: () => (/* binding */ isProviderError),
+/* harmony export */   JG: () => (/* binding */ defaultSleep),
+/* harmony export */   mV: () => (/* binding */ Retrier),
+/* harmony export */   mZ: () => (/* binding */ ProviderError),
+/* harmony export */   mu: () => (/* binding */ parseRetryAfter),
+/* harmony export */   nW: () => (/* binding */ classifyHttpError)
+/* harmony export */ });
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(76670);
+/**
+ * One error type for every provider failure, so journeys and reports never look at an SDK's
+ * error classes. `kind` says what to do about it; `requestId` is what to quote to support.
+ */
+
+class ProviderError extends Error {
+    kind;
+    provider;
+    operation;
+    status;
+    code;
+    type;
+    param;
+    requestId;
+    hint;
+    retryAfterMs;
+    line;
+    constructor(init) {
+        // A provider may echo the key it was sent: masked here, on the raw text, before any report.
+        super((0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(init.message), init.cause === undefined ? undefined : { cause: init.cause });
+        this.name = 'ProviderError';
+        this.kind = init.kind;
+        this.provider = init.provider;
+        this.operation = init.operation;
+        this.status = init.status ?? null;
+        this.code = init.code ?? null;
+        this.type = init.type ?? null;
+        this.param = init.param ?? null;
+        this.requestId = init.requestId ?? null;
+        this.hint = init.hint == null ? null : (0,_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .redact */ .E$)(init.hint);
+        this.retryAfterMs = init.retryAfterMs ?? null;
+        this.line = init.line ?? null;
+    }
+    /** A copy with another hint (and optionally kind/message), keeping everything else. */
+    withHint(hint, patch = {}) {
+        return new ProviderError({ ...this.toInit(), hint, ...patch });
+    }
+    toInit() {
+        return {
+            kind: this.kind,
+            message: this.message,
+            provider: this.provider,
+            operation: this.operation,
+            status: this.status,
+            code: this.code,
+            type: this.type,
+            param: this.param,
+            requestId: this.requestId,
+            hint: this.hint,
+            retryAfterMs: this.retryAfterMs,
+            line: this.line,
+            cause: this.cause,
+        };
+    }
+    /** One line for logs: what failed, status, code, request id. Never contains credentials. */
+    describe() {
+        const bits = [`${this.provider} ${this.operation} failed: ${this.message}`];
+        const meta = [];
+        if (this.status != null)
+            meta.push(`status ${this.status}`);
+        if (this.code)
+            meta.push(`code ${this.code}`);
+        if (this.param)
+            meta.push(`param ${this.param}`);
+        if (this.line != null)
+            meta.push(`line ${this.line}`);
+        if (this.requestId)
+            meta.push(`request id ${this.requestId}`);
+        if (meta.length)
+            bits.push(`(${meta.join(', ')})`);
+        if (this.hint)
+            bits.push(`— ${this.hint}`);
+        return bits.join(' ');
+    }
+}
+function isProviderError(e) {
+    return e instanceof ProviderError;
+}
+/** `retry-after-ms`, then `retry-after` (seconds or an HTTP date), in milliseconds; null if absent. */
+function parseRetryAfter(get, now = Date.now) {
+    const ms = get('retry-after-ms');
+    if (ms != null && ms.trim() !== '') {
+        const n = Number(ms);
+        if (Number.isFinite(n) && n >= 0)
+            return n;
+    }
+    const ra = get('retry-after');
+    if (ra == null || ra.trim() === '')
+        return null;
+    const secs = Number(ra);
+    if (Number.isFinite(secs) && secs >= 0)
+        return secs * 1000;
+    const at = Date.parse(ra);
+    if (!Number.isNaN(at))
+        return Math.max(0, at - now());
+    return null;
+}
+/**
+ * What an HTTP error means, from its status and the provider's `code` / `type`. Shared by every
+ * adapter so that a 429 or a 503 is treated the same whoever sent it.
+ */
+function classifyHttpError(status, code, type) {
+    const c = `${code ?? ''} ${type ?? ''}`.toLowerCase();
+    if (code === 'insufficient_quota' || type === 'insufficient_quota' || /insufficient_(quota|balance|funds|credits?)|credit_limit/.test(c)) {
+        return 'quota';
+    }
+    // 402 Payment Required: Together answers it when the account is out of credit.
+    if (status === 402)
+        return 'quota';
+    if (status === 401)
+        return 'auth';
+    if (status === 403 || /permission|not_allowed|unauthori[sz]ed|forbidden/.test(c))
+        return 'permission';
+    if (status === 404)
+        return 'not-found';
+    if (status === 408 || status === 409 || status === 429)
+        return 'transient';
+    if (status != null && status >= 500)
+        return 'transient';
+    if (status != null && status >= 400)
+        return 'invalid';
+    return 'unknown';
+}
+const defaultSleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/**
+ * The retry rules every adapter follows: only `transient` errors are retried (never `quota`),
+ * `retry-after` is honoured up to a bound, and a request that creates something is never
+ * re-sent before looking for what a lost attempt may have created.
+ */
+class Retrier {
+    retry;
+    toError;
+    log;
+    sleep;
+    constructor(options) {
+        this.retry = {
+            attempts: options.retry?.attempts ?? 6,
+            baseDelayMs: options.retry?.baseDelayMs ?? 500,
+            maxDelayMs: options.retry?.maxDelayMs ?? 30_000,
+            maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? 60_000,
+        };
+        this.toError = options.toError;
+        this.log = options.log ?? (() => { });
+        this.sleep = options.sleep ?? defaultSleep;
+    }
+    /** Run a read (or an idempotent write) with retries on transient errors. */
+    async call(operation, fn) {
+        for (let attempt = 1;; attempt++) {
+            try {
+                return await fn();
+            }
+            catch (e) {
+                const pe = this.toError(e, operation);
+                if (pe.kind !== 'transient' || attempt >= this.retry.attempts)
+                    throw pe;
+                await this.backoff(pe, attempt);
+            }
+        }
+    }
+    /**
+     * Run something that creates a resource. It is sent once per attempt with no SDK retry;
+     * after a transient failure `recover` looks for what a lost request may have created, and
+     * only if that finds nothing is the create sent again.
+     */
+    async createOnce(operation, create, recover) {
+        for (let attempt = 1;; attempt++) {
+            try {
+                return await create();
+            }
+            catch (e) {
+                const pe = this.toError(e, operation);
+                if (pe.kind !== 'transient' || attempt >= this.retry.attempts)
+                    throw pe;
+                await this.backoff(pe, attempt);
+                // The lost request may have made the thing: look (with retries of its own, and its
+                // failures as ProviderErrors) before sending it again.
+                const found = await this.call(`${operation} (looking for what the lost request made)`, recover);
+                if (found)
+                    return found;
+            }
+        }
+    }
+    async backoff(pe, attempt) {
+        const exp = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+        const jittered = exp * (0.75 + Math.random() * 0.25);
+        const delay = pe.retryAfterMs != null ? Math.min(pe.retryAfterMs, this.retry.maxRetryAfterMs) : jittered;
+        const why = pe.status != null ? `HTTP ${pe.status}${pe.code ? ` ${pe.code}` : ''}` : pe.message;
+        this.log(`${pe.operation}: ${why}${pe.requestId ? ` (request id ${pe.requestId})` : ''}; ` +
+            `try ${attempt + 1} of ${this.retry.attempts} in ${(delay / 1000).toFixed(delay < 1000 ? 3 : 1)} s`);
+        await this.sleep(delay);
+    }
+}
+
+
+/***/ }),
+
+/***/ 87486:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   EG: () => (/* reexport safe */ _errors_js__WEBPACK_IMPORTED_MODULE_2__.EG),
+/* harmony export */   Hd: () => (/* reexport safe */ _types_js__WEBPACK_IMPORTED_MODULE_1__.Hd),
+/* harmony export */   Qd: () => (/* binding */ createProvider),
+/* harmony export */   SE: () => (/* reexport safe */ _types_js__WEBPACK_IMPORTED_MODULE_1__.SE),
+/* harmony export */   br: () => (/* reexport safe */ _registry_js__WEBPACK_IMPORTED_MODULE_0__.br),
+/* harmony export */   fe: () => (/* reexport safe */ _types_js__WEBPACK_IMPORTED_MODULE_1__.fe),
+/* harmony export */   kb: () => (/* reexport safe */ _registry_js__WEBPACK_IMPORTED_MODULE_0__.kb),
+/* harmony export */   mZ: () => (/* reexport safe */ _errors_js__WEBPACK_IMPORTED_MODULE_2__.mZ),
+/* harmony export */   zq: () => (/* reexport safe */ _types_js__WEBPACK_IMPORTED_MODULE_1__.zq)
+/* harmony export */ });
+/* harmony import */ var _registry_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(63307);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(42695);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(61787);
+/**
+ * The one place that picks a provider implementation. Journeys call `createProvider` and see
+ * only the `Provider` interface; each provider is declared once in registry.ts and its adapter
+ * is loaded lazily, so the check path never pays for it.
+ */
+
+
+
+
+async function createProvider(s) {
+    if (!(0,_registry_js__WEBPACK_IMPORTED_MODULE_0__/* .isProviderName */ .X2)(s.name))
+        throw new _registry_js__WEBPACK_IMPORTED_MODULE_0__/* .ProviderSetupError */ .br(`unknown provider ${String(s.name)}; use ${_registry_js__WEBPACK_IMPORTED_MODULE_0__/* .PROVIDER_NAMES */ .xd.join(', ')}`);
+    return _registry_js__WEBPACK_IMPORTED_MODULE_0__/* .PROVIDERS */ .xq[s.name].load(s);
+}
+
+
+/***/ }),
+
+/***/ 42695:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   BH: () => (/* binding */ pickJob),
+/* harmony export */   Hd: () => (/* binding */ isTerminal),
+/* harmony export */   SE: () => (/* binding */ TAG_KEYS),
+/* harmony export */   fe: () => (/* binding */ KNOWN_JOB_STATUSES),
+/* harmony export */   zq: () => (/* binding */ jobPhase)
+/* harmony export */ });
+const KNOWN_JOB_STATUSES = [
+    'validating_files',
+    'queued',
+    'running',
+    'succeeded',
+    'failed',
+    'cancelled',
+];
+function jobPhase(status) {
+    switch (status) {
+        case 'validating_files':
+        case 'queued':
+            return 'waiting';
+        case 'running':
+            return 'running';
+        case 'succeeded':
+            return 'succeeded';
+        case 'failed':
+            return 'failed';
+        case 'cancelled':
+            return 'cancelled';
+        default:
+            return 'unknown';
+    }
+}
+function isTerminal(status) {
+    const p = jobPhase(status);
+    return p === 'succeeded' || p === 'failed' || p === 'cancelled';
+}
+/** Metadata keys finetune-ci writes on jobs (OpenAI, Azure). */
+const TAG_KEYS = {
+    key: 'finetune_ci_key',
+    commit: 'finetune_ci_commit',
+    repository: 'finetune_ci_repository',
+    target: 'finetune_ci_target',
+    /** One random id per createJob call, so a lost create is recognised exactly. */
+    attempt: 'finetune_ci_create_id',
+};
+/** Order of preference when several jobs carry the same key. */
+function pickJob(jobs) {
+    const rank = (j) => {
+        const p = jobPhase(j.status);
+        if (p === 'succeeded')
+            return 1;
+        if (p === 'failed' || p === 'cancelled')
+            return 2;
+        return 0; // waiting, running, unknown (paused…): alive
+    };
+    const sorted = [...jobs].sort((a, b) => rank(a) - rank(b) || b.createdAt - a.createdAt);
+    return sorted[0] ?? null;
+}
+
+
+/***/ }),
+
+/***/ 42334:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   M: () => (/* binding */ raceAbort),
+/* harmony export */   w: () => (/* binding */ ABORTED)
+/* harmony export */ });
+/**
+ * Racing a promise against an AbortSignal: the one implementation the journeys share (training
+ * follows a job, the smoke stage waits on chat calls).
+ */
+const ABORTED = Symbol('aborted');
+/** `p`, or ABORTED as soon as the signal fires (the call itself carries on unobserved). */
+function raceAbort(p, signal) {
+    if (!signal)
+        return p;
+    if (signal.aborted) {
+        p.catch(() => { });
+        return Promise.resolve(ABORTED);
+    }
+    return new Promise((resolve, reject) => {
+        const onAbort = () => {
+            p.catch(() => { });
+            resolve(ABORTED);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        p.then((v) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(v);
+        }, (e) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(e);
+        });
+    });
+}
 
 
 /***/ })

