@@ -273,6 +273,8 @@ function toTrainJson(results, extra = {}) {
 var check = __webpack_require__(120);
 // EXTERNAL MODULE: ./src/journeys/io.ts
 var journeys_io = __webpack_require__(5457);
+// EXTERNAL MODULE: ./src/report/text.ts
+var report_text = __webpack_require__(5655);
 ;// CONCATENATED MODULE: ./src/journeys/train.ts
 /**
  * The merge-time training journey: validate again, gate (errors, budget, model shut down),
@@ -281,6 +283,8 @@ var journeys_io = __webpack_require__(5457);
  * cancel), run the smoke suite on the new model, and report: job summary, outputs, JSON report,
  * commit comment. Provider-neutral: it sees only the `Provider` interface.
  */
+
+
 
 
 
@@ -375,12 +379,6 @@ function redactingIO(io, redact) {
         setFailed: (m) => io.setFailed(redact(m)),
     };
 }
-/** Untrusted provider text for a log line: no control characters, never a workflow command. */
-function plainText(text, max = 400) {
-    // eslint-disable-next-line no-control-regex
-    const clean = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-    return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
-}
 function clock(unixSeconds) {
     return new Date(unixSeconds * 1000).toISOString().slice(11, 19);
 }
@@ -441,7 +439,7 @@ function heartbeatLine(job, nowMs, followStartedMs) {
     const sinceCreated = nowMs / 1000 - job.createdAt;
     // A job's own clock and ours can disagree (a fake clock, a skewed runner): fall back to our own.
     const elapsed = sinceCreated >= 0 && sinceCreated < 30 * 86_400 ? sinceCreated : (nowMs - followStartedMs) / 1000;
-    const parts = [`status ${plainText(job.status, 40)}`, `elapsed ${formatDuration(elapsed)}`];
+    const parts = [`status ${(0,report_text/* plain */.pj)(job.status, 40)}`, `elapsed ${formatDuration(elapsed)}`];
     if (job.estimatedFinish) {
         const left = job.estimatedFinish - nowMs / 1000;
         parts.push(`estimated finish ${new Date(job.estimatedFinish * 1000).toISOString().replace('T', ' ').slice(0, 19)} UTC${left > 0 && left < 30 * 86_400 ? ` (in ${formatDuration(left)})` : ''}`);
@@ -490,16 +488,16 @@ async function followJob(provider, o) {
                 if (m) {
                     metrics = m;
                     const line = metricsLine(m);
-                    o.log(`  ${clock(e.createdAt)} ${line || plainText(e.message)}`);
+                    o.log(`  ${clock(e.createdAt)} ${line || (0,report_text/* plain */.pj)(e.message, 400)}`);
                 }
                 else {
-                    o.log(`  ${clock(e.createdAt)} ${e.level === 'info' ? '' : `${plainText(String(e.level), 10)}: `}${plainText(e.message)}`);
+                    o.log(`  ${clock(e.createdAt)} ${e.level === 'info' ? '' : `${(0,report_text/* plain */.pj)(String(e.level), 10)}: `}${(0,report_text/* plain */.pj)(e.message, 400)}`);
                 }
             }
             const phase = (0,src_providers/* jobPhase */.zq)(j.status);
             if (phase === 'unknown' && !warnedUnknown.has(j.status)) {
                 warnedUnknown.add(j.status);
-                (o.warn ?? o.log)(`Job ${j.id} reports status "${plainText(j.status, 40)}", which finetune-ci does not know (known: ${src_providers/* KNOWN_JOB_STATUSES */.fe.join(', ')}); following it as still in progress.`);
+                (o.warn ?? o.log)(`Job ${j.id} reports status "${(0,report_text/* plain */.pj)(j.status, 40)}", which finetune-ci does not know (known: ${src_providers/* KNOWN_JOB_STATUSES */.fe.join(', ')}); following it as still in progress.`);
             }
             const now = o.now();
             if (j.status !== lastStatus || now - lastBeat >= heartbeatMs) {
@@ -535,15 +533,6 @@ class Stop extends Error {
     constructor(result) {
         super('stop');
         this.result = result;
-    }
-}
-async function exists(p) {
-    try {
-        await (0,promises_.access)(p);
-        return true;
-    }
-    catch {
-        return false;
     }
 }
 function fileRef(f) {
@@ -722,39 +711,37 @@ async function runTrain(s, deps) {
             r.requestId = e.requestId;
             r.hint = e.hint;
             errorKinds.set(r, e.kind);
-            io.error(`finetune-ci: ${r.target}: ${e.describe()}`);
+            io.error(`finetune-ci: ${(0,report_text/* plain */.pj)(r.target, 100)}: ${e.describe()}`);
         }
         else if (e instanceof src_providers/* ProviderSetupError */.br) {
             r.error = { code: 'setup', message: e.message, param: null };
             errorKinds.set(r, 'auth');
             r.hint = e.message;
-            io.error(`finetune-ci: ${r.target}: ${e.message}`);
+            io.error(`finetune-ci: ${(0,report_text/* plain */.pj)(r.target, 100)}: ${e.message}`);
         }
         else {
             const err = e;
             r.error = { code: 'unexpected', message: err?.message ?? String(e), param: null };
-            io.error(`finetune-ci: ${r.target}: unexpected error: ${err?.stack ?? String(e)}`);
+            io.error(`finetune-ci: ${(0,report_text/* plain */.pj)(r.target, 100)}: unexpected error: ${err?.stack ?? String(e)}`);
         }
     }
     function refuse(r, reason, problems = []) {
         r.outcome = 'refused';
         r.reason = reason;
         r.problems = problems;
-        io.error(`finetune-ci: ${r.target}: ${reason}; nothing was uploaded.`);
+        io.error(`finetune-ci: ${(0,report_text/* plain */.pj)(r.target, 100)}: ${reason}; nothing was uploaded.`);
         throw new Stop(r);
     }
     async function prepareAndRun(t, r) {
         const resumeOnly = s.train.resumeOnly;
         // --- validate again -----------------------------------------------------------------------
-        const missing = [];
-        for (const [key, f] of [['training_file', t.trainingFile], ['validation_file', t.validationFile]]) {
-            if (f && !(await exists(local(f))))
-                missing.push(`${f}: the ${key} of target "${t.name}" does not exist`);
-        }
-        if (missing.length)
-            refuse(r, missing[0], missing);
+        // Each file resolved inside the workspace: a committed link to anything outside it (or into
+        // .git) is refused before a byte is read, let alone uploaded.
+        const files = await (0,check/* targetFiles */.jA)(s, t, deps.workspace);
+        if (!files.ok)
+            refuse(r, files.issues[0].message, files.issues.map((i) => i.message));
         const spec = (0,check/* toSpec */.Fj)(t);
-        io.info(`Checking ${t.trainingFile}${t.validationFile ? ` and ${t.validationFile}` : ''} for ${t.model}…`);
+        io.info(`Checking ${(0,report_text/* plain */.pj)(t.trainingFile, 200)}${t.validationFile ? ` and ${(0,report_text/* plain */.pj)(t.validationFile, 200)}` : ''} for ${(0,report_text/* plain */.pj)(t.model, 100)}…`);
         const report = await (0,target/* checkTarget */.e)({ ...spec, trainingFile: local(t.trainingFile), validationFile: t.validationFile ? local(t.validationFile) : undefined }, { today: day });
         fillEstimate(r, report, t);
         for (const n of report.notices) {
@@ -791,7 +778,7 @@ async function runTrain(s, deps) {
             try {
                 const info = await provider.getModel(t.model);
                 if (info === null) {
-                    io.warning(`${provider.name} does not list the model ${t.model}; job creation will probably fail. Check the model id.`);
+                    io.warning(`${provider.name} does not list the model ${(0,report_text/* plain */.pj)(t.model, 100)}; job creation will probably fail. Check the model id.`);
                 }
                 else if (info.shutdownDate && (0,catalog/* daysBetween */.YM)(day, info.shutdownDate) <= 0) {
                     refuse(r, `${provider.name} says ${t.model} was shut down on ${info.shutdownDate}: it can no longer be fine-tuned; choose another model`);
@@ -812,7 +799,7 @@ async function runTrain(s, deps) {
                     throw e;
                 if ((0,src_providers/* isProviderError */.EG)(e) && (e.kind === 'quota' || e.kind === 'auth'))
                     throw e;
-                io.warning(`Could not ask ${provider.name} about ${t.model} (${(0,src_providers/* isProviderError */.EG)(e) ? e.describe() : e.message}); going on.`);
+                io.warning(`Could not ask ${provider.name} about ${(0,report_text/* plain */.pj)(t.model, 100)} (${(0,src_providers/* isProviderError */.EG)(e) ? e.describe() : e.message}); going on.`);
             }
         }
         // --- key ----------------------------------------------------------------------------------
@@ -828,14 +815,14 @@ async function runTrain(s, deps) {
             seed: s.train.seed ?? null,
         });
         r.jobKey = key;
-        io.info(`Job key ${key} (training ${trainingSha.slice(0, 16)}${validationSha ? `, validation ${validationSha.slice(0, 16)}` : ''}, ${t.model}, ${method})`);
+        io.info(`Job key ${key} (training ${trainingSha.slice(0, 16)}${validationSha ? `, validation ${validationSha.slice(0, 16)}` : ''}, ${(0,report_text/* plain */.pj)(t.model, 100)}, ${method})`);
         const existing = await provider.findJob(key, { model: t.model, suffix: t.suffix ?? null });
         let job;
         if (resumeOnly) {
             if (!existing) {
                 r.outcome = 'nothing-to-resume';
                 r.reason = 'no job with this key: nothing to resume (a push to the default branch starts one)';
-                io.info(`${t.name}: ${r.reason}.`);
+                io.info(`${(0,report_text/* plain */.pj)(t.name, 100)}: ${r.reason}.`);
                 return;
             }
             if ((0,src_providers/* isTerminal */.Hd)(existing.status)) {
@@ -844,7 +831,7 @@ async function runTrain(s, deps) {
                 r.status = existing.status;
                 r.fineTunedModel = existing.fineTunedModel;
                 r.reason = `job ${existing.id} with this key has already ${existing.status === 'succeeded' ? 'succeeded' : `ended (${existing.status})`}; nothing to resume`;
-                io.info(`${t.name}: ${r.reason}.`);
+                io.info(`${(0,report_text/* plain */.pj)(t.name, 100)}: ${r.reason}.`);
                 return;
             }
             r.action = 'resumed';
@@ -960,7 +947,7 @@ async function runTrain(s, deps) {
             r.jobKey = job.metadata[src_providers/* TAG_KEYS */.SE.key] ?? null;
             r.action = 'followed-by-id';
             r.pricePerMillion = t?.pricePerMillion ?? (0,catalog/* resolveModel */.AX)(job.model).trainingPricePerMillion;
-            if (t && (await exists(local(t.trainingFile)))) {
+            if (t && (await (0,check/* targetFiles */.jA)(s, t, deps.workspace)).ok) {
                 try {
                     const report = await (0,target/* checkTarget */.e)({ ...(0,check/* toSpec */.Fj)(t), trainingFile: local(t.trainingFile), validationFile: t.validationFile ? local(t.validationFile) : undefined }, { today: day, keepDiagnostics: 0 });
                     fillEstimate(r, report, t);
@@ -1056,7 +1043,7 @@ async function runTrain(s, deps) {
         else if (last.status === 'failed') {
             r.outcome = 'failed';
             r.error = last.error ?? { code: 'unknown', message: 'the job failed without an error object', param: null };
-            io.error(`finetune-ci: job ${last.id} failed: ${plainText(r.error.message)} (code ${r.error.code}${r.error.param ? `, param ${r.error.param}` : ''}${r.requestId ? `, request id ${r.requestId}` : ''})`);
+            io.error(`finetune-ci: job ${last.id} failed: ${(0,report_text/* plain */.pj)(r.error.message, 400)} (code ${r.error.code}${r.error.param ? `, param ${r.error.param}` : ''}${r.requestId ? `, request id ${r.requestId}` : ''})`);
         }
         else {
             r.outcome = 'cancelled';
@@ -1070,7 +1057,7 @@ async function runTrain(s, deps) {
             return;
         const stage = deps.smokeStage === undefined ? await loadSmokeStage() : deps.smokeStage;
         if (!stage) {
-            io.warning(`A smoke-test suite is configured (${suite}) but this build has no smoke stage; the smoke tests were skipped.`);
+            io.warning(`A smoke-test suite is configured (${(0,report_text/* plain */.pj)(suite, 200)}) but this build has no smoke stage; the smoke tests were skipped.`);
             return;
         }
         // The stage writes its report to the job summary; capture it so that it lands inside ours.
@@ -1092,12 +1079,12 @@ async function runTrain(s, deps) {
             if (out) {
                 r.smoke = { markdown: out.markdown, failed: out.failed };
                 if (out.failed)
-                    io.error(`finetune-ci: ${r.target}: ${out.reason ?? 'the smoke tests failed'}`);
+                    io.error(`finetune-ci: ${(0,report_text/* plain */.pj)(r.target, 100)}: ${out.reason ?? 'the smoke tests failed'}`);
             }
         }
         catch (e) {
-            r.smoke = { markdown: `**Smoke tests could not run:** ${plainText(e.message)}`, failed: true };
-            io.error(`finetune-ci: ${r.target}: the smoke tests could not run: ${e.message}`);
+            r.smoke = { markdown: `**Smoke tests could not run:** ${(0,markdown/* cell */.Hn)(e.message, 400)}`, failed: true };
+            io.error(`finetune-ci: ${(0,report_text/* plain */.pj)(r.target, 100)}: the smoke tests could not run: ${e.message}`);
         }
         finally {
             live.smoke = false;
@@ -1152,7 +1139,7 @@ async function runTrain(s, deps) {
                 if (r.smoke?.failed && r.outcome === 'succeeded')
                     return `${r.target}: the smoke tests failed`;
                 if (r.error)
-                    return `${r.target}: ${r.outcome === 'failed' ? `job ${r.jobId} failed` : r.outcome}: ${r.error.code}: ${plainText(r.error.message, 300)}${r.requestId ? ` (request id ${r.requestId})` : ''}${r.hint ? ` — ${r.hint}` : ''}`;
+                    return `${r.target}: ${r.outcome === 'failed' ? `job ${r.jobId} failed` : r.outcome}: ${r.error.code}: ${(0,report_text/* plain */.pj)(r.error.message, 300)}${r.requestId ? ` (request id ${r.requestId})` : ''}${r.hint ? ` — ${r.hint}` : ''}`;
                 return `${r.target}: ${r.outcome}${r.reason ? `: ${r.reason}` : ''}`;
             });
             io.setFailed(`finetune-ci: ${why.join('; ')}`);

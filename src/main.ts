@@ -4,36 +4,45 @@
  */
 import * as core from '@actions/core';
 import { availableParallelism } from 'node:os';
-import { isAbsolute, join } from 'node:path';
-import { ConfigError, parseSettings, readOptional, type Mode, type Settings } from './config.js';
+import { ConfigError, configReader, parseSettings, type Mode, type Settings } from './config.js';
 import { isAnalysisWorker, serveAnalysis } from './dataset/workers.js';
 import { tuneHeap } from './dataset/memory.js';
 import { createClient, readEventContext, type EventContext } from './github/index.js';
 import { runCheck } from './journeys/check.js';
-import type { ActionIO } from './journeys/io.js';
+import type { ActionIO, AnnotationProps } from './journeys/io.js';
+import { logText, plain, visible } from './report/text.js';
 
+/**
+ * The output boundary: every message leaves through here. Hidden characters (controls, bidi)
+ * show as U+FFFD everywhere; a log line can never be a workflow command (`logText`); command
+ * data and properties are escaped by @actions/core (`%`, CR, LF, and `:`/`,` in properties).
+ * Call sites still pass data through `plain` so that it stays on its own line.
+ */
 export function coreIO(): ActionIO {
+  const props = (p?: AnnotationProps) => (p ? { ...p, title: p.title === undefined ? undefined : logText(plain(p.title, 200)) } : undefined);
+  const info = (m: string) => core.info(logText(m));
   return {
-    info: (m) => core.info(m),
-    warning: (m, p) => core.warning(m, p),
-    error: (m, p) => core.error(m, p),
-    notice: (m, p) => core.notice(m, p),
-    group: (name, fn) => core.group(name, fn),
+    info,
+    // Inside a `::warning::` line a `##[` is inert today; defused anyway, like every line.
+    warning: (m, p) => core.warning(logText(m), props(p)),
+    error: (m, p) => core.error(logText(m), props(p)),
+    notice: (m, p) => core.notice(logText(m), props(p)),
+    group: (name, fn) => core.group(logText(plain(name, 300)), fn),
     setOutput: (n, v) => core.setOutput(n, String(v)),
     appendSummary: async (md) => {
       if (!process.env.GITHUB_STEP_SUMMARY) {
-        core.info(md);
+        info(md);
         return;
       }
       try {
-        await core.summary.addRaw(md, true).write();
+        await core.summary.addRaw(visible(md), true).write();
       } catch (e) {
-        core.warning(`Could not write the job summary (${(e as Error).message}); the report follows in the log.`);
-        core.info(md);
+        core.warning(logText(`Could not write the job summary (${(e as Error).message}); the report follows in the log.`));
+        info(md);
       }
     },
     setSecret: (s) => core.setSecret(s),
-    setFailed: (m) => core.setFailed(m),
+    setFailed: (m) => core.setFailed(logText(m)),
   };
 }
 
@@ -68,7 +77,7 @@ async function run(): Promise<void> {
   }
   // The config file is the repository's: read it from the workspace, whatever the cwd is.
   const workspaceRoot = process.env.GITHUB_WORKSPACE ?? process.cwd();
-  const settings = await parseSettings(get, (p) => readOptional(isAbsolute(p) ? p : join(workspaceRoot, p)));
+  const settings = await parseSettings(get, configReader(workspaceRoot));
   let event: EventContext | null = null;
   try {
     event = readEventContext();
@@ -98,11 +107,12 @@ if (isAnalysisWorker()) {
   serveAnalysis();
 } else {
   run().catch((e: unknown) => {
+    const io = coreIO();
     if (e instanceof ConfigError) {
       // Annotate each located problem on its line of the config file, then fail.
-      for (const p of e.problems) core.error(p.message, { title: 'finetune-ci: config', file: p.file, startLine: p.line ?? undefined });
-      core.setFailed(`finetune-ci: ${e.message}`);
+      for (const p of e.problems) io.error(p.message, { title: 'finetune-ci: config', file: p.file, startLine: p.line ?? undefined });
+      io.setFailed(`finetune-ci: ${e.message}`);
     }
-    else core.setFailed(`finetune-ci failed unexpectedly: ${(e as Error).stack ?? String(e)}`);
+    else io.setFailed(`finetune-ci failed unexpectedly: ${(e as Error).stack ?? String(e)}`);
   });
 }

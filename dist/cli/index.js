@@ -157,8 +157,6 @@ var __webpack_exports__ = {};
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 ;// CONCATENATED MODULE: ./src/catalog/models.ts
@@ -437,7 +435,8 @@ function baseModelId(id) {
     const azure = /^(.+)\.ft-[0-9a-f]{8,}$/i.exec(base);
     if (azure?.[1])
         base = azure[1];
-    return ALIASES[base] ?? base;
+    // Own keys only: a model named `constructor` or `__proto__` is no alias of anything.
+    return Object.hasOwn(ALIASES, base) ? ALIASES[base] : base;
 }
 /**
  * The catalog row for an id. With a provider, only that provider's rows count (Azure's
@@ -598,6 +597,8 @@ function estimate(examples, billableTokens, model, epochs = 'auto') {
     };
 }
 
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: external "node:buffer"
@@ -11898,12 +11899,92 @@ async function checkTarget(spec, run) {
  */
 const METHODS = ['supervised', 'dpo', 'reinforcement'];
 
+;// CONCATENATED MODULE: ./src/report/text.ts
+/**
+ * The one sanitizer for untrusted text (dataset keys and excerpts, file names, config patterns,
+ * target names, model ids, provider and suite messages) on its way out of the process: into a log
+ * line, an annotation, a terminal, a comment. Markdown adds its own escaping on top
+ * (`escapeText` in markdown.ts) and uses the same character class.
+ *
+ * Two dangers, two functions:
+ * - `visible`: characters that act instead of showing — C0/C1 controls (terminal escapes, a bare
+ *   `\r` that rewrites a line), bidirectional overrides, embeddings, isolates and marks (text that
+ *   reads differently from what it is, "Trojan Source"), tag characters (invisible ASCII) — each
+ *   become U+FFFD, so a reader sees that something was there.
+ * - `defuseCommands`: the runner executes any stdout line that starts with `::name …::` (after
+ *   blanks) and any line that contains `##[name]` as a workflow command. Every line we print goes
+ *   through it at the output boundary (`coreIO`, the CLI's writes); `plain` makes data one line.
+ */
+/**
+ * Controls (except tab, LF, CR), the bidi controls (ALM, LRM, RLM, LRE…RLO, LRI…PDI), the
+ * deprecated format characters U+206A–U+206F, interlinear annotation marks and the tag block.
+ * Zero-width joiners (emoji, Indic and Persian scripts) and variation selectors stay.
+ */
+// eslint-disable-next-line no-control-regex
+const HIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u206f\ufff9-\ufffb]|\udb40[\udc00-\udc7f]/g;
+/** The same set, for tests and callers that only need to know. */
+function hasHidden(text) {
+    HIDDEN.lastIndex = 0;
+    const found = HIDDEN.test(text);
+    HIDDEN.lastIndex = 0;
+    return found;
+}
+/** Every control or invisible formatting character (see HIDDEN) becomes U+FFFD; line breaks stay. */
+function text_visible(text) {
+    return text.replace(HIDDEN, '\ufffd');
+}
+/** Shorten to `max` characters (by code point), marking the cut with an ellipsis. */
+function text_truncate(text, max) {
+    if (text.length <= max)
+        return text;
+    // A code point is at most two code units: nothing past 2 × max can be kept.
+    const chars = Array.from(text.length > 2 * max + 2 ? text.slice(0, 2 * max + 2) : text);
+    if (chars.length <= max)
+        return text;
+    return `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
+}
+/**
+ * Untrusted text for one line of a log or a terminal: hidden characters shown as U+FFFD, every
+ * run of whitespace (newlines included) one space, trimmed, at most `max` characters.
+ */
+function plain(text, max = 200) {
+    return text_truncate(text_visible(text).replace(/[\s\u0085]+/g, ' ').trim(), max);
+}
+/**
+ * Text about to be printed where the runner reads workflow commands: a line that would start a
+ * command (`::` first after blanks) or that holds a legacy `##[` command gets a zero-width space
+ * inside the marker. Nothing else changes; text that is no command passes as it is.
+ */
+function defuseCommands(text) {
+    // The blanks .NET trims, without line breaks: each scan stops at its line's end (linear time).
+    return text.replace(/^([\t\v\f \u00a0\u0085\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff]*):(?=:)/gm, '$1:\u200b').replace(/#(?=#\[)/g, '#\u200b');
+}
+/** A log message: hidden characters shown, CR line breaks made LF, no line a workflow command. */
+function logText(message) {
+    return defuseCommands(text_visible(message.replace(/\r\n?/g, '\n')));
+}
+/**
+ * JSON for a terminal or a file someone may `cat`: the same value, but every hidden character
+ * (and `#` of a `##[`, and U+2028/U+2029) written as a `\u` escape, which any JSON reader turns
+ * back into the same string. Pretty-printed JSON never starts a line with `::`.
+ */
+function safeJson(value, indent = 2) {
+    const hex = (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    return JSON.stringify(value, null, indent)
+        .replace(HIDDEN, (c) => c.split('').map(hex).join(''))
+        .replace(/[\u2028\u2029]/g, hex)
+        .replace(/#(?=#\[)/g, '\\u0023');
+}
+
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
 /**
  * Markdown for GitHub comments and job summaries. Dataset text and model answers are
- * untrusted: `escapeText` makes them inert (no HTML tags or comments, no @mentions or #refs
- * that notify, no table breaks, no markdown syntax), `code` puts them in an inline code span.
+ * untrusted: `escapeText` makes them inert (no HTML tags or comments, no @mentions, #refs or
+ * GH-refs that notify or link, no table breaks, no markdown syntax, no hidden or bidi characters),
+ * `code` puts them in an inline code span. Hidden characters are those of `visible` (text.ts).
  */
+
+
 const ENTITIES = {
     '&': '&amp;',
     '<': '&lt;',
@@ -11923,13 +12004,16 @@ const ENTITIES = {
 };
 /**
  * Escape untrusted text for use anywhere in GitHub-flavoured markdown, table cells included.
- * Newlines become spaces (a cell is one line); `@` gets a zero-width joiner after it so that
- * no one is mentioned; control characters are dropped.
+ * Newlines become spaces (a cell is one line); `@`, a `#` before a digit and `GH-` before a digit
+ * get a zero-width joiner so that no one is mentioned and no issue is linked (GitHub resolves
+ * references after decoding entities); control, bidi and other hidden characters show as U+FFFD.
  */
 function escapeText(text) {
-    return text
-        .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+    return text_visible(text)
         .replace(/\r?\n|\r/g, ' ')
+        // Before the entities: `&#35;` itself is a `#` and digits.
+        .replace(/#(?=\d)/g, '#\u200d')
+        .replace(/\b(gh)-(?=\d)/gi, '$1-\u200d')
         .replace(/[&<>"'|`\\*_[\]~#!]/g, (c) => ENTITIES[c] ?? c)
         .replace(/@/g, '@\u200d')
         .replace(/:\/\//g, ':&#47;&#47;')
@@ -11941,19 +12025,12 @@ function escapeText(text) {
  * the characters that could end the span or a table cell are neutralised.
  */
 function code(text, max = 80) {
-    const t = truncate(text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim(), max).replace(/`/g, "'").replace(/\|/g, '\\|');
+    const t = truncate(visible(text).replace(/[\s\u0085]+/g, ' ').trim(), max).replace(/`/g, "'").replace(/\|/g, '\\|');
     return `\`${t || ' '}\``;
-}
-/** Shorten to `max` characters (by code point), marking the cut with an ellipsis. */
-function truncate(text, max) {
-    const chars = Array.from(text);
-    if (chars.length <= max)
-        return text;
-    return `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
 }
 /** Untrusted text, first line-ish, shortened and escaped: for table cells and lists. */
 function cell(text, max = 80) {
-    return escapeText(truncate(text.replace(/\s+/g, ' ').trim(), max));
+    return escapeText(text_truncate(text.replace(/\s+/g, ' ').trim(), max));
 }
 function table(header, rows, align) {
     const sep = header.map((_, i) => {
@@ -11995,6 +12072,7 @@ function formatUsdDelta(n) {
  * Renderers for the check report: JSON (the machine contract), text (a terminal) and markdown
  * (the PR comment and the job summary). Pure: numbers in, strings out.
  */
+
 
 
 const REPORT_VERSION = 1;
@@ -12087,10 +12165,8 @@ function toJson(targets, diffs, removed = []) {
     };
 }
 // ---------------------------------------------------------------- text (terminal)
-/** Strip what could drive a terminal (escape sequences, control characters) from data text. */
-function safe(s) {
-    return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '�');
-}
+/** Data text for one terminal line: no control, bidi or hidden characters, no line breaks (text.ts). */
+const safe = (s) => plain(s, 1000);
 function renderText(targets, opts) {
     const c = (code, s) => (opts.color ? `\u001b[${code}m${s}\u001b[0m` : s);
     const red = (s) => c('31', s);
@@ -12101,7 +12177,7 @@ function renderText(targets, opts) {
     for (const t of targets) {
         const files = [t.training, ...(t.validation ? [t.validation] : [])];
         for (const f of files) {
-            out.push(bold(`${safe(f.path)}`) + dim(`  (${f.role}, ${f.format ?? 'unknown format'}, ${t.requestedModel}, ${t.method})`));
+            out.push(bold(`${safe(f.path)}`) + dim(`  (${f.role}, ${f.format ?? 'unknown format'}, ${safe(t.requestedModel)}, ${t.method})`));
             const diags = f.role === 'training' ? [...t.notices, ...f.diagnostics] : f.diagnostics;
             const shown = diags.slice(0, opts.maxDiagnostics);
             for (const d of shown) {
@@ -12361,11 +12437,103 @@ function renderMarkdownOnce(targets, opts, shape, folded) {
     return out.join('\n') + '\n';
 }
 
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/paths.ts
+/**
+ * Which files the check may read. Every dataset, smoke suite and config path comes from the
+ * repository (a pull request can set any of them, and can commit a symbolic link anywhere), so
+ * each is resolved to its real path before it is opened, and refused when that is outside the
+ * workspace, inside a `.git` directory (where actions/checkout keeps the token), or not a regular
+ * file. A refusal says what is wrong and never quotes where a link leads or anything it holds.
+ */
+
+
+/** The part of `path` under `root`, or null when it is not under it. */
+function inside(root, path) {
+    const rel = (0,external_node_path_namespaceObject.relative)(root, path);
+    if (rel === '')
+        return '';
+    if (rel === '..' || rel.startsWith(`..${external_node_path_namespaceObject.sep}`) || (0,external_node_path_namespaceObject.isAbsolute)(rel))
+        return null;
+    return rel;
+}
+const realRoots = new Map();
+/** The workspace's own real path (a temp dir on macOS is behind /var → /private/var). */
+function realRoot(workspace) {
+    const key = (0,external_node_path_namespaceObject.resolve)(workspace);
+    let p = realRoots.get(key);
+    if (!p) {
+        p = (0,promises_namespaceObject.realpath)(key).catch(() => key);
+        realRoots.set(key, p);
+    }
+    return p;
+}
+/**
+ * Resolve `path` (relative to `workspace`, or absolute) to a regular file inside the workspace.
+ * `allowOutside`: a path that itself names a place outside the workspace is the caller's own
+ * choice and allowed (the CLI's arguments); a path inside it that leads outside never is.
+ */
+async function confine(workspace, path, opts = {}) {
+    const root = (0,external_node_path_namespaceObject.resolve)(workspace);
+    const abs = (0,external_node_path_namespaceObject.resolve)(root, path);
+    const lexical = inside(root, abs);
+    if (lexical === null && !opts.allowOutside)
+        return { ok: false, problem: 'outside', reason: 'is outside the workspace' };
+    let real;
+    try {
+        real = await (0,promises_namespaceObject.realpath)(abs);
+    }
+    catch (e) {
+        const code = e.code;
+        if (code === 'ENOENT' || code === 'ENOTDIR') {
+            return { ok: false, problem: 'missing', reason: 'does not exist' };
+        }
+        return { ok: false, problem: 'unreadable', reason: 'cannot be read' };
+    }
+    const viaLink = real !== abs;
+    const realRel = inside(await realRoot(root), real);
+    if (realRel === null) {
+        // A path that itself names a place outside (a CLI argument such as ../other/train.jsonl) is
+        // the caller's choice; a path inside that leads outside is a link someone committed.
+        if (!(opts.allowOutside && lexical === null)) {
+            return {
+                ok: false,
+                problem: 'outside',
+                reason: viaLink ? 'is a symbolic link that leads outside the workspace' : 'is outside the workspace',
+            };
+        }
+    }
+    else if (realRel.split(external_node_path_namespaceObject.sep).some((s) => s.toLowerCase() === '.git')) {
+        return {
+            ok: false,
+            problem: 'git-dir',
+            reason: viaLink ? "is a symbolic link into the repository's .git directory" : "is inside the repository's .git directory",
+        };
+    }
+    let isFile = false;
+    try {
+        isFile = (await (0,promises_namespaceObject.stat)(real)).isFile();
+    }
+    catch {
+        return { ok: false, problem: 'unreadable', reason: 'cannot be read' };
+    }
+    if (!isFile) {
+        return { ok: false, problem: 'not-file', reason: viaLink ? 'is a symbolic link to something that is not a regular file' : 'is not a regular file' };
+    }
+    return { ok: true, path: real };
+}
+/** A refusal as one sentence about `label` (the path as the user wrote it). */
+function refusal(label, c) {
+    return `${label} ${c.reason}`;
+}
+
 ;// CONCATENATED MODULE: ./src/cli.ts
 /**
  * The command line: `finetune-ci check <file>...`. The same engine as the Action, with a
  * terminal report. Works on Node 20 and later with no install: nothing on this path needs more.
  */
+
 
 
 
@@ -12408,7 +12576,7 @@ function cli_int(name, v, min = 0) {
         return undefined;
     const n = Number(v);
     if (!Number.isInteger(n) || n < min)
-        throw new UsageError(`--${name} must be a whole number ≥ ${min}, got "${v}"`);
+        throw new UsageError(`--${name} must be a whole number ≥ ${min}, got "${plain(v, 60)}"`);
     return n;
 }
 function num(name, v) {
@@ -12416,7 +12584,7 @@ function num(name, v) {
         return undefined;
     const n = Number(v);
     if (!Number.isFinite(n) || n < 0)
-        throw new UsageError(`--${name} must be a number ≥ 0, got "${v}"`);
+        throw new UsageError(`--${name} must be a number ≥ 0, got "${plain(v, 60)}"`);
     return n;
 }
 async function main(argv) {
@@ -12458,31 +12626,35 @@ async function main(argv) {
     }
     const [command, ...files] = positionals;
     if (command !== 'check') {
-        throw new UsageError(command ? `unknown command "${command}"; the command is "check"` : 'missing command: finetune-ci check <file>...');
+        throw new UsageError(command ? `unknown command "${plain(command, 60)}"; the command is "check"` : 'missing command: finetune-ci check <file>...');
     }
     if (files.length === 0)
         throw new UsageError('no files given: finetune-ci check <file>...');
     for (const f of [...files, ...(v.validation ? [v.validation] : [])]) {
-        let isFile = false;
-        try {
-            isFile = (await (0,promises_namespaceObject.stat)(f)).isFile();
+        // A path given here is the user's choice, even outside this directory; a path inside it that
+        // is (or passes through) a symbolic link leading outside it, or into .git, is not: it may
+        // have come with the repository being checked (`finetune-ci check data/*.jsonl` in CI).
+        const c = await confine(process.cwd(), f, { allowOutside: true });
+        if (c.ok)
+            continue;
+        const name = plain(f, 300);
+        if (c.problem === 'missing')
+            throw new UsageError(`cannot read ${name}: no such file`);
+        if (c.problem === 'not-file' && !c.reason.includes('link')) {
+            throw new UsageError(`${name} is not a file: give the JSONL dataset's path (e.g. ${name.replace(/\/+$/, '')}/train.jsonl)`);
         }
-        catch {
-            throw new UsageError(`cannot read ${f}: no such file`);
-        }
-        if (!isFile)
-            throw new UsageError(`${f} is not a file: give the JSONL dataset's path (e.g. ${f.replace(/\/+$/, '')}/train.jsonl)`);
+        throw new UsageError(`${name} ${c.reason.replace('the workspace', 'the current directory')}; finetune-ci reads only regular files, and follows no link out of the current directory (give the file's own path)`);
     }
     if (v.method !== undefined && v.method !== 'auto' && !METHODS.includes(v.method)) {
-        throw new UsageError(`--method must be one of ${METHODS.join(', ')} (or auto), got "${v.method}"`);
+        throw new UsageError(`--method must be one of ${METHODS.join(', ')} (or auto), got "${plain(v.method, 60)}"`);
     }
     if (v.encoding !== undefined && !ENCODINGS.includes(v.encoding)) {
-        throw new UsageError(`--encoding must be one of ${ENCODINGS.join(', ')}, got "${v.encoding}"`);
+        throw new UsageError(`--encoding must be one of ${ENCODINGS.join(', ')}, got "${plain(v.encoding, 60)}"`);
     }
-    if (!(v.provider in PROFILES))
-        throw new UsageError(`--provider must be one of ${Object.keys(PROFILES).join(', ')}, got "${v.provider}"`);
+    if (!Object.hasOwn(PROFILES, v.provider))
+        throw new UsageError(`--provider must be one of ${Object.keys(PROFILES).join(', ')}, got "${plain(v.provider, 60)}"`);
     if (!['text', 'json', 'markdown'].includes(v.format))
-        throw new UsageError(`--format must be text, json or markdown, got "${v.format}"`);
+        throw new UsageError(`--format must be text, json or markdown, got "${plain(v.format, 60)}"`);
     const epochs = v.epochs === 'auto' ? 'auto' : cli_int('epochs', v.epochs, 1);
     const maxProblems = cli_int('max-problems', v['max-problems']);
     const jobs = cli_int('jobs', v.jobs) ?? Math.max(1, Math.min(3, (0,external_node_os_namespaceObject.availableParallelism)() - 1));
@@ -12504,7 +12676,7 @@ async function main(argv) {
             return;
         lastShown = now;
         const mb = (x) => (x / 1048576).toFixed(1);
-        process.stderr.write(`\r${file}: ${mb(n)} / ${mb(total)} MB (${Math.round((100 * n) / Math.max(1, total))}%)   `);
+        process.stderr.write(`\r${plain(file, 100)}: ${mb(n)} / ${mb(total)} MB (${Math.round((100 * n) / Math.max(1, total))}%)   `);
     };
     const reports = [];
     for (const file of files) {
@@ -12526,12 +12698,13 @@ async function main(argv) {
     }
     if (progress && Date.now() - started >= 1000)
         process.stderr.write('\r\u001b[2K');
+    // Every write of data is safe to print where a CI runner reads workflow commands (text.ts).
     if (v.format === 'json')
-        process.stdout.write(`${JSON.stringify(toJson(reports), null, 2)}\n`);
+        process.stdout.write(`${safeJson(toJson(reports))}\n`);
     else if (v.format === 'markdown')
-        process.stdout.write(renderMarkdown(reports));
+        process.stdout.write(defuseCommands(renderMarkdown(reports)));
     else
-        process.stdout.write(renderText(reports, { color: terminal.stdoutTTY && !process.env.NO_COLOR, maxDiagnostics: maxProblems }));
+        process.stdout.write(defuseCommands(renderText(reports, { color: terminal.stdoutTTY && !process.env.NO_COLOR, maxDiagnostics: maxProblems })));
     const failed = reports.some((r) => r.errors > 0 || r.overBudget);
     return failed ? 1 : 0;
 }
@@ -12553,11 +12726,11 @@ function runCommand(term, post) {
     terminal = term;
     main(process.argv.slice(2)).then(post, (e) => {
         if (e instanceof UsageError) {
-            process.stderr.write(`finetune-ci: ${e.message} (see finetune-ci --help)\n`);
+            process.stderr.write(logText(`finetune-ci: ${e.message} (see finetune-ci --help)\n`));
             post(2);
         }
         else {
-            process.stderr.write(`finetune-ci: unexpected failure: ${e.stack ?? String(e)}\n`);
+            process.stderr.write(logText(`finetune-ci: unexpected failure: ${e.stack ?? String(e)}\n`));
             post(3);
         }
     });
@@ -12606,7 +12779,7 @@ else {
             }
         });
         w.on('error', (e) => {
-            process.stderr.write(`finetune-ci: unexpected failure: ${e.stack ?? String(e)}\n`);
+            process.stderr.write(logText(`finetune-ci: unexpected failure: ${e.stack ?? String(e)}\n`));
             exitCode = 3;
         });
         w.on('exit', () => {

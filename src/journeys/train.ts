@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { access, stat, writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { daysBetween, resolveModel, today as catalogToday } from '../catalog/index.js';
@@ -49,8 +49,10 @@ import {
   type FinalMetrics,
   type TrainTargetResult,
 } from '../report/train.js';
-import { toSpec } from './check.js';
+import { targetFiles, toSpec } from './check.js';
 import { COMMENT_LIMIT_CHARS, type ActionIO } from './io.js';
+import { cell } from '../report/markdown.js';
+import { plain } from '../report/text.js';
 
 // =============================================================================================
 // Pure parts: hashing, job key, upload names
@@ -142,13 +144,6 @@ export function redactingIO(io: ActionIO, redact: (t: string) => string): Action
     setSecret: (s) => io.setSecret(s),
     setFailed: (m) => io.setFailed(redact(m)),
   };
-}
-
-/** Untrusted provider text for a log line: no control characters, never a workflow command. */
-function plainText(text: string, max = 400): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
 
 function clock(unixSeconds: number): string {
@@ -253,7 +248,7 @@ export function heartbeatLine(job: Job, nowMs: number, followStartedMs: number):
   const sinceCreated = nowMs / 1000 - job.createdAt;
   // A job's own clock and ours can disagree (a fake clock, a skewed runner): fall back to our own.
   const elapsed = sinceCreated >= 0 && sinceCreated < 30 * 86_400 ? sinceCreated : (nowMs - followStartedMs) / 1000;
-  const parts = [`status ${plainText(job.status, 40)}`, `elapsed ${formatDuration(elapsed)}`];
+  const parts = [`status ${plain(job.status, 40)}`, `elapsed ${formatDuration(elapsed)}`];
   if (job.estimatedFinish) {
     const left = job.estimatedFinish - nowMs / 1000;
     parts.push(`estimated finish ${new Date(job.estimatedFinish * 1000).toISOString().replace('T', ' ').slice(0, 19)} UTC${left > 0 && left < 30 * 86_400 ? ` (in ${formatDuration(left)})` : ''}`);
@@ -301,16 +296,16 @@ export async function followJob(provider: Pick<Provider, 'getJob' | 'listEvents'
         if (m) {
           metrics = m;
           const line = metricsLine(m);
-          o.log(`  ${clock(e.createdAt)} ${line || plainText(e.message)}`);
+          o.log(`  ${clock(e.createdAt)} ${line || plain(e.message, 400)}`);
         } else {
-          o.log(`  ${clock(e.createdAt)} ${e.level === 'info' ? '' : `${plainText(String(e.level), 10)}: `}${plainText(e.message)}`);
+          o.log(`  ${clock(e.createdAt)} ${e.level === 'info' ? '' : `${plain(String(e.level), 10)}: `}${plain(e.message, 400)}`);
         }
       }
       const phase = jobPhase(j.status);
       if (phase === 'unknown' && !warnedUnknown.has(j.status)) {
         warnedUnknown.add(j.status);
         (o.warn ?? o.log)(
-          `Job ${j.id} reports status "${plainText(j.status, 40)}", which finetune-ci does not know (known: ${KNOWN_JOB_STATUSES.join(', ')}); following it as still in progress.`,
+          `Job ${j.id} reports status "${plain(j.status, 40)}", which finetune-ci does not know (known: ${KNOWN_JOB_STATUSES.join(', ')}); following it as still in progress.`,
         );
       }
       const now = o.now();
@@ -384,15 +379,6 @@ const MB = 1024 * 1024;
 class Stop extends Error {
   constructor(readonly result: TrainTargetResult) {
     super('stop');
-  }
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await access(p);
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -578,16 +564,16 @@ export async function runTrain(s: Settings, deps: TrainDeps): Promise<TrainRunRe
       r.requestId = e.requestId;
       r.hint = e.hint;
       errorKinds.set(r, e.kind);
-      io.error(`finetune-ci: ${r.target}: ${e.describe()}`);
+      io.error(`finetune-ci: ${plain(r.target, 100)}: ${e.describe()}`);
     } else if (e instanceof ProviderSetupError) {
       r.error = { code: 'setup', message: e.message, param: null };
       errorKinds.set(r, 'auth');
       r.hint = e.message;
-      io.error(`finetune-ci: ${r.target}: ${e.message}`);
+      io.error(`finetune-ci: ${plain(r.target, 100)}: ${e.message}`);
     } else {
       const err = e as Error;
       r.error = { code: 'unexpected', message: err?.message ?? String(e), param: null };
-      io.error(`finetune-ci: ${r.target}: unexpected error: ${err?.stack ?? String(e)}`);
+      io.error(`finetune-ci: ${plain(r.target, 100)}: unexpected error: ${err?.stack ?? String(e)}`);
     }
   }
 
@@ -595,20 +581,19 @@ export async function runTrain(s: Settings, deps: TrainDeps): Promise<TrainRunRe
     r.outcome = 'refused';
     r.reason = reason;
     r.problems = problems;
-    io.error(`finetune-ci: ${r.target}: ${reason}; nothing was uploaded.`);
+    io.error(`finetune-ci: ${plain(r.target, 100)}: ${reason}; nothing was uploaded.`);
     throw new Stop(r);
   }
 
   async function prepareAndRun(t: TargetConfig, r: TrainTargetResult): Promise<void> {
     const resumeOnly = s.train.resumeOnly;
     // --- validate again -----------------------------------------------------------------------
-    const missing: string[] = [];
-    for (const [key, f] of [['training_file', t.trainingFile], ['validation_file', t.validationFile]] as const) {
-      if (f && !(await exists(local(f)))) missing.push(`${f}: the ${key} of target "${t.name}" does not exist`);
-    }
-    if (missing.length) refuse(r, missing[0]!, missing);
+    // Each file resolved inside the workspace: a committed link to anything outside it (or into
+    // .git) is refused before a byte is read, let alone uploaded.
+    const files = await targetFiles(s, t, deps.workspace);
+    if (!files.ok) refuse(r, files.issues[0]!.message, files.issues.map((i) => i.message));
     const spec = toSpec(t);
-    io.info(`Checking ${t.trainingFile}${t.validationFile ? ` and ${t.validationFile}` : ''} for ${t.model}…`);
+    io.info(`Checking ${plain(t.trainingFile, 200)}${t.validationFile ? ` and ${plain(t.validationFile, 200)}` : ''} for ${plain(t.model, 100)}…`);
     const report = await checkTarget(
       { ...spec, trainingFile: local(t.trainingFile), validationFile: t.validationFile ? local(t.validationFile) : undefined },
       { today: day },
@@ -655,7 +640,7 @@ export async function runTrain(s: Settings, deps: TrainDeps): Promise<TrainRunRe
       try {
         const info = await provider.getModel(t.model);
         if (info === null) {
-          io.warning(`${provider.name} does not list the model ${t.model}; job creation will probably fail. Check the model id.`);
+          io.warning(`${provider.name} does not list the model ${plain(t.model, 100)}; job creation will probably fail. Check the model id.`);
         } else if (info.shutdownDate && daysBetween(day, info.shutdownDate) <= 0) {
           refuse(r, `${provider.name} says ${t.model} was shut down on ${info.shutdownDate}: it can no longer be fine-tuned; choose another model`);
         } else if (info.shutdownDate && !r.notices.some((n) => n.includes(info.shutdownDate!))) {
@@ -669,7 +654,7 @@ export async function runTrain(s: Settings, deps: TrainDeps): Promise<TrainRunRe
       } catch (e) {
         if (e instanceof Stop) throw e;
         if (isProviderError(e) && (e.kind === 'quota' || e.kind === 'auth')) throw e;
-        io.warning(`Could not ask ${provider.name} about ${t.model} (${isProviderError(e) ? e.describe() : (e as Error).message}); going on.`);
+        io.warning(`Could not ask ${provider.name} about ${plain(t.model, 100)} (${isProviderError(e) ? e.describe() : (e as Error).message}); going on.`);
       }
     }
 
@@ -686,7 +671,7 @@ export async function runTrain(s: Settings, deps: TrainDeps): Promise<TrainRunRe
       seed: s.train.seed ?? null,
     });
     r.jobKey = key;
-    io.info(`Job key ${key} (training ${trainingSha.slice(0, 16)}${validationSha ? `, validation ${validationSha.slice(0, 16)}` : ''}, ${t.model}, ${method})`);
+    io.info(`Job key ${key} (training ${trainingSha.slice(0, 16)}${validationSha ? `, validation ${validationSha.slice(0, 16)}` : ''}, ${plain(t.model, 100)}, ${method})`);
     const existing = await provider.findJob(key, { model: t.model, suffix: t.suffix ?? null });
 
     let job: Job;
@@ -694,7 +679,7 @@ export async function runTrain(s: Settings, deps: TrainDeps): Promise<TrainRunRe
       if (!existing) {
         r.outcome = 'nothing-to-resume';
         r.reason = 'no job with this key: nothing to resume (a push to the default branch starts one)';
-        io.info(`${t.name}: ${r.reason}.`);
+        io.info(`${plain(t.name, 100)}: ${r.reason}.`);
         return;
       }
       if (isTerminal(existing.status)) {
@@ -703,7 +688,7 @@ export async function runTrain(s: Settings, deps: TrainDeps): Promise<TrainRunRe
         r.status = existing.status;
         r.fineTunedModel = existing.fineTunedModel;
         r.reason = `job ${existing.id} with this key has already ${existing.status === 'succeeded' ? 'succeeded' : `ended (${existing.status})`}; nothing to resume`;
-        io.info(`${t.name}: ${r.reason}.`);
+        io.info(`${plain(t.name, 100)}: ${r.reason}.`);
         return;
       }
       r.action = 'resumed';
@@ -823,7 +808,7 @@ export async function runTrain(s: Settings, deps: TrainDeps): Promise<TrainRunRe
       r.jobKey = job.metadata[TAG_KEYS.key] ?? null;
       r.action = 'followed-by-id';
       r.pricePerMillion = t?.pricePerMillion ?? resolveModel(job.model).trainingPricePerMillion;
-      if (t && (await exists(local(t.trainingFile)))) {
+      if (t && (await targetFiles(s, t, deps.workspace)).ok) {
         try {
           const report = await checkTarget(
             { ...toSpec(t), trainingFile: local(t.trainingFile), validationFile: t.validationFile ? local(t.validationFile) : undefined },
@@ -919,7 +904,7 @@ export async function runTrain(s: Settings, deps: TrainDeps): Promise<TrainRunRe
       r.outcome = 'failed';
       r.error = last.error ?? { code: 'unknown', message: 'the job failed without an error object', param: null };
       io.error(
-        `finetune-ci: job ${last.id} failed: ${plainText(r.error.message)} (code ${r.error.code}${r.error.param ? `, param ${r.error.param}` : ''}${r.requestId ? `, request id ${r.requestId}` : ''})`,
+        `finetune-ci: job ${last.id} failed: ${plain(r.error.message, 400)} (code ${r.error.code}${r.error.param ? `, param ${r.error.param}` : ''}${r.requestId ? `, request id ${r.requestId}` : ''})`,
       );
     } else {
       r.outcome = 'cancelled';
@@ -933,7 +918,7 @@ export async function runTrain(s: Settings, deps: TrainDeps): Promise<TrainRunRe
     if (!suite) return;
     const stage = deps.smokeStage === undefined ? await loadSmokeStage() : deps.smokeStage;
     if (!stage) {
-      io.warning(`A smoke-test suite is configured (${suite}) but this build has no smoke stage; the smoke tests were skipped.`);
+      io.warning(`A smoke-test suite is configured (${plain(suite, 200)}) but this build has no smoke stage; the smoke tests were skipped.`);
       return;
     }
     // The stage writes its report to the job summary; capture it so that it lands inside ours.
@@ -954,11 +939,11 @@ export async function runTrain(s: Settings, deps: TrainDeps): Promise<TrainRunRe
       });
       if (out) {
         r.smoke = { markdown: out.markdown, failed: out.failed };
-        if (out.failed) io.error(`finetune-ci: ${r.target}: ${out.reason ?? 'the smoke tests failed'}`);
+        if (out.failed) io.error(`finetune-ci: ${plain(r.target, 100)}: ${out.reason ?? 'the smoke tests failed'}`);
       }
     } catch (e) {
-      r.smoke = { markdown: `**Smoke tests could not run:** ${plainText((e as Error).message)}`, failed: true };
-      io.error(`finetune-ci: ${r.target}: the smoke tests could not run: ${(e as Error).message}`);
+      r.smoke = { markdown: `**Smoke tests could not run:** ${cell((e as Error).message, 400)}`, failed: true };
+      io.error(`finetune-ci: ${plain(r.target, 100)}: the smoke tests could not run: ${(e as Error).message}`);
     } finally {
       live.smoke = false;
     }
@@ -1014,7 +999,7 @@ export async function runTrain(s: Settings, deps: TrainDeps): Promise<TrainRunRe
     if (failures.length) {
       const why = failures.map((r) => {
         if (r.smoke?.failed && r.outcome === 'succeeded') return `${r.target}: the smoke tests failed`;
-        if (r.error) return `${r.target}: ${r.outcome === 'failed' ? `job ${r.jobId} failed` : r.outcome}: ${r.error.code}: ${plainText(r.error.message, 300)}${r.requestId ? ` (request id ${r.requestId})` : ''}${r.hint ? ` — ${r.hint}` : ''}`;
+        if (r.error) return `${r.target}: ${r.outcome === 'failed' ? `job ${r.jobId} failed` : r.outcome}: ${r.error.code}: ${plain(r.error.message, 300)}${r.requestId ? ` (request id ${r.requestId})` : ''}${r.hint ? ` — ${r.hint}` : ''}`;
         return `${r.target}: ${r.outcome}${r.reason ? `: ${r.reason}` : ''}`;
       });
       io.setFailed(`finetune-ci: ${why.join('; ')}`);

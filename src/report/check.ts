@@ -17,6 +17,7 @@ import {
   formatUsdDelta,
   table,
 } from './markdown.js';
+import { plain } from './text.js';
 
 export const REPORT_VERSION = 1;
 
@@ -130,10 +131,8 @@ export function toJson(targets: readonly TargetReport[], diffs?: readonly (Targe
 
 // ---------------------------------------------------------------- text (terminal)
 
-/** Strip what could drive a terminal (escape sequences, control characters) from data text. */
-function safe(s: string): string {
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '�');
-}
+/** Data text for one terminal line: no control, bidi or hidden characters, no line breaks (text.ts). */
+const safe = (s: string) => plain(s, 1000);
 
 export interface TextOptions {
   color: boolean;
@@ -150,7 +149,7 @@ export function renderText(targets: readonly TargetReport[], opts: TextOptions):
   for (const t of targets) {
     const files = [t.training, ...(t.validation ? [t.validation] : [])];
     for (const f of files) {
-      out.push(bold(`${safe(f.path)}`) + dim(`  (${f.role}, ${f.format ?? 'unknown format'}, ${t.requestedModel}, ${t.method})`));
+      out.push(bold(`${safe(f.path)}`) + dim(`  (${f.role}, ${f.format ?? 'unknown format'}, ${safe(t.requestedModel)}, ${t.method})`));
       const diags = f.role === 'training' ? [...t.notices, ...f.diagnostics] : f.diagnostics;
       const shown = diags.slice(0, opts.maxDiagnostics);
       for (const d of shown) {
