@@ -151,3 +151,75 @@ describe('dataset globs', () => {
     expect(matchesAny(path, [glob])).toBe(ok);
   });
 });
+
+describe('hostile config files (issue 14, Low #11–#13)', () => {
+  test('a target named __proto__ works like any other (constructor and toString too)', async () => {
+    const text = ['targets:', '  __proto__:', '    training_file: p.jsonl', '  constructor:', '    training_file: c.jsonl', '  toString:', '    training_file: t.jsonl', ''].join('\n');
+    const c = parseConfigText(text, PATH);
+    expect(Object.keys(c.targets)).toEqual(['__proto__', 'constructor', 'toString']);
+    expect(Object.getPrototypeOf(c.targets)).toBeNull();
+    const s = await parseSettings(inputs({}), async () => text);
+    expect(s.targets.map((t) => [t.name, t.trainingFile])).toEqual([
+      ['__proto__', 'p.jsonl'],
+      ['constructor', 'c.jsonl'],
+      ['toString', 't.jsonl'],
+    ]);
+    // Nothing leaked onto Object.prototype on the way.
+    expect(({} as Record<string, unknown>).training_file).toBeUndefined();
+  });
+
+  test('an invalid __proto__ target is reported at its line, not dropped', () => {
+    const e = configError(() => parseConfigText(['targets:', '  __proto__:', '    training_file: 3', ''].join('\n'), PATH));
+    expect(e.problems).toEqual([expect.objectContaining({ line: 3, key: 'targets.__proto__.training_file' })]);
+  });
+
+  test('a YAML alias bomb is a located config error, not a crash', () => {
+    const bomb = [
+      'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+      'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+      'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+      'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+      'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+      'targets: { x: { training_file: a.jsonl } }',
+      '',
+    ].join('\n');
+    const e = configError(() => parseConfigText(bomb, PATH));
+    expect(e.message).toBe(`${PATH}:2: not a usable config: its YAML aliases (*name) expand too many times; write the values out instead of nesting aliases`);
+    expect(e.problems).toEqual([expect.objectContaining({ file: PATH, line: 2 })]);
+  });
+
+  test('a cyclic alias is reported, never serialised', () => {
+    const e = configError(() => parseConfigText(['targets: &t', '  x:', '    training_file: *t', ''].join('\n'), PATH));
+    expect(e.message).toContain('targets.x.training_file: expected the path of the training JSONL file, got a mapping');
+  });
+
+  test.each([
+    ['.nan', 'got .nan (not a finite number)'],
+    ['.inf', 'got .inf (not a finite number)'],
+    ['-.Inf', 'got -.inf (not a finite number)'],
+    ['~', 'got null (an empty value)'],
+  ])('max_cost: %s is reported as what it is', (value, got) => {
+    const e = configError(() => parseConfigText(['targets:', '  s:', '    training_file: a.jsonl', `    max_cost: ${value}`, ''].join('\n'), PATH));
+    expect(e.message).toBe(`${PATH}:4: targets.s.max_cost: expected a cost in USD, ${got}`);
+  });
+
+  test('datasets: an explicit input wins, else the config file, else **/*.jsonl', async () => {
+    const withGlobs = ['targets: {}', 'datasets: ["data/**/*.jsonl", "extra/*.jsonl"]', ''].join('\n');
+    const read = (text: string | null) => async () => text;
+    // The runner passes '' for an input left unset (action.yml's default is '').
+    expect((await parseSettings(inputs({ datasets: '' }), read(withGlobs))).datasets).toEqual(['data/**/*.jsonl', 'extra/*.jsonl']);
+    expect((await parseSettings(inputs({ datasets: 'only/*.jsonl, more/*.jsonl' }), read(withGlobs))).datasets).toEqual(['only/*.jsonl', 'more/*.jsonl']);
+    expect((await parseSettings(inputs({}), read('targets: {}\n'))).datasets).toEqual(['**/*.jsonl']);
+    expect((await parseSettings(inputs({}), read(null))).datasets).toEqual(['**/*.jsonl']);
+    expect((await parseSettings(inputs({}), read('targets: {}\ndatasets: "a/*.jsonl, b/*.jsonl"\n'))).datasets).toEqual(['a/*.jsonl', 'b/*.jsonl']);
+    // An empty list is a choice: only the declared targets are checked.
+    expect((await parseSettings(inputs({}), read('targets: {}\ndatasets: []\n'))).datasets).toEqual([]);
+  });
+
+  test("action.yml leaves datasets unset, so the config file's value can win", async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parse } = await import('yaml');
+    const meta = parse(readFileSync(new URL('../action.yml', import.meta.url), 'utf8')) as { inputs: Record<string, { default?: string }> };
+    expect(meta.inputs.datasets!.default).toBe('');
+  });
+});

@@ -15,6 +15,8 @@ import { renderMarkdown, renderText, toJson } from './report/check.js';
 import { tuneHeap } from './dataset/memory.js';
 import { engineId } from './cache/fingerprint.js';
 import { CacheStore, userCacheDir } from './cache/store.js';
+import { confine } from './paths.js';
+import { defuseCommands, logText, plain, safeJson } from './report/text.js';
 
 const VERSION = '1.0.0';
 
@@ -53,14 +55,14 @@ let terminal = { stdoutTTY: false, stderrTTY: false };
 function int(name: string, v: string | undefined, min = 0): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be a whole number ≥ ${min}, got "${v}"`);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be a whole number ≥ ${min}, got "${plain(v, 60)}"`);
   return n;
 }
 
 function num(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} must be a number ≥ 0, got "${v}"`);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} must be a number ≥ 0, got "${plain(v, 60)}"`);
   return n;
 }
 
@@ -133,26 +135,30 @@ async function main(argv: string[]): Promise<number> {
   }
   const [command, ...files] = positionals;
   if (command !== 'check') {
-    throw new UsageError(command ? `unknown command "${command}"; the commands are check and convert` : 'missing command: finetune-ci check <file>...');
+    throw new UsageError(command ? `unknown command "${plain(command, 60)}"; the commands are check and convert` : 'missing command: finetune-ci check <file>...');
   }
   if (files.length === 0) throw new UsageError('no files given: finetune-ci check <file>...');
   for (const f of [...files, ...(v.validation ? [v.validation] : [])]) {
-    let isFile: boolean;
-    try {
-      isFile = (await stat(f)).isFile();
-    } catch {
-      throw new UsageError(`cannot read ${f}: no such file`);
+    // A path given here is the user's choice, even outside this directory; a path inside it that
+    // is (or passes through) a symbolic link leading outside it, or into .git, is not: it may
+    // have come with the repository being checked (`finetune-ci check data/*.jsonl` in CI).
+    const c = await confine(process.cwd(), f, { allowOutside: true });
+    if (c.ok) continue;
+    const name = plain(f, 300);
+    if (c.problem === 'missing') throw new UsageError(`cannot read ${name}: no such file`);
+    if (c.problem === 'not-file' && !c.reason.includes('link')) {
+      throw new UsageError(`${name} is not a file: give the JSONL dataset's path (e.g. ${name.replace(/\/+$/, '')}/train.jsonl)`);
     }
-    if (!isFile) throw new UsageError(`${f} is not a file: give the JSONL dataset's path (e.g. ${f.replace(/\/+$/, '')}/train.jsonl)`);
+    throw new UsageError(`${name} ${c.reason.replace('the workspace', 'the current directory')}; finetune-ci reads only regular files, and follows no link out of the current directory (give the file's own path)`);
   }
   if (v.method !== undefined && v.method !== 'auto' && !METHODS.includes(v.method as Method)) {
-    throw new UsageError(`--method must be one of ${METHODS.join(', ')} (or auto), got "${v.method}"`);
+    throw new UsageError(`--method must be one of ${METHODS.join(', ')} (or auto), got "${plain(v.method, 60)}"`);
   }
   if (v.encoding !== undefined && !ENCODINGS.includes(v.encoding as Encoding)) {
-    throw new UsageError(`--encoding must be one of ${ENCODINGS.join(', ')}, got "${v.encoding}"`);
+    throw new UsageError(`--encoding must be one of ${ENCODINGS.join(', ')}, got "${plain(v.encoding, 60)}"`);
   }
-  if (!(v.provider! in PROFILES)) throw new UsageError(`--provider must be one of ${Object.keys(PROFILES).join(', ')}, got "${v.provider}"`);
-  if (!['text', 'json', 'markdown'].includes(v.format!)) throw new UsageError(`--format must be text, json or markdown, got "${v.format}"`);
+  if (!Object.hasOwn(PROFILES, v.provider!)) throw new UsageError(`--provider must be one of ${Object.keys(PROFILES).join(', ')}, got "${plain(v.provider!, 60)}"`);
+  if (!['text', 'json', 'markdown'].includes(v.format!)) throw new UsageError(`--format must be text, json or markdown, got "${plain(v.format!, 60)}"`);
   const epochs = v.epochs === 'auto' ? 'auto' : int('epochs', v.epochs, 1)!;
   const maxProblems = int('max-problems', v['max-problems'])!;
   const jobs = int('jobs', v.jobs) ?? defaultWorkerThreads();
@@ -173,7 +179,7 @@ async function main(argv: string[]): Promise<number> {
     if (now - started < 1000 || now - lastShown < 200) return;
     lastShown = now;
     const mb = (x: number) => (x / 1048576).toFixed(1);
-    process.stderr.write(`\r${file}: ${mb(n)} / ${mb(total)} MB (${Math.round((100 * n) / Math.max(1, total))}%)   `);
+    process.stderr.write(`\r${plain(file, 100)}: ${mb(n)} / ${mb(total)} MB (${Math.round((100 * n) / Math.max(1, total))}%)   `);
   };
 
   // Results by content: an unchanged file is not read again past its hash, an unchanged line
@@ -208,9 +214,10 @@ async function main(argv: string[]): Promise<number> {
   if (progress && Date.now() - started >= 1000) process.stderr.write('\r\u001b[2K');
   await cache?.flush();
 
-  if (v.format === 'json') process.stdout.write(`${JSON.stringify(toJson(reports), null, 2)}\n`);
-  else if (v.format === 'markdown') process.stdout.write(renderMarkdown(reports));
-  else process.stdout.write(renderText(reports, { color: terminal.stdoutTTY && !process.env.NO_COLOR, maxDiagnostics: maxProblems }));
+  // Every write of data is safe to print where a CI runner reads workflow commands (text.ts).
+  if (v.format === 'json') process.stdout.write(`${safeJson(toJson(reports))}\n`);
+  else if (v.format === 'markdown') process.stdout.write(defuseCommands(renderMarkdown(reports)));
+  else process.stdout.write(defuseCommands(renderText(reports, { color: terminal.stdoutTTY && !process.env.NO_COLOR, maxDiagnostics: maxProblems })));
   const failed = reports.some((r) => r.errors > 0 || r.overBudget);
   return failed ? 1 : 0;
 }
@@ -237,10 +244,10 @@ function runCommand(term: Terminal, post: (code: number) => void): void {
   terminal = term;
   main(process.argv.slice(2)).then(post, (e: unknown) => {
     if (e instanceof UsageError) {
-      process.stderr.write(`finetune-ci: ${e.message} (see finetune-ci --help)\n`);
+      process.stderr.write(logText(`finetune-ci: ${e.message} (see finetune-ci --help)\n`));
       post(2);
     } else {
-      process.stderr.write(`finetune-ci: unexpected failure: ${(e as Error).stack ?? String(e)}\n`);
+      process.stderr.write(logText(`finetune-ci: unexpected failure: ${(e as Error).stack ?? String(e)}\n`));
       post(3);
     }
   });
@@ -285,7 +292,7 @@ if (isAnalysisWorker()) {
       }
     });
     w.on('error', (e) => {
-      process.stderr.write(`finetune-ci: unexpected failure: ${e.stack ?? String(e)}\n`);
+      process.stderr.write(logText(`finetune-ci: unexpected failure: ${e.stack ?? String(e)}\n`));
       exitCode = 3;
     });
     w.on('exit', () => {

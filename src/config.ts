@@ -4,10 +4,11 @@
  * Only main.ts reads inputs: it hands `parseSettings` a lookup function.
  */
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument, isMap, isPair, isScalar, type Node as YamlNode } from 'yaml';
+import { LineCounter, parseDocument, isMap, isPair, isScalar, visit, type Node as YamlNode } from 'yaml';
 import { RE2JS } from 're2js';
 import { z } from 'zod';
 import { ENCODINGS } from './catalog/index.js';
+import { confine } from './paths.js';
 import { PROVIDER_NAMES, PROVIDERS, type ConnectionField, type ProviderName, type ProviderSettings } from './providers/registry.js';
 import { METHODS, type Hyperparameters, type Method } from './types.js';
 
@@ -53,6 +54,8 @@ export interface TargetConfig {
   provider: Provider;
   /** Declared in the config file (true) or made from inputs / a changed file (false). */
   declared: boolean;
+  /** Where the config file declares it (config targets only), for located errors. */
+  lines?: TargetLines;
 }
 
 export interface Settings {
@@ -93,6 +96,9 @@ export interface Settings {
 }
 
 export type InputLookup = (name: string) => string;
+
+/** Datasets checked when changed, unless the `datasets` input or the config's `datasets:` says otherwise. */
+export const DEFAULT_DATASETS = '**/*.jsonl';
 
 // ------------------------------------------------------------------ inputs
 
@@ -164,9 +170,14 @@ const TargetSchema = z.strictObject({
   provider: z.enum(PROVIDER_NAMES).optional(),
 });
 
+const TARGET_NAME = /^[A-Za-z0-9_.-]+$/;
+
+/** The top level; `targets` is checked entry by entry below (a zod record would drop `__proto__`). */
 const ConfigSchema = z.strictObject({
-  targets: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: 'target names use letters, digits, _ . -' }), TargetSchema),
-  datasets: z.union([z.string(), z.array(z.string())]).optional(),
+  targets: z.custom<Record<string, unknown>>((v) => v !== null && typeof v === 'object' && !Array.isArray(v), {
+    error: 'expected a mapping of target names to targets',
+  }),
+  datasets: z.union([z.string(), z.array(z.string())], { error: 'expected a glob or a list of globs' }).optional(),
 });
 
 /** Line of a YAML node at a path, for error messages. */
@@ -188,59 +199,139 @@ function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, pat
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let v: unknown = root;
   for (const p of path) {
-    if (v === null || typeof v !== 'object') return undefined;
+    if (v === null || typeof v !== 'object' || !Object.prototype.hasOwnProperty.call(v, p)) return undefined;
     v = (v as Record<PropertyKey, unknown>)[p];
   }
   return v;
 }
 
+/** What a config value is, for "got …" (never JSON of a whole mapping: aliases can make it cyclic). */
+function describeValue(v: unknown): string {
+  if (v === null) return 'null (an empty value)';
+  if (typeof v === 'number') {
+    if (Number.isNaN(v)) return '.nan (not a finite number)';
+    if (!Number.isFinite(v)) return `${v > 0 ? '' : '-'}.inf (not a finite number)`;
+    return String(v);
+  }
+  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 59)}…` : v);
+  if (Array.isArray(v)) return 'a list';
+  if (v instanceof Date) return `a date (${Number.isNaN(v.getTime()) ? 'invalid' : v.toISOString().slice(0, 10)}); quote it to make it text`;
+  if (typeof v === 'object') return 'a mapping';
+  return String(v);
+}
+
+/** A target as the config file declares it, validated. */
+export type FileTarget = z.infer<typeof TargetSchema>;
+
+/** Lines in the config file of a target and of its path keys (for located errors). */
+export interface TargetLines {
+  target: number | null;
+  training_file: number | null;
+  validation_file: number | null;
+  smoke_tests: number | null;
+}
+
 export interface FileConfig {
-  targets: Record<string, z.infer<typeof TargetSchema>>;
+  /** By target name, in file order. Prototype-free: any name is a plain key (`__proto__` too). */
+  targets: Record<string, FileTarget>;
+  /** Where each target and its paths are, by target name (prototype-free too). */
+  lines: Record<string, TargetLines>;
   datasets?: string | string[];
+}
+
+interface Issue {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  keys?: string[];
 }
 
 export function parseConfigText(text: string, path: string): FileConfig {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true });
+  const fail = (line: number | null, message: string, key = ''): never => {
+    throw new ConfigError(`${path}${line ? `:${line}` : ''}: ${message}`, [{ file: path, line, key, message }]);
+  };
   if (doc.errors.length) {
     const e = doc.errors[0]!;
-    const line = e.linePos?.[0]?.line ?? null;
-    const message = `not valid YAML: ${e.message.split('\n')[0]}`;
-    throw new ConfigError(`${path}${line ? `:${line}` : ''}: ${message}`, [{ file: path, line, key: '', message }]);
+    fail(e.linePos?.[0]?.line ?? null, `not valid YAML: ${e.message.split('\n')[0]}`);
   }
-  const data = doc.toJS();
-  const r = ConfigSchema.safeParse(data ?? {});
-  if (!r.success) {
-    const problems: ConfigProblem[] = r.error.issues.slice(0, 5).map((i) => {
+  let data: unknown;
+  try {
+    // yaml refuses to expand more than 100 aliases (a "billion laughs" file) with a ReferenceError.
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    let first: number | null = null;
+    visit(doc, {
+      Alias(_, node) {
+        if (node.range) first = counter.linePos(node.range[0]).line;
+        return visit.BREAK;
+      },
+    });
+    const aliases = /alias/i.test((e as Error).message);
+    fail(
+      first,
+      aliases
+        ? 'not a usable config: its YAML aliases (*name) expand too many times; write the values out instead of nesting aliases'
+        : `not a usable config: ${(e as Error).message.split('\n')[0]}`,
+    );
+  }
+  const issues: Issue[] = [];
+  const top = ConfigSchema.safeParse(data ?? {});
+  if (!top.success) issues.push(...top.error.issues.map((i) => ({ code: i.code, path: [...i.path], message: i.message, keys: 'keys' in i ? (i.keys as string[]) : undefined })));
+  const targets = Object.create(null) as Record<string, FileTarget>;
+  const lines = Object.create(null) as Record<string, TargetLines>;
+  if (top.success) {
+    for (const [name, raw] of Object.entries(top.data.targets)) {
+      if (!TARGET_NAME.test(name)) {
+        issues.push({ code: 'invalid_key', path: ['targets', name], message: 'target names use letters, digits, _ . -' });
+        continue;
+      }
+      const r = TargetSchema.safeParse(raw);
+      if (!r.success) {
+        issues.push(...r.error.issues.map((i) => ({ code: i.code, path: ['targets', name, ...i.path], message: i.message, keys: 'keys' in i ? (i.keys as string[]) : undefined })));
+        continue;
+      }
+      targets[name] = r.data;
+      const at = (key?: string) => lineOf(doc, counter, key ? ['targets', name, key] : ['targets', name]);
+      lines[name] = { target: at(), training_file: at('training_file'), validation_file: at('validation_file'), smoke_tests: at('smoke_tests') };
+    }
+  }
+  if (issues.length) {
+    const problems: ConfigProblem[] = issues.slice(0, 5).map((i) => {
       let keyPath: PropertyKey[] = [...i.path];
       let msg = i.message;
-      if (i.code === 'unrecognized_keys') {
+      if (i.code === 'unrecognized_keys' && i.keys?.length) {
         msg = `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.join(', ')}; known keys: ${
           i.path.length === 0 ? 'targets, datasets' : i.path.length === 2 ? Object.keys(TargetSchema.shape).join(', ') : Object.keys(HyperparametersSchema.shape).join(', ')
         }`;
         // Point at the (first) unknown key itself, not at the map that holds it.
         keyPath = [...i.path, i.keys[0]!];
       } else if (i.code === 'invalid_key') {
-        // zod reports "Invalid key in record" and keeps the regex's message one level down.
         const name = String(i.path[i.path.length - 1]);
-        msg = `target name "${name}" is not allowed: target names use letters, digits, _ . - (e.g. "${name.replace(/[^A-Za-z0-9_.-]+/g, '-')}")`;
-      } else if (i.code === 'invalid_type' || i.code === 'invalid_value') {
+        msg = `target name ${JSON.stringify(name.length > 60 ? `${name.slice(0, 59)}…` : name)} is not allowed: target names use letters, digits, _ . - (e.g. "${name.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 60)}")`;
+      } else if (i.code === 'invalid_type' || i.code === 'invalid_value' || i.code === 'invalid_union' || i.code === 'custom') {
         // zod does not report the input by default: look the value up (absent means missing).
         const value = valueAt(data, i.path);
         msg = msg.replace(/^Invalid input: /, '');
-        msg = value === undefined ? `missing: ${msg}` : `${msg}, got ${JSON.stringify(value)?.slice(0, 60) ?? String(value)}`;
+        msg = value === undefined ? `missing: ${msg}` : `${msg}, got ${describeValue(value)}`;
       }
       const key = keyPath.map(String).join('.');
       return { file: path, line: lineOf(doc, counter, keyPath), key, message: `${key || '(top level)'}: ${msg}` };
     });
     throw new ConfigError(problems.map((p) => `${path}${p.line ? `:${p.line}` : ''}: ${p.message}`).join('\n'), problems);
   }
-  return r.data;
+  const out: FileConfig = { targets, lines };
+  if (top.success && top.data.datasets !== undefined) out.datasets = top.data.datasets;
+  return out;
 }
 
 // ------------------------------------------------------------------ all together
 
-export async function parseSettings(get: InputLookup, readText: (p: string) => Promise<string | null> = readOptional): Promise<Settings> {
+export async function parseSettings(
+  get: InputLookup,
+  readText: (p: string) => Promise<string | null> = configReader(process.env.GITHUB_WORKSPACE ?? process.cwd()),
+): Promise<Settings> {
   const mode = oneOf(get, 'mode', ['auto', 'check', 'train', 'smoke'] as const, 'auto');
   const configPath = get('config').trim() || '.github/finetune-ci.yml';
   const provider = oneOf(get, 'provider', PROVIDER_NAMES, 'openai');
@@ -269,10 +360,14 @@ export async function parseSettings(get: InputLookup, readText: (p: string) => P
     throw new ConfigError(`input config: ${configPath} does not exist; create it or remove the input`);
   }
   const targets: TargetConfig[] = [];
-  let datasets = (get('datasets').trim() || '**/*.jsonl').split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+  // An explicit input wins, else the config file's `datasets:`, else every JSONL file.
+  const globs = (v: string | string[]) => (Array.isArray(v) ? v : v.split(/[\n,]/)).map((g) => g.trim()).filter(Boolean);
+  const input = globs(get('datasets'));
+  let datasets: string[] | undefined = input.length ? input : undefined;
   if (text !== null) {
     const file = parseConfigText(text, configPath);
-    if (file.datasets && !get('datasets').trim()) datasets = Array.isArray(file.datasets) ? file.datasets : [file.datasets];
+    // `datasets: []` in the file is a choice too: only the declared targets are checked.
+    if (datasets === undefined && file.datasets !== undefined) datasets = globs(file.datasets);
     for (const [name, t] of Object.entries(file.targets)) {
       targets.push({
         name,
@@ -289,6 +384,7 @@ export async function parseSettings(get: InputLookup, readText: (p: string) => P
         encoding: t.encoding as TargetConfig['encoding'],
         provider: (t.provider as Provider | undefined) ?? provider,
         declared: true,
+        lines: file.lines[name],
       });
     }
   } else if (get('training-file').trim()) {
@@ -300,6 +396,8 @@ export async function parseSettings(get: InputLookup, readText: (p: string) => P
       declared: true,
     });
   }
+
+  datasets ??= [DEFAULT_DATASETS];
 
   return {
     mode,
@@ -355,14 +453,27 @@ export function connection(s: Pick<Settings, 'credentials'>, name: Provider): Pr
   return { ...s.credentials[name], name };
 }
 
-/** A file's text, or null when it does not exist; any other failure is a ConfigError. */
-export async function readOptional(path: string): Promise<string | null> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new ConfigError(`cannot read ${path}: ${(e as Error).message}`);
-  }
+/**
+ * Reads config files from `workspace`: a file's text, or null when it does not exist. A path
+ * (or a committed symbolic link) that leads outside the workspace or into .git, or that is not a
+ * regular file, is a located ConfigError that says nothing of where it leads.
+ */
+export function configReader(workspace: string): (path: string) => Promise<string | null> {
+  return async (path) => {
+    const c = await confine(workspace, path);
+    if (!c.ok) {
+      if (c.problem === 'missing') return null;
+      const message = `the config file ${c.reason}; finetune-ci reads its config only from a regular file inside the repository`;
+      throw new ConfigError(`${path}: ${message}`, [{ file: path, line: null, key: '', message }]);
+    }
+    try {
+      return await readFile(c.path, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return null;
+      throw new ConfigError(`cannot read ${path}${code ? ` (${code})` : ''}`);
+    }
+  };
 }
 
 /**

@@ -9,7 +9,7 @@ import * as core from '@actions/core';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { coreIO } from './action-io.js';
-import { ConfigError, parseSettings, readOptional } from './config.js';
+import { ConfigError, configReader, parseSettings } from './config.js';
 import { defaultWorkerThreads } from './dataset/workers.js';
 import { createClient, readEventContext, type EventContext } from './github/index.js';
 import { restoreTokenizerCache } from './github/tokenizer-cache.js';
@@ -19,7 +19,7 @@ import { withActionCache } from './cache/actions.js';
 import { engineId } from './cache/fingerprint.js';
 import { resolveMode } from './mode.js';
 import { secretInputs } from './providers/registry.js';
-import { addSecrets, redact } from './redact.js';
+import { addSecrets } from './redact.js';
 
 export type { JourneyRunner } from './journeys/io.js';
 
@@ -48,11 +48,13 @@ export async function run(opts: RunOptions = {}): Promise<void> {
   try {
     await runAction(opts.workerUrl ?? defaultWorkerUrl());
   } catch (e) {
+    // Through the output boundary: redacted, no workflow command, no hidden characters.
+    const io = coreIO();
     if (e instanceof ConfigError) {
       // Annotate each located problem on its line of the config file, then fail.
-      for (const p of e.problems) core.error(redact(p.message), { title: 'finetune-ci: config', file: p.file, startLine: p.line ?? undefined });
-      core.setFailed(redact(`finetune-ci: ${e.message}`));
-    } else core.setFailed(redact(`finetune-ci failed unexpectedly: ${(e as Error).stack ?? String(e)}`));
+      for (const p of e.problems) io.error(p.message, { title: 'finetune-ci: config', file: p.file, startLine: p.line ?? undefined });
+      io.setFailed(`finetune-ci: ${e.message}`);
+    } else io.setFailed(`finetune-ci failed unexpectedly: ${(e as Error).stack ?? String(e)}`);
   }
 }
 
@@ -71,7 +73,7 @@ async function runAction(workerUrl: URL): Promise<void> {
   if (hfToken) process.env.HF_TOKEN = hfToken;
   // The config file is the repository's: read it from the workspace, whatever the cwd is.
   const workspaceRoot = process.env.GITHUB_WORKSPACE ?? process.cwd();
-  const settings = await parseSettings(get, (p) => readOptional(isAbsolute(p) ? p : join(workspaceRoot, p)));
+  const settings = await parseSettings(get, configReader(workspaceRoot));
   let event: EventContext | null = null;
   try {
     event = readEventContext();

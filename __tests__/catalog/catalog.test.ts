@@ -41,6 +41,13 @@ describe('resolveModel', () => {
     expect(resolveModel('ft:gpt-4o-mini:org:x:id1').id).toBe('gpt-4o-mini-2024-07-18');
   });
 
+  test('a model named like an Object.prototype property is just an unknown model', () => {
+    for (const id of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(baseModelId(id)).toBe(id);
+      expect(resolveModel(id).id).toBe(id);
+    }
+  });
+
   test('Azure fine-tune ids <base>.ft-<32 hex>', () => {
     const m = resolveModel('gpt-4.1-mini-2025-04-14.ft-0123456789abcdef0123456789ABCDEF');
     expect(m.id).toBe('gpt-4.1-mini-2025-04-14');

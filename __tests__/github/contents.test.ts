@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { baseContentFromApi, baseContentFromGit, BaseContentError, readBaseContent, type BaseContent } from '../../src/github/contents.js';
 import { CONTENTS_INLINE_LIMIT, fakeSha } from '../support/fake-github.js';
 import { startGithubHarness, type GithubHarness } from '../support/github-harness.js';
@@ -94,6 +95,16 @@ describe('baseContentFromApi', () => {
     await expect(baseContentFromApi(gh.client(), repo, BASE, 'data/flaky.jsonl')).rejects.toMatchObject({ status: 403 });
   });
 
+  test('a symbolic link is refused, not followed (GitHub answers a link to a repository file with that file)', async () => {
+    gh.fake.setFile(BASE, '.github/workflows/secret.yml', 'not a dataset\n');
+    gh.fake.setSymlink(BASE, 'data/inside-link.jsonl', '../.github/workflows/secret.yml');
+    gh.fake.setSymlink(BASE, 'data/outside-link.jsonl', '/proc/self/environ');
+    await expect(baseContentFromApi(gh.client(), repo, BASE, 'data/inside-link.jsonl')).rejects.toThrow(
+      'data/inside-link.jsonl at ' + BASE + ' is a symbolic link, which finetune-ci does not follow',
+    );
+    await expect(baseContentFromApi(gh.client(), repo, BASE, 'data/outside-link.jsonl')).rejects.toThrow(/is a symlink, not a file/);
+  });
+
   test('a 502 on a GET is retried', async () => {
     gh.fake.setFile(BASE, 'data/retry.jsonl', 'r\n');
     gh.fake.fault('repos.getContent', { status: 502, times: 1 });
@@ -116,6 +127,31 @@ describe('from git', () => {
       expect(readFileSync(crlf!.file).toString('latin1')).toBe('a\r\nb\r\n');
       expect(await baseContentFromGit(r.dir, base, 'data/not-there.jsonl')).toBeNull();
       await expect(baseContentFromGit(r.dir, base, 'data')).rejects.toThrow(BaseContentError);
+    } finally {
+      r.remove();
+    }
+  });
+
+  test('a symbolic link in the base tree (mode 120000) is refused, never followed; names are literal', async () => {
+    const r = makeTempRepo();
+    try {
+      r.git('config', 'http.https://github.com/.extraheader', 'AUTHORIZATION: basic c2VjcmV0');
+      r.commit('files', { 'data/real.jsonl': 'real\n', 'data/*.jsonl': 'star\n', 'data/[a].jsonl': 'bracket\n' });
+      symlinkSync('../.git/config', join(r.dir, 'data/link.jsonl'));
+      symlinkSync('/proc/self/environ', join(r.dir, 'data/environ.jsonl'));
+      symlinkSync('real.jsonl', join(r.dir, 'data/sibling.jsonl'));
+      r.git('add', 'data');
+      r.git('commit', '-q', '-m', 'links');
+      const base = r.git('rev-parse', 'HEAD');
+      for (const path of ['data/link.jsonl', 'data/environ.jsonl', 'data/sibling.jsonl']) {
+        await expect(baseContentFromGit(r.dir, base, path)).rejects.toThrow(`${path} at ${base.slice(0, 7)} is a symbolic link, which finetune-ci does not follow`);
+      }
+      // Glob characters are part of the name, not a pattern; `./` is the root.
+      expect(readFileSync(keep(await baseContentFromGit(r.dir, base, 'data/*.jsonl'))!.file, 'utf8')).toBe('star\n');
+      expect(readFileSync(keep(await baseContentFromGit(r.dir, base, 'data/[a].jsonl'))!.file, 'utf8')).toBe('bracket\n');
+      expect(readFileSync(keep(await baseContentFromGit(r.dir, base, './data/real.jsonl'))!.file, 'utf8')).toBe('real\n');
+      expect(await baseContentFromGit(r.dir, base, '../outside.jsonl')).toBeNull();
+      expect(await baseContentFromGit(r.dir, base, 'data/link.jsonl/x')).toBeNull();
     } finally {
       r.remove();
     }

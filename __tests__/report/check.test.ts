@@ -34,7 +34,7 @@ describe('escapeText', () => {
     for (const raw of ['<', '>', '|', '`', '*', '[', ']', ' #1', '://', '\n']) expect(out).not.toContain(raw);
     expect(out).toContain('@\u200doctocat');
     expect(out).toBe(
-      '&lt;script&gt;x&lt;/script&gt;&lt;/details&gt;&lt;&#33;-- @\u200doctocat &#124; &#96;code&#96; &#42;b&#42; &#91;l&#93;(u) &#35;1 https:&#47;&#47;e.com next',
+      '&lt;script&gt;x&lt;/script&gt;&lt;/details&gt;&lt;&#33;-- @\u200doctocat &#124; &#96;code&#96; &#42;b&#42; &#91;l&#93;(u) &#35;\u200d1 https:&#47;&#47;e.com next',
     );
   });
 });

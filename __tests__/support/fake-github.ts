@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { posix } from 'node:path';
 
 export type RouteName =
   | 'pulls.get'
@@ -207,6 +208,7 @@ export class FakeGitHub {
   private ownUrl = '';
   private pulls = new Map<number, StoredPull>();
   private trees = new Map<string, Map<string, Buffer>>();
+  private links = new Map<string, Map<string, string>>();
   private blobs = new Map<string, Buffer>();
   private comments = new Map<number, StoredComment>();
   private tokens = new Map<string, FakeUser>();
@@ -273,6 +275,18 @@ export class FakeGitHub {
     if (!tree) this.trees.set(ref, (tree = new Map()));
     tree.set(path, buf);
     this.blobs.set(gitBlobSha(buf), buf);
+    return this;
+  }
+
+  /**
+   * Put a symbolic link at a ref. Like GitHub, the contents API answers a link to a file in the
+   * repository with that file (its path and content); any other link as `type: "symlink"`.
+   */
+  setSymlink(ref: string, path: string, target: string): this {
+    let links = this.links.get(ref);
+    if (!links) this.links.set(ref, (links = new Map()));
+    links.set(path, target);
+    if (!this.trees.has(ref)) this.trees.set(ref, new Map());
     return this;
   }
 
@@ -499,6 +513,15 @@ export class FakeGitHub {
   ): void {
     const tree = this.trees.get(ref);
     if (!tree) return fail(404, `No commit found for the ref ${ref}`);
+    const link = this.links.get(ref)?.get(path);
+    if (link !== undefined) {
+      const resolved = link.startsWith('/') ? null : posix.normalize(posix.join(posix.dirname(path), link));
+      if (resolved !== null && tree.has(resolved)) path = resolved; // followed, as GitHub does
+      else {
+        const entry = this.contentEntry(path, ref, Buffer.from(link), 'file');
+        return reply(200, { ...entry, type: 'symlink', target: link, download_url: entry.download_url });
+      }
+    }
     const buf = tree.get(path);
     if (buf) {
       if (wantsRaw(accept)) return this.sendRaw(res, logged, buf, fault);

@@ -38,7 +38,8 @@ export function baseModelId(id: string): string {
   if (base.startsWith('ft:')) base = base.slice(3).split(':')[0] ?? base;
   const azure = /^(.+)\.ft-[0-9a-f]{8,}$/i.exec(base);
   if (azure?.[1]) base = azure[1];
-  return ALIASES[base] ?? base;
+  // Own keys only: a model named `constructor` or `__proto__` is no alias of anything.
+  return Object.hasOwn(ALIASES, base) ? ALIASES[base]! : base;
 }
 
 /**

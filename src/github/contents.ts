@@ -7,7 +7,7 @@ import { execFile, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, posix, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
@@ -48,9 +48,30 @@ async function tempFileFor(path: string, opts: TempOptions): Promise<{ dir: stri
 }
 
 /**
+ * The tree entry of `path` at `sha` (mode, type, object id), or null when there is none. Read
+ * with `ls-tree` on the literal path, so nothing in it is a glob or pathspec magic.
+ */
+async function treeEntry(workspace: string, sha: string, path: string): Promise<{ mode: string; type: string; object: string } | null> {
+  const { stdout } = await exec('git', ['--literal-pathspecs', 'ls-tree', '-z', '--full-tree', sha, '--', path], {
+    cwd: workspace,
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  for (const rec of stdout.split('\0')) {
+    const tab = rec.indexOf('\t');
+    if (tab < 0 || rec.slice(tab + 1) !== path) continue;
+    const [mode, type, object] = rec.slice(0, tab).split(' ') as [string, string, string];
+    return { mode, type, object };
+  }
+  return null;
+}
+
+/**
  * From git: null when `sha` is not a commit here (caller falls back to the API) or when the path
  * does not exist at `sha` — check `hasCommit` first to tell them apart, or use `readBaseContent`.
- * Streams `git cat-file blob <sha>:<path>` (raw bytes, no textconv or filters) to a temp file.
+ * Streams the blob (`git cat-file blob <object>`: raw bytes, no textconv or filters) to a temp
+ * file. A symbolic link in the tree (mode 120000) is refused, never followed: its blob is only
+ * the link's target, and the check reads files, not links.
  */
 export async function baseContentFromGit(
   workspace: string,
@@ -59,14 +80,19 @@ export async function baseContentFromGit(
   opts: TempOptions = {},
 ): Promise<BaseContent | null> {
   if (!(await hasCommit(workspace, sha))) return null;
-  const spec = `${sha}:${path}`;
+  // Tree paths are from the repository's root, without `./`; nothing above the root is in it.
+  const treePath = posix.normalize(path.split(sep).join('/'));
+  if (treePath === '..' || treePath.startsWith('../') || posix.isAbsolute(treePath)) return null;
+  let entry: Awaited<ReturnType<typeof treeEntry>>;
   try {
-    const { stdout } = await exec('git', ['cat-file', '-t', spec], { cwd: workspace, encoding: 'utf8' });
-    if (stdout.trim() !== 'blob') throw new BaseContentError(`${path} at ${sha} is a ${stdout.trim()}, not a file`, path, sha);
-  } catch (e) {
-    if (e instanceof BaseContentError) throw e;
-    return null; // not in that commit: a new file
+    entry = await treeEntry(workspace, sha, treePath);
+  } catch {
+    return null; // not in that commit (e.g. a parent of the path is a file there): a new file
   }
+  if (!entry) return null;
+  if (entry.mode === '120000') throw new BaseContentError(`${path} at ${sha.slice(0, 7)} is a symbolic link, which finetune-ci does not follow`, path, sha);
+  if (entry.type !== 'blob') throw new BaseContentError(`${path} at ${sha.slice(0, 7)} is a ${entry.type === 'commit' ? 'submodule' : 'directory'}, not a file`, path, sha);
+  const spec = entry.object;
   const { dir, file } = await tempFileFor(path, opts);
   let child: ReturnType<typeof spawn> | null = null;
   try {
@@ -80,7 +106,7 @@ export async function baseContentFromGit(
     exited.catch(() => {}); // awaited below; a spawn failure must not be an unhandled rejection meanwhile
     await pipeline(child.stdout!, createWriteStream(file));
     const code = await exited;
-    if (code !== 0) throw new BaseContentError(`git cat-file failed for ${spec}: ${stderr.trim()}`, path, sha);
+    if (code !== 0) throw new BaseContentError(`git cat-file failed for ${path} at ${sha.slice(0, 7)}: ${stderr.trim()}`, path, sha);
     return { file, dir, size: (await stat(file)).size, source: 'git' };
   } catch (e) {
     child?.kill(); // e.g. the disk filled up: do not leave git writing into a closed pipe
@@ -109,6 +135,11 @@ export async function baseContentFromApi(
     const { data } = await octokit.rest.repos.getContent({ owner: repo.owner, repo: repo.repo, path, ref });
     if (Array.isArray(data)) throw new BaseContentError(`${path} at ${ref} is a directory, not a file`, path, ref);
     if (data.type !== 'file') throw new BaseContentError(`${path} at ${ref} is a ${data.type}, not a file`, path, ref);
+    // The contents API answers a symbolic link to a file in the repository with that file (and
+    // its path): a link is refused here as it is in git, never followed.
+    if (typeof data.path === 'string' && data.path !== posix.normalize(path).replace(/^\.\//, '')) {
+      throw new BaseContentError(`${path} at ${ref} is a symbolic link, which finetune-ci does not follow`, path, ref);
+    }
     meta = data;
   } catch (e) {
     if (e instanceof BaseContentError) throw e;

@@ -6,9 +6,9 @@
  * Over 400 lines on purpose: one journey that reads top to bottom in the order it runs (plan,
  * check at head and base, diff, report, gate); the rendering is in ../report/check.ts.
  */
-import { mkdtemp, readFile, rm, writeFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { today } from '../catalog/index.js';
 import type { Settings, TargetConfig } from '../config.js';
 import { matchesAny } from '../config.js';
@@ -34,6 +34,8 @@ import { isLfsPointer, smudgeLfsPointer } from '../github/lfs.js';
 import { renderMarkdown, runNotices, toJson, totals, type RemovedDataset } from '../report/check.js';
 import { cell, formatInt, table } from '../report/markdown.js';
 import { readSuite } from '../smoke/suite.js';
+import { confine } from '../paths.js';
+import { plain, safeJson, visible } from '../report/text.js';
 import { ANNOTATIONS_PER_KIND, COMMENT_LIMIT_CHARS, SUMMARY_LIMIT_BYTES, type ActionIO } from './io.js';
 import { addCredentials, redactingIO, redactJson } from '../redact.js';
 
@@ -76,13 +78,67 @@ export function toSpec(t: TargetConfig): TargetSpec {
   };
 }
 
-/** A readable regular file (a directory named as a dataset is as missing as no file). */
-async function exists(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
+/** A problem with the configuration that is not in any dataset: a file a target names. */
+export interface PathIssue {
+  /** missing-file: nothing there; unsafe-path: outside the workspace, in .git, or no regular file. */
+  code: 'missing-file' | 'unsafe-path';
+  message: string;
+  /** Where to annotate it: the config file's line, or the dataset itself. */
+  file?: string;
+  line?: number;
+}
+
+/** A repository path as reports show it: relative to the workspace, with `/`. */
+export function repoPath(workspace: string, p: string): string {
+  const rel = relative(resolve(workspace), resolve(workspace, p));
+  return rel.split(sep).join('/');
+}
+
+/**
+ * The files of a target, each resolved to its real path inside the workspace (see paths.ts), or
+ * why not: a missing file, a path or link that leads outside the workspace or into .git, or
+ * something that is not a regular file. Messages quote the path as configured, never where a
+ * link leads.
+ */
+export async function targetFiles(
+  s: Pick<Settings, 'configPath' | 'configFound'>,
+  t: TargetConfig,
+  workspace: string,
+): Promise<{ ok: true; training: string; validation?: string } | { ok: false; issues: PathIssue[] }> {
+  const issues: PathIssue[] = [];
+  const real: Partial<Record<'training_file' | 'validation_file', string>> = {};
+  for (const [key, file] of [['training_file', t.trainingFile], ['validation_file', t.validationFile]] as const) {
+    if (!file) continue;
+    const c = await confine(workspace, file);
+    if (c.ok) {
+      real[key] = c.path;
+      continue;
+    }
+    const name = plain(file, 300);
+    if (!t.declared) {
+      // A changed file that no target names: annotate the file itself.
+      issues.push({
+        code: c.problem === 'missing' ? 'missing-file' : 'unsafe-path',
+        message: `${name}: this changed dataset ${c.reason}; finetune-ci reads only regular files inside the repository (commit the file itself, not a link to it)`,
+        file: repoPath(workspace, file),
+      });
+      continue;
+    }
+    const where = s.configFound ? s.configPath : key === 'training_file' ? 'the training-file input' : 'the validation-file input';
+    const fix =
+      c.problem === 'missing'
+        ? s.configFound ? `fix ${key} in ${s.configPath} or add the file` : `fix ${where} or add the file`
+        : `finetune-ci reads only regular files inside the repository: point ${key} in ${where} at one (the file itself, not a link to it)`;
+    const line = t.lines?.[key] ?? t.lines?.target ?? null;
+    issues.push({
+      code: c.problem === 'missing' ? 'missing-file' : 'unsafe-path',
+      message: `${name}: the ${key} of target "${plain(t.name, 100)}" ${c.reason}; ${fix}`,
+      file: s.configFound ? s.configPath : undefined,
+      line: line ?? undefined,
+    });
   }
+  if (issues.length) return { ok: false, issues };
+  return { ok: true, training: real.training_file!, validation: real.validation_file };
 }
 
 /** Which files changed, from the API for a PR (git as a fallback), from git for a push. */
@@ -98,7 +154,7 @@ async function changedFiles(deps: CheckDeps): Promise<ChangedFile[] | null> {
       );
       return r.files;
     } catch (e) {
-      deps.io.warning(`Could not list the pull request's files through the API (${(e as Error).message}); trying git.`);
+      deps.io.warning(`Could not list the pull request's files through the API (${plain((e as Error).message, 300)}); trying git.`);
     }
   }
   const r = await changedFilesFromGit(deps.workspace, ev.baseSha, ev.headSha);
@@ -223,14 +279,14 @@ export async function runCheck(s: Settings, depsIn: CheckDeps): Promise<CheckOut
   const scratch = await mkdtemp(join(tempRoot, 'finetune-ci-'));
   const targets: TargetReport[] = [];
   const diffs: (TargetDiff | null)[] = [];
-  const local = (p: string) => join(deps.workspace, p);
-  const missing: string[] = [];
+  const pathIssues: PathIssue[] = [];
   const baseSettings = await loadBaseSettings(s, changed, deps, scratch);
   const cache = deps.cache ?? new CacheStore(null, engineId());
   // Blob ids of unchanged working-tree files, from git (so an unchanged dataset is not even read).
+  // Keyed by the resolved path checkTarget is given; the blob is that real file's own.
   const headFiles = async (...paths: (string | undefined)[]) => {
     const out: NonNullable<CheckRunOptions['files']> = {};
-    for (const p of paths) if (p) out[local(p)] = { blob: await workingTreeBlob(deps.workspace, p) };
+    for (const p of paths) if (p) out[p] = { blob: await workingTreeBlob(deps.workspace, repoPath(deps.workspace, p)) };
     return out;
   };
   try {
@@ -238,27 +294,27 @@ export async function runCheck(s: Settings, depsIn: CheckDeps): Promise<CheckOut
       io.info(
         changed === null
           ? 'No datasets to check: no targets are configured and the changed files are unknown.'
-          : `No changed datasets (patterns: ${s.datasets.join(', ')}; ${s.targets.length} configured target${s.targets.length === 1 ? '' : 's'}).`,
+          : `No changed datasets (patterns: ${s.datasets.map((g) => plain(g, 200)).join(', ')}; ${s.targets.length} configured target${s.targets.length === 1 ? '' : 's'}).`,
       );
     }
     for (const item of plan.work) {
       const spec = toSpec(item.config);
-      await io.group(`finetune-ci: ${item.config.name}`, async () => {
-        for (const [key, file] of [['training_file', spec.trainingFile], ['validation_file', spec.validationFile]] as const) {
-          if (file && !(await exists(local(file)))) {
-            missing.push(`${file}: the ${key} of target "${item.config.name}" does not exist; fix ${key} in ${s.configPath} or add the file`);
-          }
+      await io.group(`finetune-ci: ${plain(item.config.name, 200)}`, async () => {
+        // Resolved inside the workspace, or refused: nothing outside it is ever opened.
+        const files = await targetFiles(s, item.config, deps.workspace);
+        if (!files.ok) {
+          pathIssues.push(...files.issues);
+          for (const m of files.issues) io.info(`Skipped: ${m.message}`);
+          return;
         }
-        if (missing.length && missing[missing.length - 1]!.includes(`"${item.config.name}"`)) return;
         const head = await checkTarget(
-          {
-            ...spec,
-            trainingFile: local(spec.trainingFile),
-            validationFile: spec.validationFile ? local(spec.validationFile) : undefined,
-          },
-          { today: day, workers: deps.workers, cache, files: await headFiles(spec.trainingFile, spec.validationFile) },
+          { ...spec, trainingFile: files.training, validationFile: files.validation },
+          { today: day, workers: deps.workers, cache, files: await headFiles(files.training, files.validation) },
         );
-        relabel(head, deps.workspace);
+        relabel(head, deps.workspace, [
+          [files.training, repoPath(deps.workspace, spec.trainingFile)],
+          ...(files.validation && spec.validationFile ? [[files.validation, repoPath(deps.workspace, spec.validationFile)] as [string, string]] : []),
+        ]);
         targets.push(head);
         let diff: TargetDiff | null = null;
         if (ev?.baseSha && changed !== null) {
@@ -271,7 +327,7 @@ export async function runCheck(s: Settings, depsIn: CheckDeps): Promise<CheckOut
         }
         diffs.push(diff);
         io.info(
-          `${item.config.name}: ${head.training.examples} examples, ${head.errors} errors, ${head.warnings} warnings, ` +
+          `${plain(item.config.name, 200)}: ${head.training.examples} examples, ${head.errors} errors, ${head.warnings} warnings, ` +
             `${head.estimate.trainedTokens} trained tokens, estimated ${head.estimate.costUsd === null ? 'cost unknown' : `$${head.estimate.costUsd.toFixed(2)}`}`,
         );
       });
@@ -307,8 +363,8 @@ export async function runCheck(s: Settings, depsIn: CheckDeps): Promise<CheckOut
 
   const suiteDiagnostics: Diagnostic[] = [];
   for (const suite of plan.suites) {
-    const r = await readSuite(local(suite));
-    for (const d of r.diagnostics) suiteDiagnostics.push({ ...d, file: suite });
+    const r = await readSuite(suite, { workspace: deps.workspace });
+    for (const d of r.diagnostics) suiteDiagnostics.push({ ...d, file: repoPath(deps.workspace, suite) });
   }
   const suiteErrors = suiteDiagnostics.filter((d) => d.severity === 'error').length;
   const suiteWarnings = suiteDiagnostics.filter((d) => d.severity === 'warning').length;
@@ -317,11 +373,11 @@ export async function runCheck(s: Settings, depsIn: CheckDeps): Promise<CheckOut
   const headSha = ev?.pullRequest?.headSha ?? ev?.headSha ?? null;
   const lineUrl = ev && headSha ? (path: string, line: number) => `${ev.serverUrl}/${ev.owner}/${ev.repo}/blob/${headSha}/${urlPath(path)}#L${line}` : undefined;
   const extra: string[] = [];
-  if (missing.length) {
-    extra.push(`#### Configuration\n\n${missing.map((m) => `- ❌ ${cell(m, 400)}`).join('\n')}`);
+  if (pathIssues.length) {
+    extra.push(`#### Configuration\n\n${pathIssues.map((m) => `- ❌ ${cell(m.message, 400)}`).join('\n')}`);
   }
   if (suiteDiagnostics.length) extra.push(suiteSection(suiteDiagnostics, lineUrl));
-  const outside = { errors: suiteErrors + missing.length, warnings: suiteWarnings };
+  const outside = { errors: suiteErrors + pathIssues.length, warnings: suiteWarnings };
   const annotations = annotate(io, [...allDiagnostics(targets), ...suiteDiagnostics]);
   const tot = totals(targets, diffs, removed);
   const errors = tot.errors + outside.errors;
@@ -331,7 +387,8 @@ export async function runCheck(s: Settings, depsIn: CheckDeps): Promise<CheckOut
   const noticeWarnings = runNotices(targets).filter((n) => n.severity === 'warning').length;
   const notAnnotated = Math.max(0, tot.errors + tot.warnings + noticeWarnings + suiteErrors + suiteWarnings - annotations.shown);
   const common = { diffs, lineUrl, removed, outside, today: day };
-  const commentBody = renderMarkdown(targets, { ...common, extra, maxChars: COMMENT_LIMIT_CHARS - 200 });
+  // Data is escaped where it is rendered; `visible` once more over the whole body, as the summary gets at the boundary.
+  const commentBody = visible(renderMarkdown(targets, { ...common, extra, maxChars: COMMENT_LIMIT_CHARS - 200 }));
   const summaryExtra = [...extra];
   if (notAnnotated > 0) {
     summaryExtra.push(
@@ -346,8 +403,8 @@ export async function runCheck(s: Settings, depsIn: CheckDeps): Promise<CheckOut
   }
 
   const reportPath = join(tempRoot, `finetune-ci-check-${process.pid}-${Date.now()}.json`);
-  const json = { ...toJson(targets, diffs, removed), suites: suiteDiagnostics, removed, configErrors: missing, notAnnotated };
-  await writeFile(reportPath, redactJson(json));
+  const json = { ...toJson(targets, diffs, removed), suites: suiteDiagnostics, removed, configErrors: pathIssues.map((m) => m.message), notAnnotated };
+  await writeFile(reportPath, safeJson(JSON.parse(redactJson(json))));
 
   // The job summary first: it must carry the report even if commenting fails in any way.
   await io.appendSummary(summary);
@@ -390,11 +447,11 @@ export async function runCheck(s: Settings, depsIn: CheckDeps): Promise<CheckOut
   io.setOutput('comment-url', commentUrl ?? '');
 
   const reasons: string[] = [];
-  for (const m of missing) {
-    io.error(m, { title: 'finetune-ci: missing-file', file: s.configFound ? s.configPath : undefined });
-    reasons.push(m);
+  for (const m of pathIssues) {
+    io.error(m.message, { title: `finetune-ci: ${m.code}`, file: m.file, startLine: m.line });
+    reasons.push(m.message);
   }
-  const dataErrors = errors - missing.length;
+  const dataErrors = errors - pathIssues.length;
   if (s.failOn !== 'never' && dataErrors > 0) reasons.push(`${dataErrors} error${dataErrors === 1 ? '' : 's'} in the datasets`);
   if (s.failOn === 'warning' && warnings > 0) reasons.push(`${warnings} warning${warnings === 1 ? '' : 's'} (fail-on: warning)`);
   for (const t of targets) {
@@ -416,9 +473,10 @@ function urlPath(path: string): string {
     .join('/');
 }
 
-/** Paths in reports are the repository's, not the runner's. */
-function relabel(t: TargetReport, workspace: string): void {
-  const strip = (p: string) => (p.startsWith(workspace + '/') ? p.slice(workspace.length + 1) : p);
+/** Paths in reports are the repository's as configured, not the runner's (nor a link's target). */
+function relabel(t: TargetReport, workspace: string, labels: [real: string, label: string][] = []): void {
+  const names = new Map(labels);
+  const strip = (p: string) => names.get(p) ?? (p.startsWith(workspace + '/') ? p.slice(workspace.length + 1) : p);
   for (const f of [t.training, ...(t.validation ? [t.validation] : [])]) {
     f.path = strip(f.path);
     for (const d of f.diagnostics) {
@@ -485,7 +543,7 @@ async function checkBase(
     );
     return quiet;
   } catch (e) {
-    deps.io.warning(`Could not read ${item.basePath} at the base commit (${(e as Error).message}); the comparison with base is skipped.`);
+    deps.io.warning(`Could not read ${plain(item.basePath, 300)} at the base commit (${plain((e as Error).message, 300)}); the comparison with base is skipped.`);
     return 'failed';
   }
 }
@@ -523,7 +581,7 @@ async function loadBaseSettings(
     const text = base ? await readFile(base.file, 'utf8') : null;
     return await deps.settingsAt(text);
   } catch (e) {
-    deps.io.warning(`Could not read ${s.configPath} as it was at the base commit (${(e as Error).message}); cost changes against base are not shown.`);
+    deps.io.warning(`Could not read ${plain(s.configPath, 300)} as it was at the base commit (${plain((e as Error).message, 300)}); cost changes against base are not shown.`);
     return 'failed';
   }
 }

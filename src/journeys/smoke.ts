@@ -9,7 +9,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { baseModelId, resolveModel } from '../catalog/index.js';
 import { connection, type Settings, type TargetConfig } from '../config.js';
 import type { Diagnostic } from '../dataset/types.js';
@@ -182,9 +182,9 @@ async function preflight(provider: Provider, sessions: readonly ChatSession[], i
       try {
         const info = await provider.getModel(s.model);
         if (info === null) {
-          io.warning(`finetune-ci: ${provider.name} does not list the model ${s.model}; its smoke calls will probably fail (check the model id)`);
+          io.warning(`finetune-ci: ${provider.name} does not list the model ${plain(s.model, 100)}; its smoke calls will probably fail (check the model id)`);
         } else if (info.shutdownDate) {
-          io.info(`${s.model}: ${provider.name} lists it, shutdown date ${info.shutdownDate}`);
+          io.info(`${plain(s.model, 100)}: ${provider.name} lists it, shutdown date ${info.shutdownDate}`);
         }
       } catch {
         // Only informative: the calls themselves will say what is wrong.
@@ -225,7 +225,8 @@ export async function runSmokeStage(opts: SmokeStageOptions): Promise<SmokeStage
     compare: opts.labels?.compare ?? (settings.smoke.compare.trim() === 'base' ? 'base' : 'compared'),
   };
 
-  const parsed = await readSuite(resolve(workspace, suitePath));
+  // Resolved inside the workspace (or refused, located, quoting nothing of a link's target).
+  const parsed = await readSuite(suitePath, { workspace });
   const diagnostics = parsed.diagnostics.map((d) => ({ ...d, file }));
   annotateSuite(io, diagnostics);
 
@@ -262,7 +263,7 @@ export async function runSmokeStage(opts: SmokeStageOptions): Promise<SmokeStage
   const openErrors = new Map<string, Error>();
   let run: SmokeRun;
   try {
-    io.info(`Smoke suite ${plain(file, 200)}: ${suite.cases.length} cases against ${models.map((m) => plain(m)).join(' and ')}, concurrency ${settings.smoke.concurrency}`);
+    io.info(`Smoke suite ${plain(file, 200)}: ${suite.cases.length} cases against ${models.map((m) => plain(m, 80)).join(' and ')}, concurrency ${settings.smoke.concurrency}`);
     // Opened before the first call, so that wall time is the calls' own (a Together endpoint
     // can take minutes to come up). Not raced against cancellation: whatever opens is closed.
     await Promise.all(

@@ -20,6 +20,7 @@ import {
   table,
 } from './markdown.js';
 import { barChart, histogram } from './charts.js';
+import { plain } from './text.js';
 
 export const REPORT_VERSION = 1;
 
@@ -227,10 +228,8 @@ export function groupSummary(g: DiagnosticGroup): string | null {
 
 // ---------------------------------------------------------------- text (terminal)
 
-/** Strip what could drive a terminal (escape sequences, control characters) from data text. */
-function safe(s: string): string {
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '�');
-}
+/** Data text for one terminal line: no control, bidi or hidden characters, no line breaks (text.ts). */
+const safe = (s: string) => plain(s, 1000);
 
 export interface TextOptions {
   color: boolean;
@@ -247,7 +246,7 @@ export function renderText(targets: readonly TargetReport[], opts: TextOptions):
   for (const t of targets) {
     const files = [t.training, ...(t.validation ? [t.validation] : [])];
     for (const f of files) {
-      out.push(bold(`${safe(f.path)}`) + dim(`  (${f.role}, ${f.format ?? 'unknown format'}, ${t.requestedModel}, ${t.method})`));
+      out.push(bold(`${safe(f.path)}`) + dim(`  (${f.role}, ${f.format ?? 'unknown format'}, ${safe(t.requestedModel)}, ${t.method})`));
       const own = f.role === 'training' ? targetDiagnostics(t) : [];
       const groups = groupDiagnostics([...own, ...f.diagnostics], new Map(f.byCode.map((b) => [b.code, b.count])));
       // Repeated findings of one code are one entry, and take one of the --max-problems slots.

@@ -1,10 +1,12 @@
 /**
  * Markdown for GitHub comments and job summaries. Dataset text and model answers are
- * untrusted: `escapeText` makes them inert (no HTML tags or comments, no @mentions or #refs
- * that notify, no table breaks, no markdown syntax), `code` puts them in an inline code span.
+ * untrusted: `escapeText` makes them inert (no HTML tags or comments, no @mentions, #refs or
+ * GH-refs that notify or link, no table breaks, no markdown syntax, no hidden or bidi characters),
+ * `code` puts them in an inline code span. Hidden characters are those of `visible` (text.ts).
  * Both mask our own credentials (src/redact.ts) before they escape or shorten anything.
  */
 import { redact } from '../redact.js';
+import { truncate as cut, visible } from './text.js';
 
 const ENTITIES: Record<string, string> = {
   '&': '&amp;',
@@ -26,14 +28,17 @@ const ENTITIES: Record<string, string> = {
 
 /**
  * Escape untrusted text for use anywhere in GitHub-flavoured markdown, table cells included.
- * Newlines become spaces (a cell is one line); `@` gets a zero-width joiner after it so that
- * no one is mentioned; control characters are dropped.
+ * Newlines become spaces (a cell is one line); `@`, a `#` before a digit and `GH-` before a digit
+ * get a zero-width joiner so that no one is mentioned and no issue is linked (GitHub resolves
+ * references after decoding entities); control, bidi and other hidden characters show as U+FFFD.
  */
 export function escapeText(text: string): string {
   // Credentials are masked first, on the raw text: escaping would hide them from a later pass.
-  return redact(text)
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+  return visible(redact(text))
     .replace(/\r?\n|\r/g, ' ')
+    // Before the entities: `&#35;` itself is a `#` and digits.
+    .replace(/#(?=\d)/g, '#\u200d')
+    .replace(/\b(gh)-(?=\d)/gi, '$1-\u200d')
     .replace(/[&<>"'|`\\*_[\]~#!]/g, (c) => ENTITIES[c] ?? c)
     .replace(/@/g, '@\u200d')
     .replace(/:\/\//g, ':&#47;&#47;')
@@ -46,17 +51,14 @@ export function escapeText(text: string): string {
  * the characters that could end the span or a table cell are neutralised.
  */
 export function code(text: string, max = 80): string {
-  const t = truncate(text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim(), max).replace(/`/g, "'").replace(/\|/g, '\\|');
+  const t = truncate(visible(text).replace(/[\s\u0085]+/g, ' ').trim(), max).replace(/`/g, "'").replace(/\|/g, '\\|');
   return `\`${t || ' '}\``;
 }
 
 /** Shorten to `max` characters (by code point), marking the cut with an ellipsis. */
 export function truncate(text: string, max: number): string {
   // Masked before the cut: a cut credential is still one.
-  text = redact(text);
-  const chars = Array.from(text);
-  if (chars.length <= max) return text;
-  return `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
+  return cut(redact(text), max);
 }
 
 /** Untrusted text, first line-ish, shortened and escaped: for table cells and lists. */

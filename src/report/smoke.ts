@@ -7,6 +7,7 @@
  */
 import type { CaseOutcome, ModelSummary, SmokeRun } from '../smoke/types.js';
 import { cell, details, escapeText, formatInt, formatUsd, table, truncate } from './markdown.js';
+import { plain } from './text.js';
 
 export interface SmokeReportOptions {
   /** Column labels for the model under test and the compare model, e.g. "tuned" and "base". */
@@ -127,14 +128,8 @@ export function renderSmokeMarkdown(run: SmokeRun, opts: SmokeReportOptions = {}
   return out.join('\n');
 }
 
-/** Untrusted text for a terminal: one line, no control characters or bidi overrides, shortened. */
-export function plain(text: string, max = 80): string {
-  const flat = text
-    .replace(/\s+/g, ' ')
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
-    .trim();
-  return truncate(flat, max);
-}
+/** Untrusted text for a terminal: one line, hidden and bidi characters shown, shortened (text.ts). */
+export { plain } from './text.js';
 
 /** Plain text for the terminal (and logs): every line starts with fixed text, then the data. */
 export function renderSmokeText(run: SmokeRun, opts: SmokeReportOptions = {}): string {
@@ -142,11 +137,11 @@ export function renderSmokeText(run: SmokeRun, opts: SmokeReportOptions = {}): s
   const labels = run.models.map((s) => labelOf(s, opts));
   const pad = Math.max(...labels.map((l) => l.length));
   const out: string[] = [];
-  out.push(`Smoke test ${run.verdict === 'pass' ? 'PASSED' : 'FAILED'}: ${plain(run.models[0]!.model)}, ${verdictSentence(run)}`);
+  out.push(`Smoke test ${run.verdict === 'pass' ? 'PASSED' : 'FAILED'}: ${plain(run.models[0]!.model, 80)}, ${verdictSentence(run)}`);
   out.push(`  suite  ${plain(run.file, 120)}`);
   run.models.forEach((s, i) => {
     out.push(
-      `  ${labels[i]!.padEnd(pad)}  ${s.passed}/${s.total} passed (${formatRate(s.passRate)})  tokens ${formatInt(s.promptTokens)} in / ${formatInt(s.completionTokens)} out  cost ${costText(s)}  model ${plain(s.model)}`,
+      `  ${labels[i]!.padEnd(pad)}  ${s.passed}/${s.total} passed (${formatRate(s.passRate)})  tokens ${formatInt(s.promptTokens)} in / ${formatInt(s.completionTokens)} out  cost ${costText(s)}  model ${plain(s.model, 80)}`,
     );
   });
   for (const row of run.cases) {

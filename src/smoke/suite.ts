@@ -8,7 +8,7 @@
  * invalid-case-name, duplicate-case-name, missing-prompt, prompt-and-messages, invalid-prompt,
  * invalid-messages, invalid-assertions, invalid-assertion, missing-check-type,
  * unknown-check-type, missing-check-value, unexpected-check-value, invalid-check-value,
- * empty-check-value, invalid-regex, unsupported-regex, invalid-json-schema, suite-not-found; warning:
+ * empty-check-value, invalid-regex, unsupported-regex, invalid-json-schema, suite-not-found, unsafe-path; warning:
  * case-without-checks.
  *
  * Over 400 lines on purpose: one validator for one document, whose codes above only make sense
@@ -18,6 +18,7 @@ import { readFile } from 'node:fs/promises';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import { z } from 'zod';
 import type { Diagnostic } from '../dataset/types.js';
+import { confine } from '../paths.js';
 import { compileSchema } from './checks.js';
 import { compileRegex, schemaPatterns } from './patterns.js';
 import {
@@ -414,27 +415,43 @@ function build(raw: Raw, file: string, lineAt: (path: PathSeg[]) => number | nul
   return suite;
 }
 
-/** Read and parse a suite file; a missing or unreadable file is a diagnostic too. */
-export async function readSuite(path: string): Promise<ParsedSuite> {
+/**
+ * Read and parse a suite file; a missing or unreadable file is a diagnostic too. With
+ * `workspace`, `path` is resolved inside it first (relative paths from it): a path or committed
+ * symbolic link that leads outside it or into .git, or that is not a regular file, is refused
+ * (`unsafe-path`) without a word about where it leads.
+ */
+export async function readSuite(path: string, opts: { workspace?: string } = {}): Promise<ParsedSuite> {
+  const refused = (code: string, message: string): ParsedSuite => ({
+    suite: null,
+    diagnostics: [
+      {
+        code,
+        severity: 'error',
+        file: path,
+        line: null,
+        path: '',
+        message,
+        hint: 'check the `smoke-tests` input or the target\'s smoke_tests (a path relative to the repository root, to a regular file in it)',
+      },
+    ],
+  });
+  let real = path;
+  if (opts.workspace !== undefined) {
+    const c = await confine(opts.workspace, path);
+    if (!c.ok) {
+      return c.problem === 'missing'
+        ? refused('suite-not-found', `no smoke suite at ${path}`)
+        : refused('unsafe-path', `the smoke suite ${path} ${c.reason}; finetune-ci reads only regular files inside the repository`);
+    }
+    real = c.path;
+  }
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readFile(real, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return {
-      suite: null,
-      diagnostics: [
-        {
-          code: 'suite-not-found',
-          severity: 'error',
-          file: path,
-          line: null,
-          path: '',
-          message: code === 'ENOENT' ? `no smoke suite at ${path}` : `cannot read the smoke suite ${path}: ${(err as Error).message}`,
-          hint: 'check the `smoke-tests` input (a path relative to the repository root)',
-        },
-      ],
-    };
+    return refused('suite-not-found', code === 'ENOENT' ? `no smoke suite at ${path}` : `cannot read the smoke suite ${path}${code ? ` (${code})` : ''}`);
   }
   return parseSuite(text, path);
 }

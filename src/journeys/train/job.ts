@@ -8,9 +8,9 @@ import type { TargetConfig } from '../../config.js';
 import { checkTarget } from '../../dataset/target.js';
 import { isProviderError, isTerminal, TAG_KEYS, type Checkpoint, type Job, type Provider } from '../../providers/index.js';
 import { actualCost, differencePct, emptyResult, formatDuration, type TrainTargetResult } from '../../report/train.js';
-import { toSpec } from '../check.js';
+import { targetFiles, toSpec } from '../check.js';
 import type { ActionIO } from '../io.js';
-import { exists, Stop, type SmokeStage, type TrainContext } from './context.js';
+import { Stop, type SmokeStage, type TrainContext } from './context.js';
 import { followJob } from './follow.js';
 import { fillEstimate, recordError } from './results.js';
 import { plainText } from './text.js';
@@ -42,7 +42,7 @@ export async function followById(ctx: TrainContext, jobId: string): Promise<Trai
     r.jobKey = job.metadata[TAG_KEYS.key] ?? null;
     r.action = 'followed-by-id';
     r.pricePerMillion = t?.pricePerMillion ?? resolveModel(job.model).trainingPricePerMillion;
-    if (t && (await exists(local(t.trainingFile)))) {
+    if (t && (await targetFiles(s, t, ctx.deps.workspace)).ok) {
       try {
         const report = await checkTarget(
           { ...toSpec(t), trainingFile: local(t.trainingFile), validationFile: t.validationFile ? local(t.validationFile) : undefined },

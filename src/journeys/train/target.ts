@@ -9,8 +9,9 @@ import type { TargetConfig } from '../../config.js';
 import { checkTarget } from '../../dataset/target.js';
 import { isProviderError, isTerminal, jobPhase, type Job } from '../../providers/index.js';
 import { emptyResult, formatCost, type TrainTargetResult } from '../../report/train.js';
-import { toSpec } from '../check.js';
-import { exists, fileRef, MB, Stop, type TrainContext } from './context.js';
+import { targetFiles, toSpec } from '../check.js';
+import { plain } from '../../report/text.js';
+import { fileRef, MB, Stop, type TrainContext } from './context.js';
 import { jobHyperparameters, jobKey, sha256File, uploadName } from './identity.js';
 import { followTarget } from './job.js';
 import { fillEstimate, recordError, refuse } from './results.js';
@@ -30,13 +31,12 @@ export async function prepareAndRun(ctx: TrainContext, t: TargetConfig, r: Train
   const { s, io, deps, local, day, providerFor, live, signal, ev } = ctx;
   const resumeOnly = s.train.resumeOnly;
   // --- validate again -----------------------------------------------------------------------
-  const missing: string[] = [];
-  for (const [key, f] of [['training_file', t.trainingFile], ['validation_file', t.validationFile]] as const) {
-    if (f && !(await exists(local(f)))) missing.push(`${f}: the ${key} of target "${t.name}" does not exist`);
-  }
-  if (missing.length) refuse(ctx, r, missing[0]!, missing);
+  // Each file resolved inside the workspace: a committed link to anything outside it (or into
+  // .git) is refused before a byte is read, let alone uploaded.
+  const files = await targetFiles(s, t, deps.workspace);
+  if (!files.ok) refuse(ctx, r, files.issues[0]!.message, files.issues.map((i) => i.message));
   const spec = toSpec(t);
-  io.info(`Checking ${t.trainingFile}${t.validationFile ? ` and ${t.validationFile}` : ''} for ${t.model}…`);
+  io.info(`Checking ${plain(t.trainingFile, 200)}${t.validationFile ? ` and ${plain(t.validationFile, 200)}` : ''} for ${plain(t.model, 100)}…`);
   const report = await checkTarget(
     { ...spec, trainingFile: local(t.trainingFile), validationFile: t.validationFile ? local(t.validationFile) : undefined },
     { today: day },
