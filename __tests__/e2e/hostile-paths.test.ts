@@ -302,10 +302,12 @@ describe('the CLI on a hostile checkout (`finetune-ci check` in CI)', () => {
       expect(hasHidden(r.stdout)).toBe(false);
       expect(r.stdout).not.toContain('\r');
       if (format === 'json') {
-        // Lossless: the same names and keys come back from the JSON.
+        // Lossless: the same file names come back from the JSON; a key in a diagnostic's path is
+        // written as its JSON string escapes (rules.ts `pathString`), so it is readable there too.
         const report = JSON.parse(r.stdout);
         expect(report.files.map((f: { path: string }) => f.path)).toEqual(NAMES);
-        expect(report.files[0].diagnostics.find((d: { code: string }) => d.code === 'unknown-key').path).toBe('k\r\n::error::key\u202e\u001b[2J');
+        const key = 'k\r\n::error::key\u202e\u001b[2J';
+        expect(report.files[0].diagnostics.find((d: { code: string }) => d.code === 'unknown-key').path).toBe(JSON.stringify(key).slice(1, -1));
       } else if (format === 'text') {
         // One line per file heading: no name splits a line.
         for (const name of NAMES) expect(`\n${r.stdout}`.replace(/\u200b/g, '')).toContain(`\n${name.replace(/\s+/g, ' ').replace('\u202e', '\ufffd').trim()}  (training`);

@@ -13,6 +13,7 @@
  *   blanks) and any line that contains `##[name]` as a workflow command. Every line we print goes
  *   through it at the output boundary (`coreIO`, the CLI's writes); `plain` makes data one line.
  */
+import { redact } from '../redact.js';
 
 /**
  * Controls (except tab, LF, CR), the bidi controls (ALM, LRM, RLM, LRE…RLO, LRI…PDI), the
@@ -48,7 +49,8 @@ export function truncate(text: string, max: number): string {
  * run of whitespace (newlines included) one space, trimmed, at most `max` characters.
  */
 export function plain(text: string, max = 200): string {
-  return truncate(visible(text).replace(/[\s\u0085]+/g, ' ').trim(), max);
+  // Our credentials are masked first, on the raw text: a cut key is still a key (../redact.ts).
+  return truncate(visible(redact(text)).replace(/[\s\u0085]+/g, ' ').trim(), max);
 }
 
 /**
