@@ -4,7 +4,7 @@
  * `run`); src/index.ts is the bundle's entry. `resolveMode` picks the journey from the event.
  */
 import { describe, expect, jest, test } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { EventContext } from '../src/github/index.js';
 import { resolveMode } from '../src/mode.js';
@@ -52,6 +52,20 @@ describe('src/main.ts', () => {
     const index = readFileSync(`${root}/src/index.ts`, 'utf8');
     expect(index).toMatch(/import \{ run \} from '\.\/main\.js'/);
     expect(index).toMatch(/\brun\(/);
+  });
+});
+
+describe('the entry stays an entry', () => {
+  test('no journey imports src/main.ts or src/index.ts', () => {
+    const dir = `${root}/src/journeys`;
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    expect(files.length).toBeGreaterThan(5);
+    for (const f of files) {
+      const depth = f.split('/').length; // journeys/x.ts → '../', journeys/train/x.ts → '../../'
+      const up = '../'.repeat(depth);
+      const text = readFileSync(`${dir}/${f}`, 'utf8');
+      expect({ f, main: text.includes(`'${up}main.js'`), index: text.includes(`'${up}index.js'`) }).toEqual({ f, main: false, index: false });
+    }
   });
 });
 

@@ -5,7 +5,7 @@
 import { describe, expect, test } from '@jest/globals';
 import type { ActionIO } from '../src/journeys/io.js';
 import { ProviderError } from '../src/providers/errors.js';
-import { addCredentials, addSecrets, MASK, redact, redactingIO, redactJson } from '../src/redact.js';
+import { addCredentials, addSecrets, credentialValues, MASK, redact, redactingIO, redactJson } from '../src/redact.js';
 import { cell, code, escapeText, truncate } from '../src/report/markdown.js';
 import { plain } from '../src/report/smoke.js';
 
@@ -121,5 +121,31 @@ describe('redact', () => {
     const text = `${KEY.slice(0, 9)}.`.repeat(100_000);
     const out = redact(text);
     expect(out).toBe(`${MASK}.`.repeat(100_000));
+  });
+
+  test('credentials of the settings: secret-named fields only, never a base URL or an endpoint', () => {
+    expect(
+      credentialValues({
+        githubToken: 'ghs_x',
+        credentials: {
+          openai: { apiKey: 'k1', baseUrl: 'https://api.example' },
+          azure: { apiKey: 'k2', endpoint: 'https://x.openai.azure.com' },
+          vertex: { project: 'p', location: 'us-central1', credentialsJson: '{}', keyFile: '/home/runner/key.json' },
+        },
+      }),
+    ).toEqual(['ghs_x', 'k1', 'k2', '{}']);
+  });
+
+  test('a JSON credential (a service-account key) is masked whole and by its secret fields, not by its public start', () => {
+    const body = ['MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7', 'VJTUt9Us8cKjMzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDu'];
+    const pem = `-----BEGIN PRIVATE KEY-----\n${body.join('\n')}\n-----END PRIVATE KEY-----\n`;
+    const json = JSON.stringify({ type: 'service_account', project_id: 'acme-ml', private_key_id: 'f00dfeedcafe1234567890abcdef', private_key: pem, client_email: 'ci@acme-ml.iam.gserviceaccount.com' });
+    addSecrets([json]);
+    expect(redact(`creds: ${json}`)).toBe(`creds: ${MASK}`);
+    expect(redact('{"type":"service_account","project_id":"acme-ml"}')).toBe('{"type":"service_account","project_id":"acme-ml"}');
+    expect(redact(`bad key line ${body[1]!.slice(0, 30)}…`)).toBe(`bad key line ${MASK}…`);
+    expect(redact(`id f00dfeedcafe12`)).toBe(`id ${MASK}`);
+    expect(redact('-----BEGIN PRIVATE KEY----- is a header')).toBe('-----BEGIN PRIVATE KEY----- is a header');
+    expect(redact(`escaped ${JSON.stringify(pem)}`)).not.toContain(body[0]!.slice(0, 8));
   });
 });

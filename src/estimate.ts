@@ -28,6 +28,8 @@ export interface Estimate {
   costUsd: number | null;
   priceSource: string;
   priceAsOf: string;
+  /** The provider's minimum charge raised the cost to it (USD), or null. */
+  minimumChargeUsd: number | null;
 }
 
 export function estimate(
@@ -36,17 +38,21 @@ export function estimate(
   model: ModelProfile,
   epochs: number | 'auto' = 'auto',
 ): Estimate {
-  const n = epochs === 'auto' ? autoEpochs(examples) : epochs;
+  const n = epochs === 'auto' ? (model.defaultEpochs ?? autoEpochs(examples)) : epochs;
   const trainedTokens = n * billableTokens;
   const price = model.trainingPricePerMillion;
+  const raw = price === null ? null : (trainedTokens * price) / 1_000_000;
+  const minimum = model.minimumChargeUsd ?? null;
+  const floored = raw !== null && minimum !== null && raw < minimum;
   return {
     epochs: n,
     epochsSource: epochs === 'auto' ? 'auto' : 'user',
     billableTokens,
     trainedTokens,
     pricePerMillion: price,
-    costUsd: price === null ? null : (trainedTokens * price) / 1_000_000,
-    priceSource: model.source,
-    priceAsOf: model.asOf,
+    costUsd: floored ? minimum : raw,
+    priceSource: model.priceSource?.url ?? model.source,
+    priceAsOf: model.priceSource?.asOf ?? model.asOf,
+    minimumChargeUsd: floored ? minimum : null,
   };
 }

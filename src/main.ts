@@ -12,6 +12,7 @@ import { coreIO } from './action-io.js';
 import { ConfigError, parseSettings, readOptional } from './config.js';
 import { defaultWorkerThreads } from './dataset/workers.js';
 import { createClient, readEventContext, type EventContext } from './github/index.js';
+import { restoreTokenizerCache } from './github/tokenizer-cache.js';
 import { loadJourney, runCheck } from './journeys/index.js';
 import { runInJourneyThread, shouldMoveToThread } from './journeys/thread.js';
 import { withActionCache } from './cache/actions.js';
@@ -59,12 +60,15 @@ async function runAction(workerUrl: URL): Promise<void> {
   const io = coreIO();
   const get = (name: string) => core.getInput(name);
   // Mask every credential before anything can print it.
-  for (const name of [...secretInputs(), 'github-token']) {
+  for (const name of [...secretInputs(), 'github-token', 'hf-token']) {
     const v = get(name).trim();
     if (v) core.setSecret(v);
     // And for everything the runner does not mask: the summary, outputs, comments, reports.
     addSecrets([v]);
   }
+  // Gated open models' tokenizers (src/tokenizers/hub.ts) read the token where huggingface_hub does.
+  const hfToken = get('hf-token').trim();
+  if (hfToken) process.env.HF_TOKEN = hfToken;
   // The config file is the repository's: read it from the workspace, whatever the cwd is.
   const workspaceRoot = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const settings = await parseSettings(get, (p) => readOptional(isAbsolute(p) ? p : join(workspaceRoot, p)));
@@ -80,20 +84,26 @@ async function runAction(workerUrl: URL): Promise<void> {
   const github = settings.githubToken ? createClient(settings.githubToken, { baseUrl: event?.apiUrl }) : null;
   const workers = { threads: defaultWorkerThreads(), url: workerUrl, share: true };
   io.info(`finetune-ci: mode ${mode}${settings.mode === 'auto' ? ` (auto, from ${event?.eventName ?? 'no event'})` : ''}`);
-  if (mode === 'check') {
-    const cacheOpts = {
-      enabled: get('cache').trim().toLowerCase() !== 'false',
-      dir: join(process.env.RUNNER_TEMP ?? tmpdir(), 'finetune-ci-cache'),
-      engine: engineId(workerUrl),
-      persistentDir: process.env.FINETUNE_CI_CACHE_DIR && isAbsolute(process.env.FINETUNE_CI_CACHE_DIR) ? process.env.FINETUNE_CI_CACHE_DIR : undefined,
-      info: io.info,
-      warning: (m: string) => io.warning(m),
-    };
-    await withActionCache(cacheOpts, (cache) =>
-      runCheck(settings, { io, github, event, workspace, workers, cache, settingsAt: (text) => parseSettings(get, async () => text) }),
-    );
-    return;
+  // Open models' tokenizers from earlier runs (GitHub-hosted runners start empty).
+  const tokenizers = await restoreTokenizerCache(settings.targets, io);
+  try {
+    if (mode === 'check') {
+      const cacheOpts = {
+        enabled: get('cache').trim().toLowerCase() !== 'false',
+        dir: join(process.env.RUNNER_TEMP ?? tmpdir(), 'finetune-ci-cache'),
+        engine: engineId(workerUrl),
+        persistentDir: process.env.FINETUNE_CI_CACHE_DIR && isAbsolute(process.env.FINETUNE_CI_CACHE_DIR) ? process.env.FINETUNE_CI_CACHE_DIR : undefined,
+        info: io.info,
+        warning: (m: string) => io.warning(m),
+      };
+      await withActionCache(cacheOpts, (cache) =>
+        runCheck(settings, { io, github, event, workspace, workers, cache, settingsAt: (text) => parseSettings(get, async () => text) }),
+      );
+      return;
+    }
+    const runner = await loadJourney(mode);
+    await runner(settings, { io, event, workspace });
+  } finally {
+    await tokenizers.save();
   }
-  const runner = await loadJourney(mode);
-  await runner(settings, { io, event, workspace });
 }

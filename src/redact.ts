@@ -27,8 +27,10 @@ export const MIN_PREFIX = 8;
 const MIN_SECRET = 4;
 
 const secrets = new Set<string>();
-/** Every form to mask. */
-let needles: string[] = [];
+/** Every form to mask; `prefix`: its first 8+ characters are masked too. */
+let needles: { text: string; prefix: boolean }[] = [];
+/** Values masked only whole (a JSON credential: its first characters are not secret). */
+const wholeOnly = new Set<string>();
 
 /** The entities `escapeText` (report/markdown.ts) writes; a test keeps the two in step. */
 const MARKDOWN_ENTITIES: Record<string, string> = {
@@ -58,28 +60,78 @@ function forms(secret: string): string[] {
   return [...out];
 }
 
+/** Field names whose values are secrets, inside a JSON credential (a service-account key). */
+const SECRET_FIELD = /key|token|secret|password|credential/i;
+/** …unless they name where a secret is (a key file's path is no secret, and masking it would hide paths). */
+const NOT_SECRET_FIELD = /(file|path|url|uri|endpoint|id)$/i;
+
+/**
+ * The parts of a value to mask. A JSON object (a service-account key file) is masked whole,
+ * and its secret fields (`private_key`, `client_secret`…) by prefix too: its own first
+ * characters (`{"type": "service_account"`) are not secret. A multi-line secret (a PEM key) is
+ * also masked line by line.
+ */
+function secretParts(value: string): { byPrefix: string[]; wholeOnly: string[] } {
+  let parsed: unknown;
+  if (value.startsWith('{')) {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  const out = { byPrefix: [] as string[], wholeOnly: [] as string[] };
+  const add = (v: string) => {
+    // A PEM key starts with public armour (`-----BEGIN PRIVATE KEY-----`): whole, then by line.
+    (v.startsWith('-----') ? out.wholeOnly : out.byPrefix).push(v);
+    if (!v.includes('\n')) return;
+    for (const line of v.split(/\r?\n/)) if (line.trim().length >= 2 * MIN_PREFIX && !line.startsWith('-----')) out.byPrefix.push(line.trim());
+  };
+  if (parsed === null || typeof parsed !== 'object') {
+    add(value);
+    return out;
+  }
+  out.wholeOnly.push(value);
+  const stack: unknown[] = [parsed];
+  for (let n = 0; stack.length && n < 10_000; n++) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object') continue;
+    for (const [k, v] of Object.entries(node)) {
+      if (typeof v === 'string' && SECRET_FIELD.test(k) && v.trim().length >= MIN_SECRET) add(v.trim());
+      else if (v && typeof v === 'object') stack.push(v);
+    }
+  }
+  return out;
+}
+
 /** Register values to mask from now on (empty, missing and very short values are ignored). */
 export function addSecrets(values: Iterable<string | null | undefined>): void {
   let changed = false;
   for (const v of values) {
     const s = typeof v === 'string' ? v.trim() : '';
-    if (s.length < MIN_SECRET || secrets.has(s)) continue;
-    secrets.add(s);
+    if (s.length < MIN_SECRET || secrets.has(s) || wholeOnly.has(s)) continue;
+    const parts = secretParts(s);
+    for (const p of parts.wholeOnly) wholeOnly.add(p);
+    for (const p of parts.byPrefix) secrets.add(p);
     changed = true;
   }
   if (!changed) return;
-  const all = new Set<string>();
-  for (const s of secrets) for (const f of forms(s)) all.add(f);
-  needles = [...all];
+  const all = new Map<string, boolean>();
+  for (const s of wholeOnly) for (const f of forms(s)) all.set(f, all.get(f) ?? false);
+  for (const s of secrets) for (const f of forms(s)) all.set(f, true);
+  needles = [...all].map(([text, prefix]) => ({ text, prefix }));
 }
 
-/** Every credential a run is given, as settings carry them (the provider keys, the GitHub token). */
+/**
+ * Every credential a run is given, as settings carry them: the GitHub token and, per provider,
+ * every field named like a secret (`apiKey`, `credentialsJson`…; not `baseUrl`, `endpoint`,
+ * `keyFile`).
+ */
 export function credentialValues(s: { githubToken?: string; credentials?: Record<string, object> }): string[] {
   const out: string[] = [];
   if (s.githubToken) out.push(s.githubToken);
   for (const c of Object.values(s.credentials ?? {})) {
-    const key = (c as { apiKey?: unknown }).apiKey;
-    if (typeof key === 'string') out.push(key);
+    for (const [k, v] of Object.entries(c ?? {})) if (typeof v === 'string' && SECRET_FIELD.test(k) && !NOT_SECRET_FIELD.test(k)) out.push(v);
   }
   return out;
 }
@@ -89,9 +141,9 @@ export function addCredentials(s: { githubToken?: string; credentials?: Record<s
   addSecrets(credentialValues(s));
 }
 
-/** Where `needle` (whole, or its first MIN_PREFIX+ characters) occurs in `text`, as [start, end). */
-function spansOf(text: string, needle: string, out: Array<[number, number]>): void {
-  const head = needle.length < MIN_PREFIX ? needle : needle.slice(0, MIN_PREFIX);
+/** Where `needle` (whole, or with `prefix` its first MIN_PREFIX+ characters) occurs in `text`, as [start, end). */
+function spansOf(text: string, needle: string, prefix: boolean, out: Array<[number, number]>): void {
+  const head = !prefix || needle.length < MIN_PREFIX ? needle : needle.slice(0, MIN_PREFIX);
   for (let at = text.indexOf(head); at >= 0; at = text.indexOf(head, at + 1)) {
     // Extend the match as far as the text follows the credential: the whole of it, or a cut.
     let k = head.length;
@@ -106,7 +158,7 @@ export function redact(text: string): string {
   // Matches of every form on the same raw text, merged: forms share their first characters,
   // so masking one form first would hide the rest of a longer match from the next.
   const spans: Array<[number, number]> = [];
-  for (const n of needles) spansOf(text, n, spans);
+  for (const n of needles) spansOf(text, n.text, n.prefix, spans);
   if (spans.length === 0) return text;
   spans.sort((a, b) => a[0] - b[0]);
   let out = '';

@@ -3,8 +3,11 @@
  * the bottom of the import graph: this module imports nothing.
  */
 
-/** What one line of data looks like. `reinforcement` is never guessed: only a method sets it. */
-export type DataFormat = 'chat' | 'dpo' | 'completion' | 'reinforcement';
+/**
+ * What one line of data looks like. `reinforcement` is never guessed: only a method sets it.
+ * `text` (free text, `{"text": …}`) is Together's general format; only its profile takes it.
+ */
+export type DataFormat = 'chat' | 'dpo' | 'completion' | 'reinforcement' | 'text';
 
 /** The training method, the same word in CLI, action inputs and config. */
 export type Method = 'supervised' | 'dpo' | 'reinforcement';

@@ -29,10 +29,7 @@ describe('vertex profile and Gemini rows', () => {
   });
 
   test('a chat dataset on gemini-2.5-flash is priced at $5 per 1M trained tokens, with no errors', async () => {
-    const r = await checkTarget(
-      { name: 't', trainingFile: writeJsonl(many(20)), model: 'gemini-2.5-flash', method: null, epochs: 3, provider: 'vertex' },
-      { today: '2026-12-02' },
-    );
+    const r = await checkTarget({ name: 't', trainingFile: writeJsonl(many(20)), model: 'gemini-2.5-flash', method: null, epochs: 3, provider: 'vertex' }, { today: '2026-12-02' });
     expect(r.errors).toBe(0);
     expect(r.model.id).toBe('gemini-2.5-flash');
     expect(r.estimate.trainedTokens).toBe(3 * r.training.tokens.billable);
@@ -79,10 +76,7 @@ describe('data already in Vertex form', () => {
   });
 
   test('is checked and counted as it is on the vertex profile', async () => {
-    const r = await checkTarget(
-      { name: 't', trainingFile: writeJsonl(many(20, vx)), model: 'gemini-2.5-flash', method: null, epochs: 1, provider: 'vertex' },
-      { today: '2026-12-02' },
-    );
+    const r = await checkTarget({ name: 't', trainingFile: writeJsonl(many(20, vx)), model: 'gemini-2.5-flash', method: null, epochs: 1, provider: 'vertex' }, { today: '2026-12-02' });
     expect(r.errors).toBe(0);
     expect(r.training.validExamples).toBe(20);
     expect(r.training.tokens.total).toBeGreaterThan(20 * 4);
@@ -90,12 +84,14 @@ describe('data already in Vertex form', () => {
 
   test('a Vertex line with a bad role or no final model turn is a located error', async () => {
     const rows = [vx(1), { contents: [{ role: 'assistant', parts: [{ text: 'x' }] }] }, { contents: [{ role: 'user', parts: [{ text: 'q' }] }] }];
-    const r = await checkTarget(
-      { name: 't', trainingFile: writeJsonl(rows), model: 'gemini-2.5-flash', method: null, epochs: 1, provider: 'vertex' },
-      { today: '2026-12-02' },
-    );
+    const r = await checkTarget({ name: 't', trainingFile: writeJsonl(rows), model: 'gemini-2.5-flash', method: null, epochs: 1, provider: 'vertex' }, { today: '2026-12-02' });
     const d = r.training.diagnostics.filter((x) => x.severity === 'error').map((x) => [x.line, x.code, x.path]);
-    expect(d).toEqual(expect.arrayContaining([[2, 'vertex-bad-role', 'contents[0].role'], [3, 'vertex-no-final-model-turn', 'contents[0]']]));
+    expect(d).toEqual(
+      expect.arrayContaining([
+        [2, 'vertex-bad-role', 'contents[0].role'],
+        [3, 'vertex-no-final-model-turn', 'contents[0]'],
+      ]),
+    );
   });
 
   test('on another provider, Vertex lines are not a known format', async () => {

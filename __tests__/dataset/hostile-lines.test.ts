@@ -76,6 +76,24 @@ describe('deep nesting (issue 14 #5)', () => {
   });
 });
 
+describe('too many values in one line (JSON.parse memory)', () => {
+  const MAXV = LINE_LIMITS.maxJsonValues.value;
+
+  test('a line of more empty arrays than the limit is refused before it is parsed', () => {
+    const r = analyze(`{"messages":[${'[],'.repeat(MAXV)}[]]}`);
+    expect(codes(r)).toEqual(['too-many-values']);
+    expect(r.findings[0]!.message).toContain(`more than ${MAXV.toLocaleString('en-US')} JSON values`);
+  });
+
+  test('commas inside strings do not count; a long legitimate chat passes', () => {
+    const messages = [{ role: 'system', content: 'x, '.repeat(MAXV + 10) }];
+    for (let i = 0; i < 5000; i++) messages.push({ role: 'user', content: `q${i}` }, { role: 'assistant', content: `a${i}` });
+    const r = analyze({ messages });
+    expect(codes(r)).toEqual([]);
+    expect(r.messages).toBe(10_001);
+  });
+});
+
 describe('long runs the tokenizer cannot split (issue 14 #3)', () => {
   const chat = (content: string) => ({ messages: [{ role: 'system', content: 's' }, { role: 'user', content }, { role: 'assistant', content: 'ok' }] });
 

@@ -325,3 +325,33 @@ describe('the scan is linear: a 1 MB adversarial line per pattern (issue 14 #4)'
     expect(oneWalk).toBeLessThan(10 * line.length);
   });
 });
+
+describe('values and keys quoted in diagnostics are escaped and cut (issue 14 #9)', () => {
+  test('a short invalid role with a newline and a workflow command is quoted escaped', () => {
+    const r = analyze({ messages: [{ role: 'x\n::error::y', content: 'c' }, { role: 'assistant', content: 'a' }] });
+    const f = r.findings.find((x) => x.code === 'invalid-role')!;
+    expect(f.message).toContain('"x\\n::error::y"');
+    expect(f.message).not.toContain('\n');
+  });
+});
+
+describe('a line of many secrets stays linear and leaks none (issue 14 #4)', () => {
+  test('50,000 tokens on one line: ten located warnings and one that says there are more', () => {
+    const tokens = Array.from({ length: 50_000 }, (_, i) => 'gh' + 'p_' + alnum(36, i + 1));
+    const r = analyze({ messages: [{ role: 'system', content: 's' }, { role: 'user', content: tokens.join(' ') }, { role: 'assistant', content: 'ok' }] });
+    const secrets = r.findings.filter((f) => f.code === 'possible-secret');
+    expect(secrets).toHaveLength(11);
+    expect(secrets.slice(0, 10).every((f) => f.path === 'messages[1].content')).toBe(true);
+    expect(secrets[10]!.message).toContain('more than 10 strings that look like credentials');
+    expect(r.valid).toBe(true);
+  });
+
+  test('a secret past the ones kept is still masked where a message quotes it', () => {
+    const many = Array.from({ length: 30 }, (_, i) => 'gh' + 'p_' + alnum(36, i + 100)).join(' ');
+    const role = 'gh' + 'p_' + alnum(36, 7);
+    const r = analyze(`{"messages":[{"content":"${many}","role":"${role}"},{"role":"assistant","content":"a"}]}`);
+    expect(codes(r)).toContain('invalid-role');
+    for (const f of r.findings) expect(`${f.message} ${f.hint} ${f.path}`).not.toContain(role);
+    expect(r.findings.find((f) => f.code === 'invalid-role')!.message).toContain('ghp_…[40 chars]');
+  });
+});

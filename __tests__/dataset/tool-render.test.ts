@@ -5,14 +5,13 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { getEncoding } from 'js-tiktoken';
 import type { Encoding } from '../../src/catalog/models.js';
 import { OVERHEADS } from '../../src/catalog/overheads.js';
 import type { ChatExample, FunctionDefinition } from '../../src/dataset/formats.js';
 import { countToolDefinitions, renderFunctions } from '../../src/dataset/tool-render.js';
 import { billedRules, countChat, counter } from '../../src/dataset/tokens.js';
-import { realDataDir } from './real-data.js';
+import { sharedFile } from '../support/shared-data.js';
 
 function oracle(enc: Encoding): (s: string) => number {
   const e = getEncoding(enc);
@@ -137,8 +136,8 @@ describe('calibration: the cookbook drone job (103 examples × 3 epochs, gpt-3.5
   const BILLED_TRAINED_TOKENS = 145_983; // ftjob-84PQg97hoIAKf21IPnhiNlU1, Fine_tuning_for_function_calling.ipynb
   const EPOCHS = 3;
 
-  test('our estimate is within 1 % of the billed trained_tokens', () => {
-    const path = join(realDataDir(), 'cookbook_drone_training.jsonl');
+  test('our estimate is within 1 % of the billed trained_tokens', async () => {
+    const path = await sharedFile('data/real/cookbook_drone_training.jsonl');
     const examples = readFileSync(path, 'utf8')
       .split('\n')
       .filter((l) => l.trim() !== '')

@@ -7,7 +7,8 @@
  * dist/ is NOT built here: build it first (`flock /tmp/finetune-ci-build.lock npm run build`).
  */
 import { describe, expect, test, beforeAll, afterAll, afterEach } from '@jest/globals';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { getEncoding } from 'js-tiktoken';
 import { BUNDLE, ROOT, pullRequestPayload, runAction, type ActionRun } from '../support/action-run.js';
@@ -107,7 +108,9 @@ describe('the pull-request check, run as the runner runs dist/index.js', () => {
     expect(c1).toHaveLength(1);
     expect(c1[0]!.user).toBe(BOT.login);
     expect(first.outputs['comment-url']).toBe(`https://github.com/acme/datasets/pull/${pr.number}#issuecomment-${c1[0]!.id}`);
-    expect(c1[0]!.body).toContain('| data/train.jsonl | ⚠️');
+    // A clean dataset: no warnings (the model's dates are notices of the run, in their own section).
+    expect(c1[0]!.body).toContain('| data/train.jsonl | ✅ ok');
+    expect(c1[0]!.body).toContain('#### Notices');
     expect(c1[0]!.body).toContain('12 (+2)');
     // Every output of the check is set, and the report path is under RUNNER_TEMP.
     for (const k of ['errors', 'warnings', 'examples', 'billable-tokens', 'trained-tokens', 'estimated-cost', 'cost-delta', 'report', 'comment-url']) {
@@ -185,14 +188,16 @@ describe('the pull-request check, run as the runner runs dist/index.js', () => {
     expect(warnings.length).toBeLessThanOrEqual(10);
     expect(warnings.length).toBe(10);
     expect(r.outputs.errors).toBe('15');
-    // 15 errors + 12 no-system warnings + the model's 3 date notices = 30, 20 annotated.
-    expect(Number(r.outputs.warnings)).toBe(15);
+    // 15 errors + 12 no-system warnings; the model's 3 date notices are annotated once but are not
+    // the dataset's warnings: 30 in all, 20 annotated.
+    expect(Number(r.outputs.warnings)).toBe(12);
     expect(r.summary).toContain('10 more problems were not annotated');
     expect(r.stdout).toContain('::error::finetune-ci: 15 errors in the datasets');
     const body = ours(pr)[0]!.body;
-    expect(body).toMatch(/^### ❌ finetune-ci: 1 dataset checked — 15 errors, 15 warnings/m);
-    expect(body).toContain(`[data/train.jsonl:13](https://github.com/acme/datasets/blob/${pr.head}/data/train.jsonl#L13)`);
-    expect(body).toContain('#### Problems\n'); // all 27 listed: no 'first n of m'
+    expect(body).toMatch(/^### ❌ finetune-ci: 1 dataset checked — 15 errors, 12 warnings/m);
+    // The group links its first line.
+    expect(body).toContain(`[data/train.jsonl: lines 13, 14, 15, 16, 17 … 27](https://github.com/acme/datasets/blob/${pr.head}/data/train.jsonl#L13)`);
+    expect(body).toContain('#### Problems\n'); // all 27 listed, grouped by code: no 'first n of m'
   });
 
   test('a budget over max-cost fails the step (and the comment says so)', async () => {
@@ -278,6 +283,30 @@ describe('the pull-request check, run as the runner runs dist/index.js', () => {
     expect(r.summary).not.toContain('<script>');
   });
 
+  test('a base version stored in Git LFS: without git-lfs the comparison is skipped and says why; with it, compared', async () => {
+    const pointer = 'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 2048\n';
+    const pr = openPr({ 'data/train.jsonl': pointer }, { 'data/train.jsonl': dataset(12) });
+    // No git-lfs on PATH (git itself stays reachable).
+    const bare = await run(pr, {}, { PATH: `${dirname(process.execPath)}:/usr/bin:/bin` });
+    expect(bare.code).toBe(0);
+    const why = bare.annotations('warning').find((w) => w.message.includes('stored in Git LFS at the base commit'));
+    expect(why?.message).toContain('git-lfs is not installed');
+    expect(why?.message).toContain('the comparison with base is skipped');
+    expect(ours(pr)[0]!.body).toContain('| data/train.jsonl | ✅ ok | gpt-4.1-mini-2025-04-14 | 12 |');
+
+    // A git-lfs that gives the base content: the comparison is made.
+    const bin = mkdtempSync(join(tmpdir(), 'finetune-ci-fake-lfs-'));
+    const base = join(bin, 'base.jsonl');
+    writeFileSync(base, dataset(10));
+    writeFileSync(join(bin, 'git-lfs'), `#!/bin/sh\n[ "$1" = smudge ] || exit 2\ncat > /dev/null\ncat '${base}'\n`);
+    chmodSync(join(bin, 'git-lfs'), 0o755);
+    const lfs = await run(pr, {}, { PATH: `${bin}:${process.env.PATH}` });
+    rmSync(bin, { recursive: true, force: true });
+    expect(lfs.code).toBe(0);
+    expect(lfs.annotations('warning').some((w) => w.message.includes('stored in Git LFS'))).toBe(false);
+    expect(ours(pr)[0]!.body).toContain('12 (+2)');
+  });
+
   test('a huge report (thousands of problems, many targets) is folded under 65,536 characters and says so', async () => {
     const files: Record<string, string> = {};
     for (let t = 0; t < 150; t++) {
@@ -295,7 +324,9 @@ describe('the pull-request check, run as the runner runs dist/index.js', () => {
     expect(body).toContain('150 datasets checked — 3,600 errors');
     // The summary has the full table (all 150 datasets) and stays within 1 MiB.
     expect(Buffer.byteLength(r.summary)).toBeLessThan(1024 * 1024);
-    expect(r.summary.split('\n').find((l) => l.startsWith('#### Problems'))).toBe('#### Problems (first 1,000 of 3,600)');
+    // 3,600 invalid lines are one grouped row per dataset: all 150 fit.
+    expect(r.summary.split('\n').find((l) => l.startsWith('#### Problems'))).toBe('#### Problems');
+    expect(r.summary.split('\n').filter((l) => l.includes('`invalid-json`') && l.includes('(×24'))).toHaveLength(150);
     for (let t = 0; t < 150; t += 17) expect(r.summary).toContain(`train-with-a-rather-long-descriptive-name-${t}.jsonl`);
   }, 120_000);
 

@@ -14,20 +14,18 @@
  * Needs a current dist: `flock /tmp/finetune-ci-build.lock npm run build`.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BUNDLE, runAction, type ActionRun } from '../support/action-run.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.js';
 import { makeTempRepo, type TempRepo } from '../support/github-temp-repo.js';
-import { PROJECT_ROOT } from '../support/prism.js';
 import { startTogetherStack, type TogetherStack } from '../support/prism-together.js';
 
 const TOGETHER_KEY = 'tgp-e2e-together-NEVER-PRINT-7d3e91ab';
 const AZURE_KEY = 'az-e2e-azure-NEVER-PRINT-52c0ffee1234';
-const DIST = join(PROJECT_ROOT, 'dist', 'index.js');
 /** Fake milliseconds per real millisecond. */
 const SPEED = 50;
 const TOGETHER_MODEL = 'Qwen/Qwen3-8B';
@@ -69,7 +67,7 @@ function startAzureProxy(upstream: string): Promise<http.Server> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(DIST)) throw new Error(`${DIST} is missing: run npm run build first`);
+  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run npm run build first`);
   [together, azure] = await Promise.all([
     // The endpoint comes up after 10 s fake (0.2 s real): the adapter has to wait for it.
     startTogetherStack({ endpointStartMs: 10_000 }),
@@ -136,102 +134,44 @@ cases:
 interface Workspace {
   repo: TempRepo;
   sha: string;
-  eventPath: string;
+  /** The push event's payload. */
+  payload: unknown;
 }
 
 function workspace(variant: string): Workspace {
   const repo = makeTempRepo();
   repos.push(repo);
   const sha = repo.commit('data', { 'data/train.jsonl': dataset(variant), 'smoke/suite.yml': SUITE });
-  const eventPath = join(repo.dir, '..', `event-${variant}.json`);
-  writeFileSync(
-    eventPath,
-    JSON.stringify({
-      ref: 'refs/heads/main',
-      before: '0000000000000000000000000000000000000000',
-      after: sha,
-      repository: { name: 'datasets', full_name: 'acme/datasets', owner: { login: 'acme' }, default_branch: 'main' },
-    }),
-  );
-  return { repo, sha, eventPath };
-}
-
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  outputs: Record<string, string>;
-  outputFile: string;
-  summary: string;
-}
-
-let runCounter = 0;
-
-/** Parse GITHUB_OUTPUT (`name<<delim` … `delim`). */
-function parseOutputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<]+)<<(.+)$/.exec(lines[i]!);
-    if (!m) continue;
-    const value: string[] = [];
-    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i]!);
-    out[m[1]!] = value.join('\n');
-  }
-  return out;
-}
-
-function run(ws: Workspace, inputs: Record<string, string>, timeoutMs = 60_000): Promise<RunResult> {
-  const n = ++runCounter;
-  const outputFile = join(scratch, `output-${n}`);
-  const summaryFile = join(scratch, `summary-${n}`);
-  const runnerTemp = mkdtempSync(join(scratch, `temp-${n}-`));
-  writeFileSync(outputFile, '');
-  writeFileSync(summaryFile, '');
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? scratch,
-    GITHUB_ACTIONS: 'true',
-    GITHUB_EVENT_NAME: 'push',
-    GITHUB_EVENT_PATH: ws.eventPath,
-    GITHUB_REPOSITORY: 'acme/datasets',
-    GITHUB_SHA: ws.sha,
-    GITHUB_REF: 'refs/heads/main',
-    GITHUB_WORKSPACE: ws.repo.dir,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    GITHUB_SERVER_URL: 'https://github.com',
-    RUNNER_TEMP: runnerTemp,
-    FINETUNE_CI_NOW: '2026-11-25',
-    'INPUT_TRAINING-FILE': 'data/train.jsonl',
-    'INPUT_N-EPOCHS': '2',
-    'INPUT_POLL-INTERVAL': '0.05',
-    'INPUT_TIMEOUT-MINUTES': '0.5',
-    INPUT_COMMENT: 'false',
-    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+  const payload = {
+    ref: 'refs/heads/main',
+    before: '0000000000000000000000000000000000000000',
+    after: sha,
+    repository: { name: 'datasets', full_name: 'acme/datasets', owner: { login: 'acme' }, default_branch: 'main' },
   };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [DIST], { cwd: ws.repo.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`node dist/index.js did not finish in ${timeoutMs} ms:\n${stdout.slice(-4000)}\n${stderr.slice(-2000)}`));
-    }, timeoutMs);
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({
-        code,
-        stdout,
-        stderr,
-        outputs: parseOutputs(readFileSync(outputFile, 'utf8')),
-        outputFile,
-        summary: readFileSync(summaryFile, 'utf8'),
-      });
-    });
+  return { repo, sha, payload };
+}
+
+type RunResult = ActionRun;
+
+/** The bundle on a push to main (through the shared runner, ../support/action-run.ts). */
+function run(ws: Workspace, inputs: Record<string, string>, timeoutMs = 60_000): Promise<RunResult> {
+  return runAction({
+    workspace: ws.repo.dir,
+    // Only what each test gives, like the suite always did (no comment, no token by default).
+    defaults: false,
+    eventName: 'push',
+    payload: ws.payload,
+    tempRoot: scratch,
+    timeoutMs,
+    env: { GITHUB_SHA: ws.sha, GITHUB_REF: 'refs/heads/main' },
+    inputs: {
+      'training-file': 'data/train.jsonl',
+      'n-epochs': '2',
+      'poll-interval': '0.05',
+      'timeout-minutes': '0.5',
+      comment: 'false',
+      ...inputs,
+    },
   });
 }
 
@@ -244,7 +184,7 @@ function expectNoKey(r: RunResult, key: string): void {
   expect(r.stdout).toContain(`::add-mask::${key}`);
   expect(stdout).not.toContain(key);
   expect(r.stderr).not.toContain(key);
-  expect(readFileSync(r.outputFile, 'utf8')).not.toContain(key);
+  expect(r.outputText).not.toContain(key);
   expect(r.summary).not.toContain(key);
   for (const out of ['report', 'smoke-report']) {
     const p = r.outputs[out];

@@ -2,48 +2,43 @@
  * The train journey end to end, as the runner runs it: `node dist/index.js` on a push to the
  * default branch, INPUT_* variables, a temporary git repository as the workspace, the real
  * `openai` client → Prism (OpenAI's spec, --errors) → the stateful fake. The fake's jobs move
- * on its own clock; this file advances that clock with real time (50× faster), so a default
- * job (1 s validating, 2 s queued, 10 s running, fake time) takes about a quarter of a second.
+ * on its own clock, which this file moves on by POLL_STEP_MS at every read of a job: a job goes
+ * through its phases in a fixed number of polls, however fast or slow the machine is (a default
+ * job, 1 s validating, 2 s queued, 10 s running in fake time, is seen running on several polls).
  *
  * Needs a current dist: `flock /tmp/finetune-ci-build.lock npm run build`.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { followJob } from '../../src/journeys/train.js';
 import { OpenAIProvider } from '../../src/providers/openai.js';
+import { BUNDLE, runAction, type ActionRun } from '../support/action-run.js';
 import { INVALID_N_EXAMPLES } from '../support/fake-openai.js';
 import { startGithubHarness, type GithubHarness } from '../support/github-harness.js';
 import { makeTempRepo, type TempRepo } from '../support/github-temp-repo.js';
-import { PROJECT_ROOT, startOpenAIStack, type OpenAIStack } from '../support/prism.js';
+import { startOpenAIStack, type OpenAIStack } from '../support/prism.js';
 
 const API_KEY = 'sk-e2e-train-NEVER-PRINT-4f1c2a9b';
-const DIST = join(PROJECT_ROOT, 'dist', 'index.js');
-/** Fake milliseconds per real millisecond. */
-const SPEED = 50;
+/** Fake milliseconds each read of a job (GET /fine_tuning/jobs/:id) moves the fake clock on. */
+const POLL_STEP_MS = 2_000;
 
 let stack: OpenAIStack;
 let gh: GithubHarness;
-let tick: NodeJS.Timeout;
 let scratch: string;
 const repos: TempRepo[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(DIST)) throw new Error(`${DIST} is missing: run npm run build first`);
+  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run npm run build first`);
   [stack, gh] = await Promise.all([startOpenAIStack(), startGithubHarness()]);
-  let last = Date.now();
-  tick = setInterval(() => {
-    const t = Date.now();
-    stack.fake.clock.advance((t - last) * SPEED);
-    last = t;
-  }, 10);
+  stack.fake.onRequest = (e) => {
+    if (e.method === 'GET' && /^\/fine_tuning\/jobs\/[^/]+$/.test(e.path)) stack.fake.clock.advance(POLL_STEP_MS);
+  };
   scratch = mkdtempSync(join(tmpdir(), 'ftci-e2e-train-'));
 }, 180_000);
 
 afterAll(async () => {
-  clearInterval(tick);
   await Promise.all([stack?.stop(), gh?.stop()]);
   for (const r of repos) r.remove();
   if (scratch) rmSync(scratch, { recursive: true, force: true });
@@ -71,118 +66,52 @@ function dataset(variant: string, padding = 0): string {
 interface Workspace {
   repo: TempRepo;
   sha: string;
-  eventPath: string;
+  /** The push event's payload. */
+  payload: unknown;
 }
 
 function workspace(variant: string, padding = 0): Workspace {
   const repo = makeTempRepo();
   repos.push(repo);
   const sha = repo.commit('data', { 'data/train.jsonl': dataset(variant, padding) });
-  const eventPath = join(repo.dir, '..', `event-${variant}.json`);
-  writeFileSync(
-    eventPath,
-    JSON.stringify({
-      ref: 'refs/heads/main',
-      before: '0000000000000000000000000000000000000000',
-      after: sha,
-      repository: { name: 'datasets', full_name: 'acme/datasets', owner: { login: 'acme' }, default_branch: 'main' },
-    }),
-  );
-  return { repo, sha, eventPath };
+  const payload = {
+    ref: 'refs/heads/main',
+    before: '0000000000000000000000000000000000000000',
+    after: sha,
+    repository: { name: 'datasets', full_name: 'acme/datasets', owner: { login: 'acme' }, default_branch: 'main' },
+  };
+  return { repo, sha, payload };
 }
 
-interface RunResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  outputs: Record<string, string>;
-  outputFile: string;
-  summary: string;
-}
+type RunResult = ActionRun;
 
-let runCounter = 0;
-
-/** Parse GITHUB_OUTPUT (`name<<delim` … `delim`). */
-function parseOutputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<]+)<<(.+)$/.exec(lines[i]!);
-    if (!m) continue;
-    const value: string[] = [];
-    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i]!);
-    out[m[1]!] = value.join('\n');
-  }
-  return out;
-}
-
+/** The bundle on a push to main (through the shared runner, ../support/action-run.ts). */
 function run(
   ws: Workspace,
   inputs: Record<string, string>,
   opts: { env?: Record<string, string>; onOutput?: (stdout: string, kill: (s: NodeJS.Signals) => void) => void; timeoutMs?: number } = {},
 ): Promise<RunResult> {
-  const n = ++runCounter;
-  const outputFile = join(scratch, `output-${n}`);
-  const summaryFile = join(scratch, `summary-${n}`);
-  const runnerTemp = mkdtempSync(join(scratch, `temp-${n}-`));
-  writeFileSync(outputFile, '');
-  writeFileSync(summaryFile, '');
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? scratch,
-    GITHUB_ACTIONS: 'true',
-    GITHUB_EVENT_NAME: 'push',
-    GITHUB_EVENT_PATH: ws.eventPath,
-    GITHUB_REPOSITORY: 'acme/datasets',
-    GITHUB_SHA: ws.sha,
-    GITHUB_REF: 'refs/heads/main',
-    GITHUB_WORKSPACE: ws.repo.dir,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    GITHUB_SERVER_URL: 'https://github.com',
-    RUNNER_TEMP: runnerTemp,
-    FINETUNE_CI_NOW: '2026-11-25',
-    'INPUT_OPENAI-API-KEY': API_KEY,
-    'INPUT_OPENAI-BASE-URL': stack.url,
-    'INPUT_TRAINING-FILE': 'data/train.jsonl',
-    INPUT_MODEL: 'gpt-4o-mini-2024-07-18',
-    'INPUT_N-EPOCHS': '2',
-    'INPUT_POLL-INTERVAL': '0.05',
-    'INPUT_TIMEOUT-MINUTES': '0.5',
-    INPUT_COMMENT: 'false',
-    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
-    ...opts.env,
-  };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [DIST], { cwd: ws.repo.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`node dist/index.js did not finish in ${opts.timeoutMs ?? 60_000} ms:\n${stdout.slice(-4000)}\n${stderr.slice(-2000)}`));
-    }, opts.timeoutMs ?? 60_000);
-    child.stdout.on('data', (b: Buffer) => {
-      stdout += b.toString('utf8');
-      opts.onOutput?.(stdout, (s) => child.kill(s));
-    });
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      // Let the pipes drain.
-      setTimeout(() => {
-        resolve({
-          code,
-          signal,
-          stdout,
-          stderr,
-          outputs: parseOutputs(readFileSync(outputFile, 'utf8')),
-          outputFile,
-          summary: readFileSync(summaryFile, 'utf8'),
-        });
-      }, 50);
-    });
+  return runAction({
+    workspace: ws.repo.dir,
+    // Only what each test gives, like the suite always did (no comment, no token by default).
+    defaults: false,
+    eventName: 'push',
+    payload: ws.payload,
+    tempRoot: scratch,
+    timeoutMs: opts.timeoutMs,
+    onOutput: opts.onOutput,
+    env: { GITHUB_SHA: ws.sha, GITHUB_REF: 'refs/heads/main', ...opts.env },
+    inputs: {
+      'openai-api-key': API_KEY,
+      'openai-base-url': stack.url,
+      'training-file': 'data/train.jsonl',
+      model: 'gpt-4o-mini-2024-07-18',
+      'n-epochs': '2',
+      'poll-interval': '0.05',
+      'timeout-minutes': '0.5',
+      comment: 'false',
+      ...inputs,
+    },
   });
 }
 
@@ -196,7 +125,7 @@ function expectNoKey(r: RunResult): void {
   expect(r.stdout).toContain(`::add-mask::${API_KEY}`);
   expect(stdout).not.toContain(API_KEY);
   expect(r.stderr).not.toContain(API_KEY);
-  expect(readFileSync(r.outputFile, 'utf8')).not.toContain(API_KEY);
+  expect(r.outputText).not.toContain(API_KEY);
   expect(r.summary).not.toContain(API_KEY);
   if (r.outputs.report && existsSync(r.outputs.report)) expect(readFileSync(r.outputs.report, 'utf8')).not.toContain(API_KEY);
 }
@@ -312,11 +241,15 @@ describe('train mode: node dist/index.js on a push to main', () => {
     const ws = workspace('quota');
     stack.fake.inject('POST /fine_tuning/jobs', { kind: 'quota' });
     const creates = stack.fake.jobCreates;
-    const started = Date.now();
+    const before = stack.fake.requests.length;
+    const faults = stack.fake.faultCount('POST /fine_tuning/jobs');
     const r = await run(ws, {});
     stack.fake.clearFaults();
     expect(r.code).toBe(1);
-    expect(Date.now() - started).toBeLessThan(20_000);
+    // Fast means no retry: one create, refused, and nothing after it (counted, not timed).
+    const creating = stack.fake.requests.slice(before).filter((q) => q.method === 'POST' && q.path === '/fine_tuning/jobs');
+    expect(creating).toHaveLength(1);
+    expect(stack.fake.faultCount('POST /fine_tuning/jobs')).toBe(faults + 1);
     expect(stack.fake.jobCreates).toBe(creates);
     expect(r.stdout).toMatch(/::error::finetune-ci: .*insufficient_quota.*billing/);
     expectNoKey(r);
@@ -324,7 +257,7 @@ describe('train mode: node dist/index.js on a push to main', () => {
 
   test('a timeout exits cleanly with the job id; a rerun of the same commit attaches to the same job', async () => {
     const ws = workspace('rerun');
-    stack.fake.planNextJob({ runningMs: 150_000 }); // ≈ 3 s real
+    stack.fake.planNextJob({ runningMs: 150_000 }); // 77 polls to end: a 0.6 s timeout cannot see it finish
     const creates = stack.fake.jobCreates;
     const first = await run(ws, { 'timeout-minutes': '0.01' });
     expect({ code: first.code, why: first.code === 0 ? '' : debug(first) }).toEqual({ code: 0, why: '' });
@@ -389,23 +322,23 @@ describe('train mode: node dist/index.js on a push to main', () => {
   test('SIGINT with cancel-on-abort: prints the job id, cancels the job at the provider, exits non-zero', async () => {
     const ws = workspace('sigint');
     stack.fake.planNextJob({ runningMs: 3_600_000 });
-    let sentAt = 0;
+    let sent = false;
     const r = await run(
       ws,
       { 'cancel-on-abort': 'true', 'timeout-minutes': '2' },
       {
         onOutput: (out, kill) => {
-          if (!sentAt && /Following job ftjob-/.test(out)) {
-            sentAt = Date.now();
+          if (!sent && /Following job ftjob-/.test(out)) {
+            sent = true;
             kill('SIGINT');
           }
         },
       },
     );
-    const took = Date.now() - sentAt;
-    expect(sentAt).toBeGreaterThan(0);
-    expect(r.code).not.toBe(0);
-    expect(took).toBeLessThan(7_500);
+    expect(sent).toBe(true);
+    // It exited by itself (not killed), failing: the cancellation was handled, not timed out.
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(1);
     const id = /Following job (ftjob-\S+?):/.exec(r.stdout)![1]!;
     expect(r.stdout).toContain(`SIGINT received: the workflow was cancelled. Fine-tuning job: ${id}`);
     expect(stack.fake.jobs.get(id)!.job.status).toBe('cancelled');
@@ -436,10 +369,9 @@ describe('train mode: node dist/index.js on a push to main', () => {
     const repo = makeTempRepo();
     repos.push(repo);
     const sha = repo.commit('bad', { 'data/train.jsonl': '{"messages": [{"role": "user", "content": "hi"}]}\nnot json\n' });
-    const eventPath = join(repo.dir, '..', 'event-bad.json');
-    writeFileSync(eventPath, JSON.stringify({ ref: 'refs/heads/main', after: sha, repository: { name: 'datasets', owner: { login: 'acme' }, default_branch: 'main' } }));
+    const payload = { ref: 'refs/heads/main', after: sha, repository: { name: 'datasets', owner: { login: 'acme' }, default_branch: 'main' } };
     const before = stack.fake.requests.length;
-    const r = await run({ repo, sha, eventPath }, {});
+    const r = await run({ repo, sha, payload }, {});
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/nothing was uploaded/);
     expect(stack.fake.requests.slice(before).filter((q) => q.method === 'POST')).toEqual([]);

@@ -93,7 +93,12 @@ function workspace(variant: string) {
 }
 
 let n = 0;
-function run(ws: ReturnType<typeof workspace>, inputs: Record<string, string>, env: Record<string, string> = { GOOGLE_APPLICATION_CREDENTIALS: creds }) {
+function run(
+  ws: ReturnType<typeof workspace>,
+  inputs: Record<string, string>,
+  env: Record<string, string> = { GOOGLE_APPLICATION_CREDENTIALS: creds },
+  onOutput?: (out: string, kill: (sig: NodeJS.Signals) => void) => void,
+) {
   const i = ++n;
   const outputFile = join(scratch, `output-${i}`);
   const summaryFile = join(scratch, `summary-${i}`);
@@ -130,7 +135,10 @@ function run(ws: ReturnType<typeof workspace>, inputs: Record<string, string>, e
   return new Promise<{ code: number | null; stdout: string; outputs: Record<string, string>; summary: string }>((resolve, reject) => {
     const child = spawn(process.execPath, [DIST], { cwd: ws.repo.dir, env: all, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
+    child.stdout.on('data', (b: Buffer) => {
+      stdout += b.toString('utf8');
+      onOutput?.(stdout, (sig) => child.kill(sig));
+    });
     child.stderr.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -181,6 +189,24 @@ describe('provider: vertex (node dist/index.js → fake Vertex AI + Cloud Storag
     expect(fake.jobs.length - before).toBe(1);
     expect(again.outputs['job-id']).toBe(job.name);
   }, 180_000);
+
+  test('SIGINT with cancel-on-abort: the tuning job is cancelled at Vertex', async () => {
+    const ws = workspace('sigint');
+    fake.nextPlan = { pendingMs: 1_000, runningMs: 3_600_000 };
+    let sent = false;
+    const r = await run(ws, { model: 'gemini-2.5-flash', 'cancel-on-abort': 'true', 'timeout-minutes': '2' }, undefined, (out, kill) => {
+      if (!sent && /Following job projects\//.test(out)) {
+        sent = true;
+        kill('SIGINT');
+      }
+    });
+    expect(sent).toBe(true);
+    expect(r.code).not.toBe(0);
+    const job = fake.jobViews().at(-1)!;
+    expect(['JOB_STATE_CANCELLING', 'JOB_STATE_CANCELLED']).toContain(job.state);
+    expect(r.stdout).toContain(`cancelled job ${job.name as string} at the provider`);
+    expect(fake.requests.some((q) => q.method === 'POST' && q.path.endsWith(':cancel'))).toBe(true);
+  }, 120_000);
 
   test('no Google credentials: a clear error before anything is uploaded', async () => {
     const ws = workspace('nocreds');

@@ -76,7 +76,7 @@ describe('Prism in front of the fake', () => {
       ]),
     );
     // Prism's own log names the refusal too (useful when the client is `node dist/index.js`).
-    for (let i = 0; i < 50 && gh.prism!.violations().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 500 && gh.prism!.violations().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(gh.prism!.violations()).toEqual([expect.objectContaining({ method: 'POST', message: expect.stringMatching(/VIOLATIONS/) })]);
   });
 

@@ -12,6 +12,7 @@ import { parseSettings, type Settings } from '../../src/config.js';
 import type { ActionIO } from '../../src/journeys/io.js';
 import { runSmokeStage } from '../../src/journeys/smoke.js';
 import { runTrain } from '../../src/journeys/train.js';
+import { quoteText, renderTrainMarkdown } from '../../src/report/train.js';
 import type { Estimate, JobSpec, OpenChatOptions, Provider, ProviderName } from '../../src/providers/index.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -105,6 +106,20 @@ describe('a provider that quotes a price before the job (Together)', () => {
     const out = await runTrain(await settings({ ...base, 'max-cost': '20' }), { io: rec.io, event: null, workspace: ws, createProvider: async () => provider, tempRoot: ws, today: '2026-11-25', smokeStage: null });
     expect(calls.creates).toBe(0);
     expect(out.results[0]!.reason).toMatch(/quotes \$30\.00, above max-cost \$20/);
+  });
+
+  test('the report sets our estimate from the data beside the quote, with the difference', async () => {
+    const { provider } = stub('together', { totalPrice: 30, trainTokens: 1000, allowedToProceed: true, currency: 'USD' } as Estimate);
+    const out = await runTrain(await settings({ ...base, 'max-cost': '20' }), { io: recorder().io, event: null, workspace: ws, createProvider: async () => provider, tempRoot: ws, today: '2026-11-25', smokeStage: null });
+    const r = out.results[0]!;
+    // Ours: trained tokens from the data at the price-per-million of 1 USD.
+    expect(r.quote).toMatchObject({ costUsd: 30, trainTokens: 1000 });
+    expect(r.quote!.ourTokens).toBeGreaterThan(0);
+    expect(r.quote!.ourCostUsd).toBeCloseTo(r.quote!.ourTokens! / 1_000_000, 9);
+    const text = quoteText('together', r.quote!);
+    expect(text).toContain(`ours $${r.quote!.ourCostUsd!.toFixed(4)}`);
+    expect(text).toMatch(/together's \$30\.00 for 1,000 tokens \(together vs ours: cost \+[\d,.]+%, tokens [+−-][\d,.]+%\)/);
+    expect(renderTrainMarkdown(out.results)).toContain('estimate vs quote');
   });
 });
 

@@ -41,7 +41,8 @@ function recorder(): Recorded {
   return r;
 }
 
-type Answer = string | Error | { text: string; delayMs?: number };
+/** `hold`: the call answers when it resolves (instead of after `delayMs`). */
+type Answer = string | Error | { text: string; delayMs?: number; hold?: Promise<void> };
 
 /** A stub of our own Provider interface: records sessions and calls; answers from `answer`. */
 function stubProvider(
@@ -83,7 +84,7 @@ function stubProvider(
       try {
         const a = answer(session.model, messages);
         const delay = typeof a === 'object' && !(a instanceof Error) ? (a.delayMs ?? 2) : 2;
-        await new Promise((r) => setTimeout(r, delay));
+        await (typeof a === 'object' && !(a instanceof Error) && a.hold ? a.hold : new Promise((r) => setTimeout(r, delay)));
         if (a instanceof Error) throw a;
         const text = typeof a === 'string' ? a : a.text;
         return { text, latencyMs: delay, usage: { promptTokens: 1000, completionTokens: 500, totalTokens: 1500 }, finishReason: 'stop', requestId: 'req_1' };
@@ -302,13 +303,19 @@ describe('runSmokeStage', () => {
 
   it('an AbortSignal stops the run: calls not answered fail as cancelled, sessions are closed', async () => {
     const controller = new AbortController();
+    let answer = () => {};
+    const hold = new Promise<void>((r) => (answer = r));
     const { provider, state } = stubProvider(() => {
       setTimeout(() => controller.abort(), 5);
-      return { text: 'Beijing', delayMs: 200 };
+      return { text: 'Beijing', hold };
     });
-    const t0 = performance.now();
     const { result } = await stage({ 'smoke-tests': 'tests/smoke.yml', 'smoke-concurrency': '1' }, provider, { signal: controller.signal });
-    expect(performance.now() - t0).toBeLessThan(150);
+    // The stage returned while its one call was still unanswered: it did not wait for it.
+    expect(state.inFlight).toBe(1);
+    answer();
+    await hold;
+    await new Promise((r) => setImmediate(r));
+    expect(state.inFlight).toBe(0);
     expect(state.calls).toHaveLength(1);
     expect(state.closed.sort()).toEqual([BASE, TUNED].sort());
     expect(result!.failed).toBe(true);

@@ -10,13 +10,14 @@ describe('provider registry', () => {
   test('every provider has a validation profile and declares its secret inputs once', () => {
     for (const n of PROVIDER_NAMES) {
       expect(PROFILES[n].name).toBe(n);
+      expect(PROVIDERS[n].profile).toBe(PROFILES[n]);
       expect(PROVIDERS[n].name).toBe(n);
     }
     expect(secretInputs()).toEqual(expect.arrayContaining(['openai-api-key', 'azure-api-key', 'together-api-key']));
     expect(secretInputs()).not.toContain('together-base-url');
   });
 
-  test('settings take each provider\'s inputs from its entry, and redaction gets exactly the secrets', async () => {
+  test("settings take each provider's inputs from its entry, and redaction gets exactly the secrets", async () => {
     const s = await parseSettings(
       inputs({ 'together-api-key': 'tk-1', 'together-base-url': 'http://127.0.0.1:9/v1', 'azure-api-key': 'az-2', 'azure-endpoint': 'https://r.openai.azure.com' }),
       async () => null,

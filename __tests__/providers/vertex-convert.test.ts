@@ -20,7 +20,14 @@ const problem = (ex: unknown) => {
 describe('OpenAI chat → Vertex example', () => {
   test('system, user and assistant become systemInstruction and user/model contents', () => {
     expect(
-      ok({ messages: [{ role: 'system', content: 'Be brief.' }, { role: 'developer', content: 'No emojis.' }, { role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello.' }] }),
+      ok({
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'developer', content: 'No emojis.' },
+          { role: 'user', content: 'Hi' },
+          { role: 'assistant', content: 'Hello.' },
+        ],
+      }),
     ).toEqual({
       systemInstruction: { role: 'system', parts: [{ text: 'Be brief.' }, { text: 'No emojis.' }] },
       contents: [
@@ -60,7 +67,13 @@ describe('OpenAI chat → Vertex example', () => {
   test('base64 images become inline data', () => {
     const out = ok({
       messages: [
-        { role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: 'data:image/PNG;base64,iVBORw0KGgo=' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is this?' },
+            { type: 'image_url', image_url: { url: 'data:image/PNG;base64,iVBORw0KGgo=' } },
+          ],
+        },
         { role: 'assistant', content: 'A PNG.' },
       ],
     });
@@ -68,7 +81,13 @@ describe('OpenAI chat → Vertex example', () => {
   });
 
   test('the same line always gives the same bytes', () => {
-    const line = JSON.stringify({ tools: [], messages: [{ content: 'Hi', role: 'user' }, { role: 'assistant', content: 'Yo' }] });
+    const line = JSON.stringify({
+      tools: [],
+      messages: [
+        { content: 'Hi', role: 'user' },
+        { role: 'assistant', content: 'Yo' },
+      ],
+    });
     const a = convertLine(line);
     const b = convertLine(line);
     expect(a).toEqual(b);
@@ -81,11 +100,62 @@ describe('OpenAI chat → Vertex example', () => {
   });
 
   test.each([
-    [{ messages: [{ role: 'user', content: 'a' }, { role: 'system', content: 'late' }, { role: 'assistant', content: 'b' }] }, 'system-not-first', 'messages[1]'],
-    [{ messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b', weight: 0 }, { role: 'user', content: 'c' }, { role: 'assistant', content: 'd' }] }, 'weight-not-convertible', 'messages[1].weight'],
-    [{ messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x.test/cat.png' } }] }, { role: 'assistant', content: 'cat' }] }, 'image-url-not-inline', 'messages[0].content[0].image_url.url'],
-    [{ messages: [{ role: 'user', content: 'a' }, { role: 'assistant', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '[1,2]' } }] }, { role: 'tool', tool_call_id: 'c', content: 'x' }, { role: 'assistant', content: 'ok' }] }, 'unconvertible-tool-call', 'messages[1].tool_calls[0].function.arguments'],
-    [{ messages: [{ role: 'user', content: 'a' }, { role: 'tool', tool_call_id: 'zz', content: 'x' }, { role: 'assistant', content: 'ok' }] }, 'unknown-tool-call', 'messages[1].tool_call_id'],
+    [
+      {
+        messages: [
+          { role: 'user', content: 'a' },
+          { role: 'system', content: 'late' },
+          { role: 'assistant', content: 'b' },
+        ],
+      },
+      'system-not-first',
+      'messages[1]',
+    ],
+    [
+      {
+        messages: [
+          { role: 'user', content: 'a' },
+          { role: 'assistant', content: 'b', weight: 0 },
+          { role: 'user', content: 'c' },
+          { role: 'assistant', content: 'd' },
+        ],
+      },
+      'weight-not-convertible',
+      'messages[1].weight',
+    ],
+    [
+      {
+        messages: [
+          { role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x.test/cat.png' } }] },
+          { role: 'assistant', content: 'cat' },
+        ],
+      },
+      'image-url-not-inline',
+      'messages[0].content[0].image_url.url',
+    ],
+    [
+      {
+        messages: [
+          { role: 'user', content: 'a' },
+          { role: 'assistant', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '[1,2]' } }] },
+          { role: 'tool', tool_call_id: 'c', content: 'x' },
+          { role: 'assistant', content: 'ok' },
+        ],
+      },
+      'unconvertible-tool-call',
+      'messages[1].tool_calls[0].function.arguments',
+    ],
+    [
+      {
+        messages: [
+          { role: 'user', content: 'a' },
+          { role: 'tool', tool_call_id: 'zz', content: 'x' },
+          { role: 'assistant', content: 'ok' },
+        ],
+      },
+      'unknown-tool-call',
+      'messages[1].tool_call_id',
+    ],
     [{ messages: [{ role: 'user', content: 'a' }] }, 'no-final-model-turn', 'messages[0]'],
     [{ input: { messages: [] }, preferred_output: [], non_preferred_output: [] }, 'not-convertible', ''],
   ])('refused with a located problem: %#', (ex, code, path) => {
@@ -109,7 +179,13 @@ describe('whole files', () => {
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
   });
-  const chat = (q: string) => JSON.stringify({ messages: [{ role: 'user', content: q }, { role: 'assistant', content: `A: ${q}` }] });
+  const chat = (q: string) =>
+    JSON.stringify({
+      messages: [
+        { role: 'user', content: q },
+        { role: 'assistant', content: `A: ${q}` },
+      ],
+    });
 
   test('converts line by line, skips blank lines, and hashes the output', async () => {
     const src = join(dir, 'ok.jsonl');
@@ -119,7 +195,13 @@ describe('whole files', () => {
     const s = await convertStream(src, sink);
     expect(s.problems).toEqual([]);
     expect(s.examples).toBe(2);
-    expect(chunks.join('').trim().split('\n').map((l) => JSON.parse(l).contents[1].parts[0].text)).toEqual(['A: one', 'A: two']);
+    expect(
+      chunks
+        .join('')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).contents[1].parts[0].text),
+    ).toEqual(['A: one', 'A: two']);
     const out = join(dir, 'ok.vertex.jsonl');
     const f = await convertFile(src, out);
     expect(f.sha256).toBe(s.sha256);

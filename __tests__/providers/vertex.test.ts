@@ -18,7 +18,13 @@ let creds: string;
 const sleeps: number[] = [];
 
 const chatLine = (i: number) =>
-  JSON.stringify({ messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: `question ${i}` }, { role: 'assistant', content: `answer ${i}` }] });
+  JSON.stringify({
+    messages: [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: `question ${i}` },
+      { role: 'assistant', content: `answer ${i}` },
+    ],
+  });
 
 function provider(extra: Partial<ConstructorParameters<typeof VertexProvider>[0]> = {}): VertexProvider {
   return new VertexProvider({
@@ -91,7 +97,9 @@ describe('upload', () => {
   test('a line that cannot be converted stops the upload with its line number', async () => {
     const bad = join(dir, 'bad.jsonl');
     await writeFile(bad, `${chatLine(1)}\n{"messages":[{"role":"user","content":"no answer"}]}\n`);
-    const e = await provider().upload(bad, { purpose: 'fine-tune', name: 'train.x.jsonl' }).catch((x: unknown) => x);
+    const e = await provider()
+      .upload(bad, { purpose: 'fine-tune', name: 'train.x.jsonl' })
+      .catch((x: unknown) => x);
     expect(isProviderError(e) && e.kind).toBe('invalid');
     expect(isProviderError(e) && e.line).toBe(2);
     expect(String((e as Error).message)).toMatch(/bad\.jsonl:2 .*no-final-model-turn/);
@@ -129,7 +137,7 @@ describe('jobs', () => {
     expect(await p.findJob('f'.repeat(64))).toBeNull();
   });
 
-  test('a failed job reports Vertex\'s error', async () => {
+  test("a failed job reports Vertex's error", async () => {
     const p = provider();
     const f = await p.upload(trainPath, { purpose: 'fine-tune', name: 'train.x.jsonl' });
     fake.nextPlan = { pendingMs: 1_000, runningMs: 1_000, outcome: 'failed', errorMessage: 'Tuning failed: out of quota for accelerators' };
@@ -189,7 +197,7 @@ describe('jobs', () => {
     expect(job.id).toBe(fake.jobs.at(-1)!.job.name);
   });
 
-  test('reads use the client\'s own retries; a create is never re-sent by the client', async () => {
+  test("reads use the client's own retries; a create is never re-sent by the client", async () => {
     const p = provider({ httpRetry: { attempts: 3, initialDelay: 0.001, maxDelay: 0.002 } });
     const f = await p.upload(trainPath, { purpose: 'fine-tune', name: 'train.x.jsonl' });
     const before = fake.jobs.length;
@@ -220,7 +228,14 @@ describe('chat and setup', () => {
     const done = await p.getJob(job.id);
     for (const model of [done.fineTunedModel!, 'gemini-2.5-flash']) {
       const s = await p.openChatSession(model);
-      const r = await p.chat(s, [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }], { temperature: 0, max_tokens: 20 });
+      const r = await p.chat(
+        s,
+        [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'Hi' },
+        ],
+        { temperature: 0, max_tokens: 20 },
+      );
       expect(r.text).toBe(`answer from ${model}`);
       expect(r.usage).toEqual({ promptTokens: 7, completionTokens: 3, totalTokens: 10 });
       await p.closeChatSession(s);

@@ -7,6 +7,7 @@
  *
  * The result has the exit code, the outputs parsed from GITHUB_OUTPUT (heredoc format), the job
  * summary, and the workflow commands (`::error file=…,line=…::message`) parsed from stdout.
+ * Every end-to-end suite (check, train, smoke, providers) runs the bundle through `runAction`.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,9 +28,13 @@ export interface WorkflowCommand {
 
 export interface ActionRun {
   code: number | null;
+  /** The signal that ended the child, if one did. */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
   outputs: Record<string, string>;
+  /** GITHUB_OUTPUT as written (for checks that nothing secret reached it). */
+  outputText: string;
   summary: string;
   commands: WorkflowCommand[];
   /** The JSON report the `report` output points at (read before the runner's temp dir goes). */
@@ -42,14 +47,26 @@ export interface RunOptions {
   workspace: string;
   /** Inputs by their action.yml names (`max-cost`); the rest get their action.yml defaults. */
   inputs?: Record<string, string>;
+  /** Fill the inputs not given with action.yml's defaults, as the runner does. Default true. */
+  defaults?: boolean;
   eventName?: string;
   /** The event payload, written to a file for GITHUB_EVENT_PATH. */
   payload: unknown;
-  apiUrl: string;
+  /** GITHUB_API_URL. Default https://api.github.com. */
+  apiUrl?: string;
   repository?: string;
   now?: string;
   env?: Record<string, string>;
+  /** The child is killed and the run rejected after this long. Default 60 s. */
   timeoutMs?: number;
+  /** Called on every chunk of stdout with all of it so far; `kill` signals the child (a cancelled workflow). */
+  onOutput?: (stdout: string, kill: (signal: NodeJS.Signals) => void) => void;
+  /**
+   * Where the runner's files go (event, GITHUB_OUTPUT, summary, RUNNER_TEMP). Given: they stay
+   * there for the test to read (the JSON report) until it removes the folder. Default: a temp
+   * folder removed after the run.
+   */
+  tempRoot?: string;
 }
 
 /** action.yml's inputs with the defaults the runner would fill in (`${{ github.token }}` → a fake token). */
@@ -113,7 +130,7 @@ export function parseCommands(stdout: string): WorkflowCommand[] {
 }
 
 export async function runAction(o: RunOptions): Promise<ActionRun> {
-  const dir = mkdtempSync(join(tmpdir(), 'finetune-ci-runner-'));
+  const dir = mkdtempSync(join(o.tempRoot ?? tmpdir(), 'finetune-ci-runner-'));
   try {
     const eventPath = join(dir, 'event.json');
     const outputPath = join(dir, 'github_output');
@@ -127,7 +144,7 @@ export async function runAction(o: RunOptions): Promise<ActionRun> {
     const env: Record<string, string> = {};
     // A clean environment like a runner's: no INPUT_* or GITHUB_* leaking from the test process.
     for (const k of ['PATH', 'HOME', 'LANG', 'TZ', 'SYSTEMROOT']) if (process.env[k] !== undefined) env[k] = process.env[k]!;
-    const inputs = { ...actionDefaults(), ...(o.inputs ?? {}) };
+    const inputs = { ...(o.defaults === false ? {} : actionDefaults()), ...(o.inputs ?? {}) };
     for (const [name, value] of Object.entries(inputs)) env[inputVar(name)] = value;
     const repository = o.repository ?? 'acme/datasets';
     Object.assign(env, {
@@ -137,7 +154,7 @@ export async function runAction(o: RunOptions): Promise<ActionRun> {
       GITHUB_EVENT_PATH: eventPath,
       GITHUB_OUTPUT: outputPath,
       GITHUB_STEP_SUMMARY: summaryPath,
-      GITHUB_API_URL: o.apiUrl,
+      GITHUB_API_URL: o.apiUrl ?? 'https://api.github.com',
       GITHUB_SERVER_URL: 'https://github.com',
       GITHUB_REPOSITORY: repository,
       GITHUB_WORKSPACE: o.workspace,
@@ -154,16 +171,25 @@ export async function runAction(o: RunOptions): Promise<ActionRun> {
     const child = spawn(process.execPath, [BUNDLE], { cwd: o.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      o.onOutput?.(stdout, (s) => child.kill(s));
+    });
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 60_000);
-    const code = await new Promise<number | null>((res, rej) => {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, o.timeoutMs ?? 60_000);
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((res, rej) => {
       child.once('error', rej);
-      child.once('close', (c) => res(c));
+      child.once('close', (c, s) => res([c, s]));
     }).finally(() => clearTimeout(timer));
+    if (timedOut) throw new Error(`node ${BUNDLE} did not finish in ${o.timeoutMs ?? 60_000} ms:\n${stdout.slice(-4000)}\n${stderr.slice(-2000)}`);
 
     const commands = parseCommands(stdout);
-    const outputs = parseOutputFile(readFileSync(outputPath, 'utf8'));
+    const outputText = readFileSync(outputPath, 'utf8');
+    const outputs = parseOutputFile(outputText);
     let report: unknown = null;
     if (outputs.report) {
       try {
@@ -174,16 +200,18 @@ export async function runAction(o: RunOptions): Promise<ActionRun> {
     }
     return {
       code,
+      signal,
       stdout,
       stderr,
       outputs,
+      outputText,
       report,
       summary: readFileSync(summaryPath, 'utf8'),
       commands,
       annotations: (kind) => commands.filter((c) => c.command === kind),
     };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!o.tempRoot) rmSync(dir, { recursive: true, force: true });
   }
 }
 

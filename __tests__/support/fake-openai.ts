@@ -154,6 +154,11 @@ export interface StoredJob {
 export interface ChatReply {
   text?: string | null;
   delayMs?: number;
+  /**
+   * Hold the answer until this many chat calls are in flight (at most 10 s): makes a test of
+   * concurrency independent of how fast the client sends its calls.
+   */
+  waitForInFlight?: number;
   /** Answer with this status and an error body instead. */
   status?: number;
   code?: string;
@@ -235,6 +240,11 @@ export class FakeOpenAI {
   jobCreates = 0;
   private readonly faults = new Map<string, QueuedFault[]>();
   private readonly chatScripts = new Map<string, ChatReply[]>();
+  /** Chat calls being answered now, and the most at any one time (assert concurrency by these, not by time). */
+  chatInFlight = 0;
+  /** Called as each request arrives, before it is answered (e.g. to move the clock with the polls). */
+  onRequest: ((entry: RequestLogEntry) => void) | null = null;
+  chatMaxInFlight = 0;
   private readonly plans: JobPlan[] = [];
   private defaultPlan: JobPlan;
   private fileProcessingMs: number;
@@ -351,6 +361,7 @@ export class FakeOpenAI {
     const route = routeOf(method, path);
     const entry: RequestLogEntry = { method, path, query, status: 0, requestId, fault: null };
     this.requests.push(entry);
+    this.onRequest?.(entry);
 
     let body: Buffer;
     try {
@@ -982,7 +993,16 @@ export class FakeOpenAI {
       throw new HttpError(404, `The model '${model}' does not exist or you do not have access to it.`, 'model_not_found', 'model');
     }
     const reply: ChatReply = script?.shift() ?? {};
-    if (reply.delayMs) await sleep(reply.delayMs);
+    this.chatInFlight++;
+    this.chatMaxInFlight = Math.max(this.chatMaxInFlight, this.chatInFlight);
+    try {
+      if (reply.waitForInFlight) {
+        for (let waited = 0; this.chatInFlight < reply.waitForInFlight && waited < 10_000; waited += 5) await sleep(5);
+      }
+      if (reply.delayMs) await sleep(reply.delayMs);
+    } finally {
+      this.chatInFlight--;
+    }
     if (reply.status) {
       throw new HttpError(reply.status, reply.message ?? `Scripted failure ${reply.status}`, reply.code ?? null, null, reply.status >= 500 ? 'server_error' : 'invalid_request_error', reply.headers);
     }

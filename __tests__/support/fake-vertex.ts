@@ -66,8 +66,22 @@ interface StoredJob {
 const TUNABLE = new Set(['gemini-2.5-pro', 'gemini-2.5-flash', 'gemini-2.5-flash-lite']);
 /** TuningJob fields (tuning_job.proto @ 0fa9ce8, plus output-only fields a client may echo). */
 const TUNING_JOB_FIELDS = new Set([
-  'baseModel', 'supervisedTuningSpec', 'name', 'tunedModelDisplayName', 'description', 'state', 'createTime', 'startTime',
-  'endTime', 'updateTime', 'error', 'labels', 'experiment', 'tunedModel', 'tuningDataStats', 'encryptionSpec',
+  'baseModel',
+  'supervisedTuningSpec',
+  'name',
+  'tunedModelDisplayName',
+  'description',
+  'state',
+  'createTime',
+  'startTime',
+  'endTime',
+  'updateTime',
+  'error',
+  'labels',
+  'experiment',
+  'tunedModel',
+  'tuningDataStats',
+  'encryptionSpec',
 ]);
 const SPEC_FIELDS = new Set(['trainingDatasetUri', 'validationDatasetUri', 'hyperParameters']);
 const HYPER_FIELDS = new Set(['epochCount', 'learningRateMultiplier', 'adapterSize']);
@@ -217,7 +231,12 @@ export class FakeVertex {
   private exampleCount(j: Record<string, unknown>): number {
     const uri = (j.supervisedTuningSpec as { trainingDatasetUri: string }).trainingDatasetUri;
     const o = this.objects.get(uri);
-    return o ? o.data.toString('utf8').split('\n').filter((l) => l.trim()).length : 0;
+    return o
+      ? o.data
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => l.trim()).length
+      : 0;
   }
 
   /** Current views of every job (for assertions). */
@@ -241,7 +260,8 @@ export class FakeVertex {
     if (typeof train !== 'string' || !train.startsWith('gs://')) throw bad('training_dataset_uri is required and must be a gs:// URI.');
     if (!this.objects.has(train)) throw new GoogleError(400, 'FAILED_PRECONDITION', `Training dataset ${train} does not exist or is not readable.`);
     const valid = spec.validationDatasetUri;
-    if (valid !== undefined && (typeof valid !== 'string' || !this.objects.has(valid))) throw new GoogleError(400, 'FAILED_PRECONDITION', `Validation dataset ${String(valid)} does not exist or is not readable.`);
+    if (valid !== undefined && (typeof valid !== 'string' || !this.objects.has(valid)))
+      throw new GoogleError(400, 'FAILED_PRECONDITION', `Validation dataset ${String(valid)} does not exist or is not readable.`);
     if (spec.hyperParameters !== undefined) {
       if (!isObject(spec.hyperParameters)) throw bad('hyper_parameters must be an object.');
       unknownFields(spec.hyperParameters, HYPER_FIELDS, 'tuning_job.supervised_tuning_spec.hyper_parameters');
@@ -260,7 +280,10 @@ export class FakeVertex {
     }
     // Vertex validates the data when the job starts: a bad line fails the job, it is not a 400.
     let datasetError: string | null = null;
-    for (const [role, uri] of [['training', train], ['validation', valid]] as const) {
+    for (const [role, uri] of [
+      ['training', train],
+      ['validation', valid],
+    ] as const) {
       if (typeof uri !== 'string') continue;
       const lines = this.objects.get(uri)!.data.toString('utf8').split('\n');
       const count = lines.filter((l) => l.trim()).length;

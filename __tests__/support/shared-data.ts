@@ -8,17 +8,21 @@
  * 2. `../shared/<path>` beside the project, when present (our machines);
  * 3. the cache (`FINETUNE_CI_SHARED_CACHE`, default `.cache/shared-data/` in the project), else
  *    a download from the file's pinned public URL (GitHub's runners), checked against its
- *    pinned sha256 before it is cached.
+ *    pinned sha256 before it is cached; a file that is not published as a file but written by
+ *    a third party's code (`generatedBy`) is made by our script from that code, downloaded from
+ *    its pinned URLs and checked by sha256, and each output is checked against its sha256.
  *
  * With none of them the test fails with a message naming the file, what it is and where to get
  * it. A file from an environment variable or the cache must have the pinned sha256 (the tests
  * assert exact figures); ../shared is ours and trusted as is.
  */
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { SHARED_MANIFEST } from './shared-manifest.js';
 
 export interface SharedFile {
@@ -32,6 +36,19 @@ export interface SharedFile {
   firstLines?: number;
   /** What the file is and where it comes from, for the error message. */
   source: string;
+  /** Not published as a file: written by third-party code, which our script runs (see Generator). */
+  generatedBy?: Generator;
+}
+
+/**
+ * `python3 <script> <outdir> <input>...` writes files named like the manifest's (basename); each
+ * input is downloaded from its pinned URL and checked by sha256 first. One run makes every file
+ * of the manifest with the same generator; each is cached only with its pinned sha256.
+ */
+export interface Generator {
+  /** Our script, relative to the project root. */
+  script: string;
+  inputs: readonly { url: string; sha256: string }[];
 }
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -84,6 +101,38 @@ async function download(entry: SharedFile & { url: string }, to: string, timeout
   await rename(tmp, to);
 }
 
+const run = promisify(execFile);
+
+/** Run `gen` in a fresh folder and move its outputs that match their pinned sha256 into the cache. */
+async function generate(gen: Generator, manifest: readonly SharedFile[], timeoutMs: number): Promise<void> {
+  await mkdir(cacheDir(), { recursive: true });
+  const work = await mkdtemp(join(cacheDir(), '.generate-'));
+  try {
+    const inputs: string[] = [];
+    for (const input of gen.inputs) {
+      const to = join(cacheDir(), `${input.sha256.slice(0, 16)}-${basename(new URL(input.url).pathname)}`);
+      if (!(existsSync(to) && (await sha256Of(to)) === input.sha256)) {
+        await download({ path: input.url, bytes: 0, source: input.url, ...input }, to, timeoutMs);
+      }
+      inputs.push(to);
+    }
+    const out = join(work, 'out');
+    await run('python3', [resolve(PROJECT_ROOT, gen.script), out, ...inputs], { timeout: timeoutMs }).catch((e: Error & { stderr?: string }) => {
+      throw new Error(`python3 ${gen.script} failed: ${e.message.split('\n')[0]}${e.stderr ? `: ${e.stderr.trim().split('\n').slice(-1)[0]}` : ''}`);
+    });
+    for (const e of manifest.filter((x) => x.generatedBy === gen)) {
+      const made = join(out, basename(e.path));
+      if (existsSync(made) && (await sha256Of(made)) === e.sha256) await rename(made, cachePath(e));
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+function cachePath(entry: SharedFile): string {
+  return join(cacheDir(), `${entry.sha256.slice(0, 16)}-${basename(entry.path)}`);
+}
+
 export interface ResolveOptions {
   manifest?: readonly SharedFile[];
   /** Download timeout. Default 60 s. */
@@ -110,7 +159,7 @@ export async function sharedFile(path: string, opts: ResolveOptions = {}): Promi
   const beside = join(besideDir(), path);
   if (existsSync(beside)) return beside;
 
-  const cached = join(cacheDir(), `${entry.sha256.slice(0, 16)}-${basename(path)}`);
+  const cached = cachePath(entry);
   if (existsSync(cached) && (await sha256Of(cached)) === entry.sha256) return cached;
   if (entry.url) {
     try {
@@ -118,6 +167,14 @@ export async function sharedFile(path: string, opts: ResolveOptions = {}): Promi
       return cached;
     } catch (e) {
       problems.push(`downloading it failed: ${(e as Error).message}${(e as Error).cause ? ` (${String((e as Error).cause)})` : ''}`);
+    }
+  } else if (entry.generatedBy) {
+    try {
+      await generate(entry.generatedBy, manifest, opts.timeoutMs ?? 60_000);
+      if (existsSync(cached)) return cached;
+      problems.push(`generating it: python3 ${entry.generatedBy.script} did not write it with the pinned sha256`);
+    } catch (e) {
+      problems.push(`generating it failed: ${(e as Error).message}${(e as Error).cause ? ` (${String((e as Error).cause)})` : ''}`);
     }
   }
   throw new SharedDataMissing(
@@ -128,7 +185,9 @@ export async function sharedFile(path: string, opts: ResolveOptions = {}): Promi
       `  - put the shared folder beside the project: ${beside};`,
       entry.url
         ? `  - let the test download it from ${entry.url} (needs the network; cached in ${cacheDir()}).`
-        : `  - it is not published as a file (it has no download URL): copy it from a machine that has shared/.`,
+        : entry.generatedBy
+          ? `  - let the test generate it: python3 ${entry.generatedBy.script} runs ${entry.generatedBy.inputs.map((i) => i.url).join(' and ')} (needs the network and python3; cached in ${cacheDir()}).`
+          : `  - it is not published as a file (it has no download URL): copy it from a machine that has shared/.`,
       ...problems.map((p) => `Tried: ${p}.`),
     ].join('\n'),
   );

@@ -15,6 +15,7 @@ export * from './profiles.js';
 export * from './overheads.js';
 export * from './vertex.js';
 export * from './replacements.js';
+export * from './tokenizers.js';
 
 /** What a user may set on top of (or instead of) the catalog. */
 export interface ModelOverrides {
@@ -90,15 +91,18 @@ export function resolveModel(id: string, overrides: ModelOverrides = {}, provide
   const setByUser: string[] = [];
   if (overrides.encoding !== undefined) {
     profile.encoding = overrides.encoding;
+    delete profile.tokenizer; // the user chose the encoding to count with
     profile.approximateTokens = false;
     setByUser.push('encoding');
   }
   if (overrides.trainingContext !== undefined) {
     profile.trainingContext = overrides.trainingContext;
+    delete profile.contextByMethod;
     setByUser.push('trainingContext');
   }
   if (overrides.pricePerMillion !== undefined) {
     profile.trainingPricePerMillion = overrides.pricePerMillion;
+    delete profile.methodPrices;
     setByUser.push('trainingPricePerMillion');
   }
   if (overrides.shutdownDate !== undefined) {
@@ -110,6 +114,22 @@ export function resolveModel(id: string, overrides: ModelOverrides = {}, provide
     profile.source = known ? `${profile.source}; set by the user: ${setByUser.join(', ')}` : profile.source;
   }
   return profile;
+}
+
+/**
+ * The profile for one method: where the catalog prices or limits methods apart (Together's SFT
+ * and DPO), that method's LoRA price and sequence limit become the profile's figures.
+ */
+export function forMethod(profile: ModelProfile, method: Method): ModelProfile {
+  const m = method === 'dpo' ? 'dpo' : 'supervised';
+  const price = profile.methodPrices?.[m].lora;
+  const context = profile.contextByMethod?.[m];
+  if (price === undefined && context === undefined) return profile;
+  return {
+    ...profile,
+    trainingPricePerMillion: price !== undefined ? price : profile.trainingPricePerMillion,
+    trainingContext: context ?? profile.trainingContext,
+  };
 }
 
 export interface Notice {

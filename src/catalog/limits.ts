@@ -21,6 +21,27 @@ export const LINE_LIMITS = {
     asOf: '2026-12-02',
   },
   /**
+   * Most JSON values in a line (counted as the `[`, `{` and `,` outside strings). JSON.parse
+   * builds an object per value: 13 million empty arrays (a 39 MB line) took 1.1 GB, so a
+   * 150 MB line could end the run out of memory. 100,000 values are far over any training
+   * context (each value is at least a token).
+   */
+  maxJsonValues: {
+    value: 100_000,
+    source: 'finetune-ci: measured 1.1 GB RSS for JSON.parse of a 39 MB line of empty arrays (issue 14 #5)',
+    asOf: '2026-12-02',
+  },
+  /**
+   * Credentials a line reports one by one (located, masked); past this many, one more warning
+   * says there are more. Each is looked for in the whole line, so the bound keeps a line of
+   * thousands of keys linear.
+   */
+  maxSecretsReported: {
+    value: 10,
+    source: 'finetune-ci: a report needs the first few to act on (issue 14 #4)',
+    asOf: '2026-12-02',
+  },
+  /**
    * Longest pre-token (a run the encoding's split pattern does not break, such as one repeated
    * character) counted exactly; longer ones are counted in pieces of this size, so the count is
    * approximate (off by at most a few tokens per piece) and the line says so.

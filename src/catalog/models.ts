@@ -36,6 +36,27 @@ export interface ModelProfile {
   unconfirmed: string[];
   source: string;
   asOf: string;
+  /**
+   * Prices that differ by method and adapter (Together: SFT or DPO, LoRA or Full), USD per 1M
+   * tokens; null where unpublished. When set, the estimate picks the method's LoRA price
+   * (Together's default adapter) unless the user sets a price.
+   */
+  methodPrices?: { supervised: AdapterPrices; dpo: AdapterPrices };
+  /** Longest sequence per method when it differs by method (Together: SFT vs DPO). */
+  contextByMethod?: Partial<Record<Method, number>>;
+  /** The least a job costs, USD (null: none known). */
+  minimumChargeUsd?: number | null;
+  /** Where the price, limits and minimum come from, and when they were read. */
+  priceSource?: { url: string; asOf: string };
+  /** The model's own tokenizer (an id in TOKENIZER_PINS): counts are exact once it is fetched. */
+  tokenizer?: string;
+  /** Epochs the provider trains when none are given (`auto`), when it is not OpenAI's rule. */
+  defaultEpochs?: number;
+}
+
+export interface AdapterPrices {
+  lora: number | null;
+  full: number | null;
 }
 
 const FACTS = 'OpenAI fine-tuning guide, model deprecations page and pricing (prices from secondary sources that agree)';
@@ -116,23 +137,63 @@ function openWeight(
     ],
     source: PROVIDERS_FACTS,
     asOf: AS_OF,
+    // Together's create-job and estimate-price: `n_epochs` defaults to 1 (API reference, read
+    // 2026-12-02); with `auto` we send none, so Together trains one epoch.
+    ...(provider === 'together' ? { defaultEpochs: 1 } : {}),
+  };
+}
+
+/**
+ * Together's per-model prices, limits and minimum charge (shared/facts/providers.md, "Update
+ * 2026-12-02"): LoRA prices per 1M tokens, SFT / DPO, from Together's blog of 2026-09-11; Full
+ * fine-tuning prices unpublished there (null). Sequence limits from Together's supported-models
+ * page. "$4.00 minimum charge; some models are exempt" (pricing doc, newer, undated) contradicts
+ * the older "no minimum" FAQ: kept, and listed as unconfirmed.
+ */
+const TOGETHER_PRICES = 'https://www.together.ai/pricing#fine-tuning (Together blog 2026-09-11; docs.together.ai/docs/fine-tuning/pricing)';
+const TOGETHER_LIMITS = 'https://docs.together.ai/docs/fine-tuning/supported-models';
+const TOGETHER_AS_OF = '2026-12-02';
+const TOGETHER_MINIMUM_USD = 4;
+
+function together(
+  id: string,
+  lora: { sft: number; dpo: number },
+  context: { supervised: number; dpo: number } | null,
+  extraUnconfirmed: string[] = [],
+): ModelProfile {
+  const base = openWeight('together', id, context?.supervised ?? null, ['supervised', 'dpo'], extraUnconfirmed);
+  return {
+    ...base,
+    trainingPricePerMillion: lora.sft,
+    unconfirmed: [...base.unconfirmed.filter((f) => f !== 'trainingPricePerMillion'), 'minimumChargeUsd'],
+    methodPrices: { supervised: { lora: lora.sft, full: null }, dpo: { lora: lora.dpo, full: null } },
+    ...(context ? { contextByMethod: { supervised: context.supervised, dpo: context.dpo } } : {}),
+    minimumChargeUsd: TOGETHER_MINIMUM_USD,
+    priceSource: { url: `${TOGETHER_PRICES}; limits: ${TOGETHER_LIMITS}`, asOf: TOGETHER_AS_OF },
+    source: `${base.source}; prices and limits: ${TOGETHER_PRICES}, ${TOGETHER_LIMITS}`,
+    asOf: TOGETHER_AS_OF,
   };
 }
 
 /**
  * Together AI: open-weight models trained from the same chat JSONL (LoRA by default). Ids as
  * Together names them for fine-tuning; check `GET /v1/fine-tunes/models/supported` for the
- * current list. Prices: none published that a primary source confirmed; estimate-price is the truth.
+ * current list (newer families: Qwen 3.5, Gemma 4, gpt-oss). Rows without a published price
+ * need price-per-million; estimate-price is the truth at train time.
  */
 export const TOGETHER_MODELS: readonly ModelProfile[] = [
-  openWeight('together', 'Qwen/Qwen3-8B', null, ['supervised', 'dpo']),
-  openWeight('together', 'Qwen/Qwen3-14B', null, ['supervised', 'dpo'], ['id']),
-  openWeight('together', 'Qwen/Qwen3-32B', null, ['supervised', 'dpo'], ['id']),
+  together('Qwen/Qwen3.5-9B', { sft: 0.34, dpo: 0.84 }, null),
+  // The facts name this row "Qwen3.8-27B"; Together's model lists name Qwen 3.5 27B.
+  together('Qwen/Qwen3.5-27B', { sft: 1.05, dpo: 2.62 }, null, ['id']),
+  together('google/gemma-4-31B-it', { sft: 1.05, dpo: 2.62 }, null, ['id']),
+  { ...together('openai/gpt-oss-20b', { sft: 0.4, dpo: 1.0 }, { supervised: 16_384, dpo: 8_192 }), tokenizer: 'gpt-oss' },
+  { ...together('openai/gpt-oss-120b', { sft: 2.5, dpo: 6.25 }, { supervised: 16_384, dpo: 8_192 }), tokenizer: 'gpt-oss' },
+  { ...openWeight('together', 'Qwen/Qwen3-8B', null, ['supervised', 'dpo']), tokenizer: 'qwen3' },
+  { ...openWeight('together', 'Qwen/Qwen3-14B', null, ['supervised', 'dpo'], ['id']), tokenizer: 'qwen3' },
+  { ...openWeight('together', 'Qwen/Qwen3-32B', null, ['supervised', 'dpo'], ['id']), tokenizer: 'qwen3' },
   openWeight('together', 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference', null, ['supervised', 'dpo'], ['id']),
   openWeight('together', 'meta-llama/Meta-Llama-3.1-70B-Instruct-Reference', null, ['supervised', 'dpo'], ['id']),
   openWeight('together', 'meta-llama/Llama-3.3-70B-Instruct-Reference', null, ['supervised', 'dpo'], ['id']),
-  openWeight('together', 'openai/gpt-oss-20b', null, ['supervised', 'dpo'], ['id']),
-  openWeight('together', 'openai/gpt-oss-120b', null, ['supervised', 'dpo'], ['id']),
 ];
 
 function azureGpt(id: string, methods: Method[]): ModelProfile {

@@ -23,6 +23,15 @@ export interface ValidationProfile {
   maxValidationExamples?: number;
   /** Largest dataset file the provider accepts at all (an error above it); absent: see maxFileBytes. */
   maxTrainingFileBytes?: number;
+  /** Files over this many bytes are refused (`file-too-large`); unset: no hard limit known. */
+  maxDatasetBytes?: number;
+  /** Over this, the provider's own SDK checker refuses the file (a warning: our upload skips it). */
+  sdkCheckMaxBytes?: number;
+  /**
+   * The provider's own line rules, applied before ours: `together` follows Together's `check_file`
+   * (src/dataset/together-rules.ts): its formats, roles, weights, images and extra keys.
+   */
+  providerRules?: 'together';
   source: string;
   asOf: string;
 }
@@ -54,14 +63,20 @@ export const PROFILES: Readonly<Record<ValidationProfile['name'], ValidationProf
   },
   together: {
     name: 'together',
-    formats: ['chat', 'dpo', 'completion'],
+    formats: ['chat', 'dpo', 'completion', 'text'],
+    // together-python constants.py at eba5e5f (2025-12-23): MIN_SAMPLES, MAX_IMAGES_PER_EXAMPLE,
+    // MAX_IMAGE_BYTES, MAX_FILE_SIZE_GB = 50.1 (GiB); docs.together.ai/docs/fine-tuning/data-preparation
+    // (read 2026-12-02): "The file size limit for either format is 100 GB".
     minExamples: 1,
     maxImagesPerExample: 10,
     maxImageBytes: 10 * MB,
     maxFileBytes: 512 * MB,
     maxLineBytes: 150 * MB,
-    source: 'Together AI fine-tuning docs and OpenAPI spec 2026-04-28',
-    asOf: '2026-11-25',
+    maxDatasetBytes: 100 * 1000 ** 3,
+    sdkCheckMaxBytes: Math.floor(50.1 * 1024 * MB),
+    providerRules: 'together',
+    source: 'Together AI fine-tuning docs (data preparation, function calling; read 2026-12-02), OpenAPI spec 2026-04-28, together-python check_file at eba5e5f',
+    asOf: '2026-12-02',
   },
   vertex: {
     name: 'vertex',

@@ -22,8 +22,7 @@
  */
 import type { ModelProfile } from './models.js';
 
-const SOURCE =
-  'Vertex AI "About supervised fine-tuning for Gemini models" (limits) and third-party copies of the Vertex AI pricing page (prices), read 2026-12-02';
+const SOURCE = 'Vertex AI "About supervised fine-tuning for Gemini models" (limits) and third-party copies of the Vertex AI pricing page (prices), read 2026-12-02';
 const AS_OF = '2026-12-02';
 
 function gemini(id: string, train: number, input: number, output: number): ModelProfile {
@@ -43,11 +42,7 @@ function gemini(id: string, train: number, input: number, output: number): Model
   };
 }
 
-export const VERTEX_MODELS: readonly ModelProfile[] = [
-  gemini('gemini-2.5-pro', 25, 1.25, 10),
-  gemini('gemini-2.5-flash', 5, 0.3, 2.5),
-  gemini('gemini-2.5-flash-lite', 1.5, 0.1, 0.4),
-];
+export const VERTEX_MODELS: readonly ModelProfile[] = [gemini('gemini-2.5-pro', 25, 1.25, 10), gemini('gemini-2.5-flash', 5, 0.3, 2.5), gemini('gemini-2.5-flash-lite', 1.5, 0.1, 0.4)];
 
 /** Vertex dataset limits (same source): enforced by the `vertex` validation profile. */
 export const VERTEX_LIMITS = {

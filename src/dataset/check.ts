@@ -17,6 +17,7 @@ import type { Finding } from './rules.js';
 import { IntList, distribution } from './stats.js';
 import { KeyList, KeyMap, hexToWords } from './keys.js';
 import { loadEncoding } from './tokens.js';
+import { loadOpenTokenizer } from '../tokenizers/open.js';
 import { GarbagePacer } from './memory.js';
 import type { DataFormat, Diagnostic, Distribution, Method } from './types.js';
 import { runInWorkers, type WorkerOptions } from './workers.js';
@@ -98,7 +99,7 @@ export interface ExampleKeys {
 }
 
 const FORMAT_OF_METHOD: Record<Method, DataFormat[]> = {
-  supervised: ['chat', 'completion'],
+  supervised: ['chat', 'completion', 'text'],
   dpo: ['dpo'],
   reinforcement: ['reinforcement'],
 };
@@ -335,6 +336,25 @@ export class FileAggregator {
         hint: `use one of: ${this.opts.profile.formats.join(', ')}`,
       });
     }
+    const { maxDatasetBytes, sdkCheckMaxBytes, name } = this.opts.profile;
+    const gb = (n: number) => `${(n / 1e9).toLocaleString('en-US', { maximumFractionDigits: 1 })} GB`;
+    if (maxDatasetBytes !== undefined && bytes > maxDatasetBytes) {
+      this.emit(null, {
+        code: 'file-too-large',
+        severity: 'error',
+        path: '',
+        message: `the file is ${gb(bytes)}; ${name} takes files up to ${gb(maxDatasetBytes)}`,
+        hint: 'split the data, or drop examples',
+      });
+    } else if (sdkCheckMaxBytes !== undefined && bytes > sdkCheckMaxBytes) {
+      this.emit(null, {
+        code: 'file-too-large-for-sdk-check',
+        severity: 'warning',
+        path: '',
+        message: `the file is ${gb(bytes)}; ${name}'s SDK refuses files over ${gb(sdkCheckMaxBytes)} when it checks them before upload`,
+        hint: 'finetune-ci uploads without that check; if you upload with the SDK, pass check=False or split the file',
+      });
+    }
     if (this.notJsonl) {
       // already reported once for the whole file
     } else if (this.examples === 0) {
@@ -416,7 +436,7 @@ export class FileAggregator {
 }
 
 /** What supervised checks say about reinforcement data; replaced by one `looks-like-reinforcement`. */
-const REINFORCEMENT_SIGNS: ReadonlySet<string> = new Set(['missing-assistant-message', 'unknown-key', 'developer-role']);
+const REINFORCEMENT_SIGNS: ReadonlySet<string> = new Set(['missing-assistant-message', 'unknown-key', 'developer-role', 'no-system-message']);
 
 const LFS_POINTER = 'version https://git-lfs.github.com/spec/v1';
 const SNIFF_BYTES = 4096;
@@ -525,7 +545,7 @@ async function* lookup(batches: AsyncIterable<LineBatch>, cache: LineCache): Asy
 
 export async function checkFile(path: string, opts: FileCheckOptions): Promise<FileReport> {
   const size = opts.source?.size ?? (await stat(path)).size;
-  const ctx: LineContext = { method: opts.method, encoding: opts.encoding, profile: opts.profile };
+  const ctx: LineContext = { method: opts.method, encoding: opts.encoding, profile: opts.profile, ...(opts.tokenizer ? { tokenizer: opts.tokenizer } : {}) };
   const cache = opts.cache;
   let summaryFp: string | null = null;
   let lineCache: LineCache | null = null;
@@ -602,7 +622,10 @@ export async function checkFile(path: string, opts: FileCheckOptions): Promise<F
     let last = 0;
     for await (const batch of batches) {
       // The tokenizer is loaded only when a line must be counted.
-      if (batch.lines.length > 0) await loadEncoding(opts.encoding);
+      if (batch.lines.length > 0) {
+        await loadEncoding(opts.encoding);
+        if (opts.tokenizer) await loadOpenTokenizer(opts.tokenizer);
+      }
       take(
         batch,
         batch.lines.map((l) => analyzeLine(l.bytes, l.line, ctx)),

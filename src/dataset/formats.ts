@@ -17,6 +17,7 @@ export const ImagePart = z.object({
 });
 export const ContentPart = z.discriminatedUnion('type', [TextPart, ImagePart]);
 export const Content = z.union([z.string(), z.array(ContentPart)]);
+export type Content = z.infer<typeof Content>;
 
 export const FunctionCall = z.object({ name: z.string(), arguments: z.string() });
 export const ToolCall = z.object({
@@ -94,11 +95,20 @@ export type DpoExample = z.infer<typeof DpoExample>;
 export const CompletionExample = z.object({ prompt: z.string(), completion: z.string() });
 export type CompletionExample = z.infer<typeof CompletionExample>;
 
+/** Together's instruction data: prompt and completion may be lists of parts (images in the prompt). */
+export const PartsCompletionExample = z.object({ prompt: Content, completion: Content });
+export type PartsCompletionExample = z.infer<typeof PartsCompletionExample>;
+
+/** Together's general format: free text to train on whole (a string, or parts). */
+export const TextExample = z.object({ text: Content });
+export type TextExample = z.infer<typeof TextExample>;
+
 /** Top-level keys each format knows; others are reported as `unknown-key`. */
 export const KNOWN_KEYS: Readonly<Record<Exclude<DataFormat, 'reinforcement'>, readonly string[]>> = {
   chat: ['messages', 'tools', 'parallel_tool_calls', 'functions'],
   dpo: ['input', 'preferred_output', 'non_preferred_output'],
   completion: ['prompt', 'completion'],
+  text: ['text'],
 };
 
 export const SCHEMAS = {
@@ -106,13 +116,14 @@ export const SCHEMAS = {
   reinforcement: ReinforcementExample,
   dpo: DpoExample,
   completion: CompletionExample,
+  text: TextExample,
 } as const;
 
 /**
  * The format a parsed line looks like, from its keys alone, or null when it looks like none.
  * Chat-shaped lines are `chat`; the method turns them into `reinforcement`.
  */
-export function detectShape(obj: Record<string, unknown>): Exclude<DataFormat, 'reinforcement'> | null {
+export function detectShape(obj: Record<string, unknown>): Exclude<DataFormat, 'reinforcement' | 'text'> | null {
   if ('messages' in obj) return 'chat';
   if ('input' in obj || 'preferred_output' in obj || 'non_preferred_output' in obj) return 'dpo';
   if ('prompt' in obj || 'completion' in obj) return 'completion';

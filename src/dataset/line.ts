@@ -8,10 +8,21 @@ import { isUtf8 } from 'node:buffer';
 import type { Encoding } from '../catalog/models.js';
 import type { ValidationProfile } from '../catalog/profiles.js';
 import { LINE_LIMITS } from '../catalog/limits.js';
-import { KNOWN_KEYS, SCHEMAS, detectShape, type ChatExample, type CompletionExample, type DpoExample } from './formats.js';
-import { chatRules, dpoRules, pathString, schemaFindings, type Finding } from './rules.js';
+import {
+  KNOWN_KEYS,
+  PartsCompletionExample,
+  SCHEMAS,
+  detectShape,
+  type ChatExample,
+  type Content,
+  type DpoExample,
+  type TextExample,
+} from './formats.js';
+import { chatRules, dpoRules, pathString, quoteKey, schemaFindings, shortKey, type Finding } from './rules.js';
 import { findSecrets, type SecretMatch } from './secrets.js';
-import { billedRules, counter, counterStats, countChat, countCompletion, countDpo, countMessage, type ExampleCount } from './tokens.js';
+import { togetherLineRules } from './together-rules.js';
+import { openCounter, type OpenTokenizerRef } from '../tokenizers/open.js';
+import { billedRules, counter, counterStats, countChat, countCompletion, countDpo, countMessage, type CountFn, type CountRules, type ExampleCount } from './tokens.js';
 import type { DataFormat, Method } from './types.js';
 import { isVertexRecord, vertexLine } from './vertex-line.js';
 
@@ -20,6 +31,8 @@ export interface LineContext {
   method: Method | null;
   encoding: Encoding;
   profile: ValidationProfile;
+  /** The model's own tokenizer and chat template (open models), when available: counts are exact. */
+  tokenizer?: OpenTokenizerRef;
 }
 
 export interface LineResult {
@@ -99,14 +112,23 @@ function locate(obj: unknown, needle: string, path: (string | number)[] = []): s
   return null;
 }
 
+/** Where a line's JSON first goes past a limit on its shape, found before JSON.parse. */
+export interface ShapeOverrun {
+  kind: 'depth' | 'values';
+  /** Character index of the bracket or comma that went past the limit. */
+  at: number;
+}
+
 /**
- * Where the line's nesting of arrays and objects first goes past `limit`, as a character index,
- * or -1: one pass over the raw text (strings skipped with `indexOf`), run before JSON.parse and
- * every recursive walk. A line shorter than two characters per level cannot be that deep.
+ * The first place where the line's nesting of arrays and objects goes past `maxDepth`, or its
+ * count of values (each `[`, `{` and `,` outside strings) past `maxValues`: one pass over the
+ * raw text (strings skipped with `indexOf`), run before JSON.parse and every recursive walk.
+ * A line too short to hold that many cannot go past either.
  */
-export function nestingPastLimit(text: string, limit: number): number {
-  if (text.length <= 2 * limit) return -1;
+export function shapePastLimits(text: string, maxDepth: number, maxValues: number): ShapeOverrun | null {
+  if (text.length <= Math.min(2 * maxDepth, maxValues)) return null;
   let depth = 0;
+  let values = 0;
   let i = 0;
   const n = text.length;
   while (i < n) {
@@ -116,7 +138,7 @@ export function nestingPastLimit(text: string, limit: number): number {
       let from = i + 1;
       for (;;) {
         const q = text.indexOf('"', from);
-        if (q === -1) return -1;
+        if (q === -1) return null;
         let backslashes = 0;
         while (text.charCodeAt(q - 1 - backslashes) === 0x5c) backslashes++;
         from = q + 1;
@@ -126,22 +148,19 @@ export function nestingPastLimit(text: string, limit: number): number {
       continue;
     }
     if (c === 0x5b || c === 0x7b) {
-      if (++depth > limit) return i;
+      if (++depth > maxDepth) return { kind: 'depth', at: i };
+      if (++values > maxValues) return { kind: 'values', at: i };
     } else if (c === 0x5d || c === 0x7d) depth--;
+    else if (c === 0x2c && ++values > maxValues) return { kind: 'values', at: i };
     i++;
   }
-  return -1;
+  return null;
 }
 
-/** A key from the data as a path: cut when long, control characters and quotes escaped (JSON). */
-export function shortKey(key: string, max = 40): string {
-  const cut = key.length > max ? `${key.slice(0, max)}…` : key;
-  return JSON.stringify(cut).slice(1, -1);
-}
-
-/** A key from the data, quoted for a message. */
-export function quoteKey(key: string, max = 40): string {
-  return `"${shortKey(key, max)}"`;
+/** Where the nesting first goes past `limit` (a character index), or -1. */
+export function nestingPastLimit(text: string, limit: number): number {
+  const over = shapePastLimits(text, limit, Infinity);
+  return over?.kind === 'depth' ? over.at : -1;
 }
 
 function empty(line: number, blank: boolean, findings: Finding[], shape: LineResult['shape'] = null): LineResult {
@@ -161,6 +180,24 @@ function empty(line: number, blank: boolean, findings: Finding[], shape: LineRes
     promptHash: '',
     findings,
   };
+}
+
+/** Text parts joined, and images counted: a prompt, completion or text that may be a list of parts. */
+function flatText(content: Content, tok: CountFn, rules: CountRules): { tokens: number; images: number; text: string } {
+  if (typeof content === 'string') return { tokens: tok(content), images: 0, text: content };
+  let tokens = 0;
+  let images = 0;
+  const texts: string[] = [];
+  for (const part of content) {
+    if (part.type === 'text') {
+      tokens += tok(part.text);
+      texts.push(part.text);
+    } else {
+      tokens += rules.image;
+      images++;
+    }
+  }
+  return { tokens, images, text: texts.join('\n') };
 }
 
 /** The prompt of a chat example: every message before the last assistant one, and the tools. */
@@ -201,7 +238,12 @@ function hideSecrets(text: string, secrets: readonly SecretMatch[]): string {
 }
 
 function redact(f: Finding, secrets: readonly SecretMatch[]): Finding {
-  const hide = (s: string) => hideSecrets(s, secrets);
+  // The line's secrets (in their decoded forms too), then any the short text itself still holds:
+  // a line may hold more secrets than it keeps.
+  const hide = (s: string) => {
+    const known = hideSecrets(s, secrets);
+    return hideSecrets(known, findSecrets(known));
+  };
   return { ...f, path: hide(f.path), message: hide(f.message), hint: hide(f.hint) };
 }
 
@@ -227,19 +269,24 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
   }
   const text = bytes.toString('utf8');
   if (text.trim().length === 0) {
+    // Together's checker parses every line as JSON, so a blank line fails its check.
+    const refused = ctx.profile.providerRules === 'together';
     findings.push({
       code: 'blank-line',
-      severity: 'warning',
+      severity: refused ? 'error' : 'warning',
       path: '',
-      message: 'blank line',
+      message: refused ? `blank line: ${ctx.profile.name}'s checker refuses files with blank lines` : 'blank line',
       hint: 'remove blank lines: some uploaders count them as broken examples',
     });
     return empty(line, true, findings);
   }
   // Before parsing: a credential on a line that is not valid JSON is still a credential.
-  secrets.push(...findSecrets(text));
+  // Kept: the ones reported, and one more to know there are more.
+  const keep = LINE_LIMITS.maxSecretsReported.value + 1;
+  for (const m of findSecrets(text, keep)) secrets.push(m);
   const flagSecrets = (obj: unknown) => {
-    for (const s of secrets) {
+    const reported = secrets.slice(0, keep - 1);
+    for (const s of reported) {
       const where = locate(obj, s.decoded ?? s.raw) ?? '';
       findings.push({
         code: 'possible-secret',
@@ -249,19 +296,40 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
         hint: 'remove the credential from the data and revoke it: a model must never be trained on a secret',
       });
     }
+    if (secrets.length > reported.length) {
+      findings.push({
+        code: 'possible-secret',
+        severity: 'warning',
+        path: '',
+        message: `the line holds more than ${reported.length} strings that look like credentials; the first ${reported.length} are listed`,
+        hint: 'scan the file with a secret scanner, remove every credential and revoke them',
+      });
+    }
   };
   // Before JSON.parse and any walk of the value: a line nested 20,000 levels deep overflows the
   // stack of JSON.stringify and of every recursive walk, and costs memory per level.
   const maxDepth = LINE_LIMITS.maxNestingDepth.value;
-  const deep = nestingPastLimit(text, maxDepth);
-  if (deep !== -1) {
-    findings.push({
-      code: 'too-deep',
-      severity: 'error',
-      path: '',
-      message: `the line nests arrays and objects more than ${maxDepth.toLocaleString('en-US')} levels deep (level ${(maxDepth + 1).toLocaleString('en-US')} opens at column ${(deep + 1).toLocaleString('en-US')}); the limit is ${maxDepth.toLocaleString('en-US')}`,
-      hint: 'flatten the example: training data nests a few levels (a tool schema a few more); the line was not read further',
-    });
+  const maxValues = LINE_LIMITS.maxJsonValues.value;
+  const over = shapePastLimits(text, maxDepth, maxValues);
+  if (over) {
+    const n = (x: number) => x.toLocaleString('en-US');
+    findings.push(
+      over.kind === 'depth'
+        ? {
+            code: 'too-deep',
+            severity: 'error',
+            path: '',
+            message: `the line nests arrays and objects more than ${n(maxDepth)} levels deep (level ${n(maxDepth + 1)} opens at column ${n(over.at + 1)}); the limit is ${n(maxDepth)}`,
+            hint: 'flatten the example: training data nests a few levels (a tool schema a few more); the line was not read further',
+          }
+        : {
+            code: 'too-many-values',
+            severity: 'error',
+            path: '',
+            message: `the line holds more than ${n(maxValues)} JSON values (value ${n(maxValues + 1)} starts at column ${n(over.at + 1)}); the limit is ${n(maxValues)}`,
+            hint: 'split the example: no training example holds that many values; the line was not read further',
+          },
+    );
     flagSecrets(null);
     return empty(line, false, findings);
   }
@@ -283,7 +351,8 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
   // JSON escapes can hide a credential from the raw scan (`gh\u0070_…`): when the line has any,
   // scan the decoded strings too (rare, so the common line pays one `includes`).
   if (text.includes('\\u') || text.includes('\\/')) {
-    for (const m of findSecrets(decodedText(obj))) if (!secrets.some((x) => x.raw === m.raw || x.decoded === m.raw)) secrets.push(m);
+    const seen = new Set(secrets.flatMap((x) => (x.decoded === undefined ? [x.raw] : [x.raw, x.decoded])));
+    for (const m of findSecrets(decodedText(obj), keep)) if (!seen.has(m.raw) && secrets.length < keep) secrets.push(m);
   }
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
     findings.push({
@@ -305,7 +374,17 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
     const { prompt: vertexPrompt, ...facts } = v;
     return { line, shape: 'chat', valid: true, blank: false, ...facts, finalAnswerTokens: null, hash: hash16(bytes), promptHash: hash16(vertexPrompt), findings };
   }
-  const shape = detectShape(record);
+  let shape: LineResult['shape'] = detectShape(record);
+  if (ctx.profile.providerRules === 'together') {
+    // The provider's own checker first: its verdict is the one the upload gets.
+    const t = togetherLineRules(record, text, ctx.profile, ctx.method !== 'reinforcement');
+    if (t.finding) {
+      findings.push(t.finding);
+      flagSecrets(obj);
+      return empty(line, false, findings, t.format);
+    }
+    shape = t.format;
+  }
   if (!shape) {
     findings.push({
       code: 'unknown-format',
@@ -318,7 +397,8 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
     return empty(line, false, findings);
   }
   const format: DataFormat = shape === 'chat' && ctx.method === 'reinforcement' ? 'reinforcement' : shape;
-  const parsed = SCHEMAS[format].safeParse(obj);
+  const schema = format === 'completion' && ctx.profile.providerRules === 'together' ? PartsCompletionExample : SCHEMAS[format];
+  const parsed = schema.safeParse(obj);
   flagSecrets(obj);
   if (!parsed.success) {
     schemaFindings(parsed.error.issues, obj, (f) => findings.push(f));
@@ -366,9 +446,20 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
     count = countDpo(ex, tok, rules);
     messages = ex.input.messages.length + ex.preferred_output.length + ex.non_preferred_output.length;
     prompt = JSON.stringify(ex.input);
+  } else if (format === 'text') {
+    const ex = parsed.data as TextExample;
+    const t = flatText(ex.text, tok, rules);
+    if (t.text.trim().length === 0) {
+      emit({ code: 'empty-content', severity: 'error', path: 'text', message: 'text is empty', hint: 'write the text to train on' });
+    }
+    // The whole text is trained on: all of it is what the model learns to write.
+    count = { tokens: t.tokens, assistantTokens: t.tokens, images: t.images };
+    prompt = '';
   } else {
-    const ex = parsed.data as CompletionExample;
-    if (ex.completion.trim().length === 0) {
+    const ex = parsed.data as PartsCompletionExample;
+    const p = flatText(ex.prompt, tok, rules);
+    const c = flatText(ex.completion, tok, rules);
+    if (c.text.trim().length === 0) {
       emit({
         code: 'empty-content',
         severity: 'error',
@@ -377,8 +468,13 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
         hint: 'write the completion the model should learn',
       });
     }
-    count = countCompletion(ex, tok);
-    finalAnswerTokens = count.tokens - tok(ex.prompt);
+    if (typeof ex.prompt === 'string' && typeof ex.completion === 'string') {
+      count = countCompletion({ prompt: ex.prompt, completion: ex.completion }, tok);
+    } else {
+      const base = countCompletion({ prompt: p.text, completion: c.text }, tok);
+      count = { tokens: p.tokens + base.tokens - tok(p.text), assistantTokens: base.assistantTokens, images: p.images + c.images };
+    }
+    finalAnswerTokens = count.tokens - (typeof ex.prompt === 'string' ? tok(ex.prompt) : p.tokens);
     prompt = JSON.stringify(ex.prompt);
   }
   if (counterStats.approximate > approximateBefore) {
@@ -390,6 +486,39 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
       message: `the line holds a run of more than ${max} characters that the tokenizer does not split (one character repeated, say); it was counted in pieces of ${max}, so its token count may be off by a few tokens`,
       hint: 'check the line: such a run is rarely meant as training data',
     });
+  }
+  if (ctx.tokenizer) {
+    // The model's own tokenizer over its chat template replaces the stand-in count. A template
+    // that refuses the example (templates raise on shapes they do not expect) leaves the
+    // stand-in count for this line and says so: bad input never stops the check.
+    const open = openCounter(ctx.tokenizer);
+    try {
+      const c =
+        format === 'dpo'
+          ? (() => {
+              const input = record.input as Record<string, unknown>;
+              return open.dpo(input.messages as unknown[], record.preferred_output as unknown[], record.non_preferred_output as unknown[], input.tools as unknown[] | undefined);
+            })()
+          : format === 'completion'
+            ? (() => {
+                const ex = parsed.data as PartsCompletionExample;
+                return open.completion(flatText(ex.prompt, tok, rules).text, flatText(ex.completion, tok, rules).text);
+              })()
+            : format === 'text'
+              ? open.text(flatText((parsed.data as TextExample).text, tok, rules).text)
+              : open.chat(record.messages as unknown[], record.tools as unknown[] | undefined);
+      count = { tokens: c.tokens, assistantTokens: c.assistantTokens, images: count.images };
+      // The final answer's share was measured with the stand-in encoding: not comparable any more.
+      finalAnswerTokens = null;
+    } catch (e) {
+      findings.push({
+        code: 'template-error',
+        severity: 'warning',
+        path: '',
+        message: `${ctx.tokenizer.label}'s chat template cannot render this example (${String((e as Error).message).slice(0, 160)}); its count is approximate`,
+        hint: 'the provider renders the same template: reshape the example so the template accepts it',
+      });
+    }
   }
   return {
     line,

@@ -1,6 +1,9 @@
 /**
  * Checks beyond shape, on examples that passed their schema, and the translation of schema
  * failures into diagnostics people can act on. Every code here is stable; README lists them.
+ *
+ * Over 400 lines on purpose: a catalogue of small rules, one function each, read beside the
+ * README's list of codes; split by format, the rules chat and DPO share would be duplicated.
  */
 import type { z } from 'zod';
 import type { ValidationProfile } from '../catalog/profiles.js';
@@ -18,11 +21,25 @@ export interface Finding {
 
 export type Emit = (f: Finding) => void;
 
+/** A key from the data as a path: cut when long, control characters and quotes escaped (JSON). */
+export function shortKey(key: string, max = 40): string {
+  const cut = key.length > max ? `${key.slice(0, max)}…` : key;
+  return JSON.stringify(cut).slice(1, -1);
+}
+
+/** A key from the data, quoted for a message. */
+export function quoteKey(key: string, max = 40): string {
+  return `"${shortKey(key, max)}"`;
+}
+
 export function pathString(path: readonly PropertyKey[]): string {
   let s = '';
   for (const p of path) {
     if (typeof p === 'number') s += `[${p}]`;
-    else s += s ? `.${String(p)}` : String(p);
+    else {
+      const key = shortKey(String(p));
+      s += s ? `.${key}` : key;
+    }
   }
   return s;
 }
@@ -59,7 +76,8 @@ function describe(value: unknown): string {
   if (value === undefined) return 'missing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return value.length > 40 ? `a string` : `"${value}"`;
+  // Data quoted in a message: short, and escaped (a newline or a workflow command stays inert).
+  if (typeof value === 'string') return value.length > 40 ? `a string` : JSON.stringify(value);
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${String(value)}`;
 }

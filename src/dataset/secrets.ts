@@ -197,7 +197,8 @@ function jsonDecoded(raw: string): string | null {
   }
 }
 
-export function findSecrets(text: string): SecretMatch[] {
+/** The credentials in `text`, in order, at most `max` of them (a line can hold millions). */
+export function findSecrets(text: string, max = Infinity): SecretMatch[] {
   const found: SecretMatch[] = [];
   const memos: ExtendMemo[] = RULES.map(() => ({ runStart: -1, runEnd: -2, endFrom: Infinity, endAt: -1, failedEnd: -1 }));
   // Secrets found, as [start, end) in text: a later start inside one is part of it.
@@ -243,6 +244,7 @@ export function findSecrets(text: string): SecretMatch[] {
       const decoded = jsonDecoded(raw);
       found.push({ name: rule.name, masked: mask(decoded ?? raw), raw, ...(decoded !== null ? { decoded } : {}) });
       coveredTo = end;
+      if (found.length >= max) break;
     }
     // Starts may overlap (`sk-sk-proj-…`): look again one character on.
     ANY_START.lastIndex = at + 1;

@@ -7,7 +7,9 @@ import {
   ALIASES,
   CATALOG,
   PROFILES,
+  TOKENIZER_PINS,
   findModel,
+  forMethod,
   modelNotices,
   resolveModel,
   type ModelOverrides,
@@ -22,6 +24,8 @@ import { checkFile, methodForFormat, type FileCheckOptions, type FileReport } fr
 import { KeyMap } from './keys.js';
 import type { Diagnostic, Method } from './types.js';
 import type { WorkerOptions } from './workers.js';
+import { hubOptionsFromEnv, resolveTokenizer, type HubOptions } from '../tokenizers/hub.js';
+import { refFor, type OpenTokenizerRef } from '../tokenizers/open.js';
 
 export interface TargetSpec {
   name: string;
@@ -54,6 +58,8 @@ export interface TargetReport {
   /** The estimate is above `maxCost`. */
   overBudget: boolean;
   maxCost: number | null;
+  /** The open model's own tokenizer the counts used (exact), or null (the stand-in encoding). */
+  tokenizer: { label: string; repo: string; revision: string; downloaded: string[]; notes: string } | null;
 }
 
 /**
@@ -72,6 +78,8 @@ export interface CheckRunOptions {
   keepDiagnostics?: number;
   workers?: WorkerOptions;
   onProgress?: (file: string, bytesRead: number, totalBytes: number) => void;
+  /** Where open models' tokenizers are cached and fetched from (default: from the environment). */
+  hub?: HubOptions;
   /** Results by content (src/cache); none: every line is analysed. */
   cache?: CacheStore;
   /** By the spec's file path: its git blob id when known, and where to read it when not on disk. */
@@ -79,12 +87,40 @@ export interface CheckRunOptions {
 }
 
 export async function checkTarget(spec: TargetSpec, run: CheckRunOptions): Promise<TargetReport> {
-  const model = resolveModel(spec.model, spec.overrides, spec.provider);
+  const resolved = resolveModel(spec.model, spec.overrides, spec.provider);
+  // Limits that differ by method (Together: SFT vs DPO) follow the method asked for, else SFT's.
+  let model = forMethod(resolved, spec.method ?? 'supervised');
   const base = PROFILES[spec.provider ?? 'openai'];
   const profile: ValidationProfile = spec.minExamples !== undefined ? { ...base, minExamples: spec.minExamples } : base;
+  const notices: Diagnostic[] = [];
+  const note = (n: Omit<Diagnostic, 'file' | 'line' | 'path'>) =>
+    notices.push({ ...n, file: spec.trainingFile, line: null, path: '' });
+  // An open model's own tokenizer: from the cache, else downloaded once; else the stand-in.
+  let tokenizer: OpenTokenizerRef | undefined;
+  let tokenizerInfo: TargetReport['tokenizer'] = null;
+  const pin = resolved.tokenizer ? TOKENIZER_PINS[resolved.tokenizer] : undefined;
+  if (pin) {
+    const hub = run.hub ?? hubOptionsFromEnv();
+    const got = await resolveTokenizer(pin, hub);
+    if (got.ok) {
+      tokenizer = refFor(pin, got.files.dir);
+      tokenizerInfo = { label: tokenizer.label, repo: pin.repo, revision: pin.revision, downloaded: got.files.downloaded, notes: pin.notes };
+      note({
+        code: 'exact-tokens',
+        severity: 'info',
+        message: `tokens counted with ${pin.repo}'s own tokenizer and chat template at revision ${pin.revision.slice(0, 12)} (${got.files.downloaded.length ? `downloaded now, cached in ${got.files.dir}` : 'from the cache'})`,
+        hint: pin.notes,
+      });
+    } else {
+      note({ code: got.code, severity: got.code === 'tokenizer-unavailable' ? 'info' : 'warning', message: `${got.message}; counts fall back to ${resolved.encoding}, approximate`, hint: got.hint });
+    }
+  }
+  const exact = (m: ModelProfile): ModelProfile => (tokenizer ? { ...m, approximateTokens: false } : m);
+  model = exact(model);
   const common = {
     method: spec.method,
     encoding: model.encoding,
+    ...(tokenizer ? { tokenizer } : {}),
     profile,
     trainingContext: model.trainingContext,
     keepDiagnostics: run.keepDiagnostics,
@@ -111,9 +147,8 @@ export async function checkTarget(spec: TargetSpec, run: CheckRunOptions): Promi
       })
     : null;
   const method = spec.method ?? methodForFormat(training.format);
-  const notices: Diagnostic[] = [];
-  const note = (n: Omit<Diagnostic, 'file' | 'line' | 'path'>) =>
-    notices.push({ ...n, file: spec.trainingFile, line: null, path: '' });
+  // Prices follow the method the data turned out to need.
+  model = exact(forMethod(resolved, method));
   if (!model.methods.includes(method)) {
     note({
       code: 'method-not-supported',
@@ -176,6 +211,7 @@ export async function checkTarget(spec: TargetSpec, run: CheckRunOptions): Promi
     warnings: training.warnings + (validation?.warnings ?? 0) + notices.filter((n) => n.severity === 'warning' && !isNotice(n)).length,
     overBudget,
     maxCost,
+    tokenizer: tokenizerInfo,
   };
 }
 

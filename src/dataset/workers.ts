@@ -12,6 +12,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { analyzeLine, type LineContext, type LineResult } from './line.js';
 import type { LineBatch, ReadProblem } from './read.js';
 import { loadEncoding } from './tokens.js';
+import { loadOpenTokenizer } from '../tokenizers/open.js';
 import { GarbagePacer } from './memory.js';
 
 export interface WorkerOptions {
@@ -74,6 +75,7 @@ export async function serveAnalysis(): Promise<void> {
   const ctx = (workerData as { ctx: LineContext }).ctx;
   // Messages wait in the port's queue until the listener is attached.
   await loadEncoding(ctx.encoding);
+  if (ctx.tokenizer) await loadOpenTokenizer(ctx.tokenizer);
   const pacer = new GarbagePacer();
   parentPort!.on('message', (m: BatchMessage) => {
     pacer.processed(m.buf.byteLength);
@@ -217,6 +219,7 @@ export async function runInWorkers<B extends LineBatch>(
       const slot = pool.length === 0 ? 0 : s % (pool.length + (opts.share ? 1 : 0));
       if (slot === pool.length || pool.length === 0) {
         await loadEncoding(ctx.encoding);
+        if (ctx.tokenizer) await loadOpenTokenizer(ctx.tokenizer);
         const results = batch.lines.map((l) => analyzeLine(l.bytes, l.line, ctx));
         waiting.delete(s);
         done.set(s, { batch: { ...batch, lines: [] }, results });

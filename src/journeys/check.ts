@@ -2,6 +2,9 @@
  * The pull-request check: find the changed datasets, check and price each at head and at base,
  * diff them, and report — one sticky comment, annotations, the job summary, outputs — then
  * decide the step's status from the data and the gates.
+ *
+ * Over 400 lines on purpose: one journey that reads top to bottom in the order it runs (plan,
+ * check at head and base, diff, report, gate); the rendering is in ../report/check.ts.
  */
 import { mkdtemp, readFile, rm, writeFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,7 +31,7 @@ import {
   type GitHubClient,
 } from '../github/index.js';
 import { isLfsPointer, smudgeLfsPointer } from '../github/lfs.js';
-import { renderMarkdown, toJson, totals, type RemovedDataset } from '../report/check.js';
+import { renderMarkdown, runNotices, toJson, totals, type RemovedDataset } from '../report/check.js';
 import { cell, formatInt, table } from '../report/markdown.js';
 import { readSuite } from '../smoke/suite.js';
 import { ANNOTATIONS_PER_KIND, COMMENT_LIMIT_CHARS, SUMMARY_LIMIT_BYTES, type ActionIO } from './io.js';
@@ -324,7 +327,9 @@ export async function runCheck(s: Settings, depsIn: CheckDeps): Promise<CheckOut
   const errors = tot.errors + outside.errors;
   const warnings = tot.warnings + outside.warnings;
   // Every error and warning counted (kept or not) minus those annotated: the rest is in the summary.
-  const notAnnotated = Math.max(0, tot.errors + tot.warnings + suiteErrors + suiteWarnings - annotations.shown);
+  // Notice warnings are annotated (once each) but are not the datasets' warnings: count them here.
+  const noticeWarnings = runNotices(targets).filter((n) => n.severity === 'warning').length;
+  const notAnnotated = Math.max(0, tot.errors + tot.warnings + noticeWarnings + suiteErrors + suiteWarnings - annotations.shown);
   const common = { diffs, lineUrl, removed, outside, today: day };
   const commentBody = renderMarkdown(targets, { ...common, extra, maxChars: COMMENT_LIMIT_CHARS - 200 });
   const summaryExtra = [...extra];

@@ -6,6 +6,9 @@
  * that (1) delays are ours to set (tests use milliseconds), (2) nothing that creates something
  * (a file, an upload, a job) is ever re-sent blindly: after a transient failure we first look
  * for what the lost request may have created, and (3) `insufficient_quota` is never retried.
+ *
+ * Over 400 lines on purpose: the one owner of the `openai` SDK; every operation of the provider
+ * interface shares the retry and look-before-resending logic above.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';

@@ -6,6 +6,7 @@
  * This module is light on purpose: it imports no adapter and no SDK. Each entry's `load` imports
  * its adapter lazily, so the check path never pays for a provider's client library.
  */
+import { PROFILES, type ValidationProfile } from '../catalog/profiles.js';
 import type { Method } from '../dataset/types.js';
 import type { Provider } from './types.js';
 
@@ -58,6 +59,8 @@ export interface ProviderEntry {
   inputs: readonly CredentialInput[];
   /** The model used when neither the `model` input nor the config names one. */
   defaultModel: string;
+  /** What it accepts in a training file (data with source and date, in catalog/profiles.ts). */
+  readonly profile: ValidationProfile;
   capabilities: Capabilities;
   /** Builds the adapter (imports it on first use). Throws ProviderSetupError on missing settings. */
   load(s: ProviderSettings): Promise<Provider>;
@@ -74,16 +77,12 @@ export class ProviderSetupError extends Error {
 export function requireApiKey(s: ProviderSettings, input: string): string {
   const key = s.apiKey ?? '';
   if (!key) {
-    throw new ProviderSetupError(
-      `input ${input} is empty: training and smoke tests need an API key (pass it from a secret: ${input}: \${{ secrets.${input.toUpperCase().replace(/-/g, '_')} }})`,
-    );
+    throw new ProviderSetupError(`input ${input} is empty: training and smoke tests need an API key (pass it from a secret: ${input}: \${{ secrets.${input.toUpperCase().replace(/-/g, '_')} }})`);
   }
   if (!/^[\x21-\x7e]+$/.test(key)) {
     // A header with a line break or space fails inside fetch with the whole value in the error
     // text: refuse it here, without repeating it.
-    throw new ProviderSetupError(
-      `the ${s.name} API key contains spaces, line breaks or non-ASCII characters; copy it again into the secret (it is not shown here)`,
-    );
+    throw new ProviderSetupError(`the ${s.name} API key contains spaces, line breaks or non-ASCII characters; copy it again into the secret (it is not shown here)`);
   }
   return key;
 }
@@ -102,6 +101,9 @@ export type ProviderName = (typeof PROVIDER_NAMES)[number];
 export const PROVIDERS: Readonly<Record<ProviderName, ProviderEntry>> = {
   openai: {
     name: 'openai',
+    get profile() {
+      return PROFILES.openai;
+    },
     title: 'OpenAI',
     inputs: [
       { input: 'openai-api-key', field: 'apiKey', secret: true },
@@ -117,6 +119,9 @@ export const PROVIDERS: Readonly<Record<ProviderName, ProviderEntry>> = {
   },
   azure: {
     name: 'azure',
+    get profile() {
+      return PROFILES.azure;
+    },
     title: 'Azure OpenAI',
     inputs: [
       { input: 'azure-api-key', field: 'apiKey', secret: true },
@@ -146,6 +151,9 @@ export const PROVIDERS: Readonly<Record<ProviderName, ProviderEntry>> = {
   },
   together: {
     name: 'together',
+    get profile() {
+      return PROFILES.together;
+    },
     title: 'Together AI',
     inputs: [
       { input: 'together-api-key', field: 'apiKey', secret: true },
@@ -167,6 +175,9 @@ export const PROVIDERS: Readonly<Record<ProviderName, ProviderEntry>> = {
   },
   vertex: {
     name: 'vertex',
+    get profile() {
+      return PROFILES.vertex;
+    },
     title: 'Vertex AI (Gemini)',
     // No key: Application Default Credentials (google-github-actions/auth) authenticate.
     inputs: [
@@ -201,9 +212,7 @@ export function secretInputs(): string[] {
 
 /** The values of the secret inputs among parsed credentials, for redaction. */
 export function secretValues(credentials: Readonly<Record<string, Readonly<Record<string, string | undefined>>>>): string[] {
-  return PROVIDER_NAMES.flatMap((n) =>
-    PROVIDERS[n].inputs.filter((i) => i.secret).map((i) => credentials[n]?.[i.field] ?? ''),
-  ).filter(Boolean);
+  return PROVIDER_NAMES.flatMap((n) => PROVIDERS[n].inputs.filter((i) => i.secret).map((i) => credentials[n]?.[i.field] ?? '')).filter(Boolean);
 }
 
 /** Providers that take new jobs, other than `name`: where to go when `name` closes. */

@@ -1,6 +1,9 @@
 /**
  * Renderers for the check report: JSON (the machine contract), text (a terminal) and markdown
  * (the PR comment and the job summary). Pure: numbers in, strings out.
+ *
+ * Over 400 lines on purpose: the three renderings of one report stay side by side, so that a
+ * figure added to one is seen missing from the others.
  */
 import { OVERHEADS, OVERHEADS_SOURCE, AUTO_EPOCHS } from '../catalog/overheads.js';
 import type { FileReport } from '../dataset/check.js';
@@ -81,7 +84,7 @@ function fileJson(f: FileReport, t: TargetReport) {
     diagnostics: [...own, ...f.diagnostics],
     diagnosticsOmitted: f.diagnosticsOmitted,
     diagnosticCounts: Object.fromEntries(f.byCode.map((c) => [c.code, c.count])),
-    tokens: { ...f.tokens, approximate: t.model.approximateTokens, encoding: t.model.encoding },
+    tokens: { ...f.tokens, approximate: t.model.approximateTokens, encoding: t.tokenizer ? t.tokenizer.label : t.model.encoding },
     stats: f.stats,
     epochs: training ? t.estimate.epochs : null,
     trainedTokens: training ? t.estimate.trainedTokens : null,
@@ -272,7 +275,7 @@ export function renderText(targets: readonly TargetReport[], opts: TextOptions):
       }
       out.push(
         `  ${formatInt(f.examples)} examples, ${formatInt(f.stats.messages)} messages, ` +
-          `${formatInt(f.tokens.total)} tokens${t.model.approximateTokens ? ' (approximate)' : ''}, ` +
+          `${formatInt(f.tokens.total)} tokens${t.model.approximateTokens ? ' (approximate)' : t.tokenizer ? ` (exact: ${t.tokenizer.label})` : ''}, ` +
           `${formatInt(f.tokens.billable)} billable` +
           (f.tokens.overContext ? `, ${f.tokens.overContext} over the ${formatInt(t.model.trainingContext ?? 0)}-token context` : ''),
       );
@@ -289,7 +292,8 @@ export function renderText(targets: readonly TargetReport[], opts: TextOptions):
       `  estimate: ${e.epochs} epochs (${e.epochsSource}) × ${formatInt(e.billableTokens)} billable = ${formatInt(e.trainedTokens)} trained tokens` +
         (e.pricePerMillion === null
           ? ' — price unknown: set --price'
-          : ` × $${e.pricePerMillion}/1M = ${bold(formatUsd(e.costUsd))}`),
+          : ` × $${e.pricePerMillion}/1M = ${bold(formatUsd(e.costUsd))}`) +
+        (e.minimumChargeUsd !== null ? ` (the minimum charge per job)` : ''),
     );
     if (t.overBudget) out.push(red(`  over budget: the estimate is above max-cost ${formatUsd(t.maxCost)}`));
     out.push('');
@@ -399,19 +403,20 @@ function methodsSection(targets: readonly TargetReport[]): string {
     seen.add(key);
     const e = t.estimate;
     lines.push(
-      `- **${cell(t.requestedModel)}** (${t.model.encoding}${t.model.approximateTokens ? ', approximate' : ''}, ` +
+      `- **${cell(t.requestedModel)}** (${t.tokenizer ? `its own tokenizer and chat template, ${cell(t.tokenizer.label)}` : t.model.encoding}${t.model.approximateTokens ? ', approximate' : ''}, ` +
         `training context ${t.model.trainingContext === null ? 'unknown' : formatInt(t.model.trainingContext)}): ` +
         `${e.pricePerMillion === null ? 'price unknown — set `price-per-million`' : `$${e.pricePerMillion} per 1M trained tokens`}; ` +
+        (t.model.minimumChargeUsd != null ? `minimum charge ${formatUsd(t.model.minimumChargeUsd)} per job${e.minimumChargeUsd !== null ? ' (applied)' : ''}; ` : '') +
         `source: ${cell(t.model.source, 200)}, as of ${t.model.asOf}` +
         (t.model.unconfirmed.length ? `; unconfirmed: ${t.model.unconfirmed.join(', ')}` : '') +
         `; validation profile: ${t.profile.name} (at least ${t.profile.minExamples} examples).`,
     );
   }
   lines.push(
-    `- Epochs: ${targets.some((t) => t.estimate.epochsSource === 'auto') ? `auto = ${AUTO_EPOCHS.source}` : 'as set'}; trained tokens = epochs × Σ min(example tokens, training context).`,
+    `- Epochs: ${targets.some((t) => t.estimate.epochsSource === 'auto') ? `auto = ${targets.some((t) => t.model.defaultEpochs !== undefined) ? `the provider's default where it has one (Together: ${targets.find((t) => t.model.defaultEpochs !== undefined)!.model.defaultEpochs}), else ` : ''}${AUTO_EPOCHS.source}` : 'as set'}; trained tokens = epochs × Σ min(example tokens, training context).`,
   );
   lines.push(
-    `- Tokens per example = Σ messages (${OVERHEADS.perMessage.value} + role + content [+ name + ${OVERHEADS.perName.value}]) + ${OVERHEADS.perExample.value}, calibrated to a billed job (${OVERHEADS_SOURCE.source}, as of ${OVERHEADS_SOURCE.asOf}).`,
+    `- Tokens per example = Σ messages (${OVERHEADS.perMessage.value} + role + content [+ name + ${OVERHEADS.perName.value}]) + tool definitions (their "namespace functions" rendering ${OVERHEADS.toolsOverhead.value < 0 ? '−' : '+'} ${Math.abs(OVERHEADS.toolsOverhead.value)}) + ${OVERHEADS.perExample.value}, calibrated to a billed job (${OVERHEADS_SOURCE.source}, as of ${OVERHEADS_SOURCE.asOf}).`,
   );
   lines.push('- Not confirmed by any published source (our stated rules):');
   for (const r of unconfirmedRules()) lines.push(`  - ${r}`);

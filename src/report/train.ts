@@ -54,6 +54,27 @@ export interface LossPoint {
   validLoss: number | null;
 }
 
+export interface ProviderQuote {
+  costUsd: number | null;
+  trainTokens: number | null;
+  /** Our estimate from the data, made before the quote. */
+  ourCostUsd: number | null;
+  ourTokens: number | null;
+}
+
+/** Our estimate against the provider's quote: "ours $X for N tokens; theirs $Y for M tokens (±p%)". */
+export function quoteText(provider: string, q: ProviderQuote): string {
+  const side = (cost: number | null, tokens: number | null) =>
+    `${formatCost(cost)}${tokens === null ? '' : ` for ${formatInt(tokens)} tokens`}`;
+  const costDiff = differencePct(q.costUsd, q.ourCostUsd);
+  const tokenDiff = differencePct(q.trainTokens, q.ourTokens);
+  const diffs = [
+    costDiff === null ? null : `cost ${formatPct(costDiff)}`,
+    tokenDiff === null ? null : `tokens ${formatPct(tokenDiff)}`,
+  ].filter(Boolean);
+  return `ours ${side(q.ourCostUsd, q.ourTokens)}; ${escapeText(provider)}'s ${side(q.costUsd, q.trainTokens)}${diffs.length ? ` (${escapeText(provider)} vs ours: ${diffs.join(', ')})` : ''}`;
+}
+
 export interface TrainTargetResult {
   target: string;
   provider: string;
@@ -77,6 +98,11 @@ export interface TrainTargetResult {
   actualCostUsd: number | null;
   /** (actual − estimate) / estimate × 100; null when either is unknown or the estimate is 0. */
   costDifferencePct: number | null;
+  /**
+   * The provider's own quote before the job (Together's estimate-price) next to ours from the
+   * data; `estimatedCostUsd` then holds the quote. Optional: only providers that quote set it.
+   */
+  quote?: ProviderQuote | null;
   metrics: FinalMetrics | null;
   /** Losses over the steps, from the metrics events (absent when none were seen). */
   lossCurve?: LossPoint[];
@@ -255,6 +281,7 @@ function renderOne(r: TrainTargetResult, level: number): string {
     const price = r.pricePerMillion === null ? '' : ` at ${formatUsd(r.pricePerMillion)}/1M`;
     rows.push(['cost', `${actual} (estimated ${est}${diff})${price}`]);
   }
+  if (r.quote) rows.push(['estimate vs quote', quoteText(r.provider, r.quote)]);
   if (r.metrics) {
     const m = r.metrics;
     const bits = [metricsLine(m)];

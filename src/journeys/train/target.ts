@@ -4,7 +4,7 @@
  * content hash, the provider's quote checked) and hand it to ./job.ts to follow.
  */
 import { stat } from 'node:fs/promises';
-import { daysBetween } from '../../catalog/index.js';
+import { daysBetween, replacementHint } from '../../catalog/index.js';
 import type { TargetConfig } from '../../config.js';
 import { checkTarget } from '../../dataset/target.js';
 import { isProviderError, isTerminal, jobPhase, type Job } from '../../providers/index.js';
@@ -75,7 +75,7 @@ export async function prepareAndRun(ctx: TrainContext, t: TargetConfig, r: Train
     }
     const shutdown = report.model.shutdownDate;
     if (shutdown && daysBetween(day, shutdown) <= 0) {
-      refuse(ctx, r, `${t.model} was shut down on ${shutdown} (catalog): it can no longer be fine-tuned; choose another model or provider`);
+      refuse(ctx, r, `${t.model} was shut down on ${shutdown} (catalog): it can no longer be fine-tuned; ${replacementHint(report.model.id) ? `move to ${replacementHint(report.model.id)}` : 'choose another model or provider'}`);
     }
   }
   const provider = await providerFor(t.provider);
@@ -195,6 +195,7 @@ export async function prepareAndRun(ctx: TrainContext, t: TargetConfig, r: Train
         `${provider.name} quotes ${quote.totalPrice === null ? 'no price' : formatCost(quote.totalPrice)}` +
           `${quote.trainTokens === null ? '' : ` for ${quote.trainTokens} training tokens`}; allowed to proceed: ${quote.allowedToProceed}`,
       );
+      r.quote = { costUsd: quote.totalPrice, trainTokens: quote.trainTokens, ourCostUsd: r.estimatedCostUsd, ourTokens: r.estimatedTokens };
       if (quote.totalPrice !== null) r.estimatedCostUsd = quote.totalPrice;
       if (!quote.allowedToProceed) {
         refuse(ctx, r, `${provider.name} would refuse this job (not enough credit: the quote is ${quote.totalPrice === null ? 'unknown' : formatCost(quote.totalPrice)}${quote.userLimit ? `, the limit ${formatCost(quote.userLimit)}` : ''}); add credit or shrink the data`);

@@ -4,7 +4,6 @@ import { redact } from '../../redact.js';
 /** Untrusted provider text for a log line: no control characters, never a workflow command. */
 export function plainText(text: string, max = 400): string {
   // Credentials masked first: a cut or escaped key no longer matches.
-  // eslint-disable-next-line no-control-regex
   const clean = redact(text).replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }

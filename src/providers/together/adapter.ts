@@ -16,11 +16,15 @@
  * Retries follow the same rules as the OpenAI adapter (errors.ts `Retrier`): transient errors
  * only, `retry-after` honoured, never a blind re-send of something that creates a resource.
  * The API key goes into the Authorization header and nowhere else (never into a log line).
+ *
+ * One folder: ./wire.ts (Together's shapes, defaults, status words and answer readers),
+ * ./transport.ts (one authenticated request, failures as ProviderErrors), this file (the
+ * Provider: files, jobs, estimates, and the dedicated endpoints smoke tests chat with).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { openAsBlob } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { ProviderError, Retrier, classifyHttpError, defaultSleep, parseRetryAfter, type RetryOptions } from '../errors.js';
+import { ProviderError, Retrier, defaultSleep, type RetryOptions } from '../errors.js';
 import {
   pickJob,
   type ChatMessage,
@@ -34,29 +38,38 @@ import {
   type Job,
   type JobEvent,
   type JobSpec,
-  type KnownJobStatus,
   type ModelInfo,
   type OpenChatOptions,
   type Provider,
   type ReadyFile,
   type UploadOptions,
 } from '../types.js';
+import { HttpFailure, TogetherTransport } from './transport.js';
+import {
+  NANODOLLARS,
+  TOGETHER_BASE_LEARNING_RATE,
+  TOGETHER_DEFAULT_BASE_URL,
+  TOGETHER_DEFAULT_HARDWARE,
+  TOGETHER_DEFAULT_INACTIVE_TIMEOUT_MIN,
+  TOGETHER_DEFAULT_LORA,
+  describeValidationReport,
+  eventsAfter,
+  keyTag,
+  mapTogetherStatus,
+  normalizeEvents,
+  round,
+  suffixFromOutputName,
+  suffixMatches,
+  taggedSuffix,
+  toSeconds,
+  type TEndpoint,
+  type TEvent,
+  type TFile,
+  type TJob,
+} from './wire.js';
 
-export const TOGETHER_DEFAULT_BASE_URL = 'https://api.together.ai/v1';
-/** Together's default learning rate; an OpenAI `learning_rate_multiplier` scales it. */
-export const TOGETHER_BASE_LEARNING_RATE = 1e-5;
-/** Longest suffix we send (Together's documented limit is unconfirmed; model names stay short). */
-export const TOGETHER_MAX_SUFFIX = 40;
-/** Hardware for smoke-test endpoints unless told otherwise (`endpointHardware`). */
-export const TOGETHER_DEFAULT_HARDWARE = '1x_nvidia_h100_80gb_sxm';
-/** Minutes without traffic after which Together stops a smoke endpoint by itself (a backstop). */
-export const TOGETHER_DEFAULT_INACTIVE_TIMEOUT_MIN = 10;
-/** LoRA rank and alpha sent when the caller does not set them (the SDK's defaults for most models). */
-export const TOGETHER_DEFAULT_LORA = { lora_r: 64, lora_alpha: 128 } as const;
-const NANODOLLARS = 1e9;
-export const TOGETHER_BILLING_HINT =
-  'The Together account is out of credit or over its limit: add credit at https://api.together.ai/settings/billing. ' +
-  'Retrying will not help.';
+// The wire's names stay importable from here (tests, the registry).
+export * from './wire.js';
 
 export interface TogetherProviderOptions {
   apiKey: string;
@@ -81,109 +94,11 @@ export interface TogetherProviderOptions {
   now?: () => number;
 }
 
-// --- wire shapes (only what we read) ----------------------------------------------------------
-
-interface TFile {
-  id: string;
-  filename: string;
-  bytes: number;
-  created_at: number;
-  purpose?: string;
-  Processed?: boolean;
-  processing_status?: string;
-  validation_report?: Record<string, unknown> | null;
-}
-
-interface TEvent {
-  created_at?: string;
-  level?: string | null;
-  message?: string;
-  type?: string;
-  step?: number;
-  total_steps?: number;
-  token_count?: number;
-  hash?: string;
-  checkpoint_path?: string;
-  model_path?: string;
-  [k: string]: unknown;
-}
-
-interface TJob {
-  id: string;
-  status: string;
-  created_at?: string;
-  updated_at?: string;
-  started_at?: string;
-  model?: string;
-  model_output_name?: string;
-  suffix?: string;
-  training_file?: string;
-  validation_file?: string;
-  n_epochs?: number;
-  batch_size?: number | string;
-  learning_rate?: number;
-  random_seed?: number | null;
-  training_method?: { method?: string; dpo_beta?: number };
-  token_count?: number;
-  total_price?: number;
-  events?: TEvent[];
-  progress?: { estimate_available?: boolean; seconds_remaining?: number };
-}
-
-interface TEndpoint {
-  id: string;
-  name: string;
-  display_name?: string;
-  model: string;
-  state: string;
-}
-
-/** A non-2xx answer, before it becomes a ProviderError. */
-class HttpFailure extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-    readonly headers: Headers,
-  ) {
-    super(`HTTP ${status}`);
-  }
-}
-
-const STATUS_MAP: Readonly<Record<string, KnownJobStatus>> = {
-  pending: 'queued',
-  queued: 'queued',
-  running: 'running',
-  compressing: 'running',
-  uploading: 'running',
-  completed: 'succeeded',
-  error: 'failed',
-  cancel_requested: 'cancelled',
-  cancelled: 'cancelled',
-};
-
-/** Together's job status in OpenAI's words (unknown ones are kept as they are). */
-export function mapTogetherStatus(status: string): string {
-  return STATUS_MAP[status] ?? status;
-}
-
-/** The first 8 hex of a job key (a sha256 hex digest); other keys are hashed first. */
-export function keyTag(key: string): string {
-  const k = key.trim().toLowerCase();
-  if (/^[0-9a-f]{8}/.test(k)) return k.slice(0, 8);
-  return createHash('sha256').update(key).digest('hex').slice(0, 8);
-}
-
-/** The suffix a job for `key` carries: `<suffix>-<key8>` (`ftci-<key8>` without a suffix). */
-export function taggedSuffix(suffix: string | null | undefined, key: string): string {
-  const tag = keyTag(key);
-  const base = (suffix ?? '').trim() || 'ftci';
-  return `${base.slice(0, TOGETHER_MAX_SUFFIX - tag.length - 1)}-${tag}`;
-}
-
 export class TogetherProvider implements Provider {
   readonly name = 'together' as const;
   readonly baseURL: string;
   private readonly apiKey: string;
+  private readonly http: TogetherTransport;
   private readonly retrier: Retrier;
   private readonly log: (line: string) => void;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -213,98 +128,24 @@ export class TogetherProvider implements Provider {
     this.inactiveTimeout = options.endpointInactiveTimeoutMinutes ?? TOGETHER_DEFAULT_INACTIVE_TIMEOUT_MIN;
     this.endpointPollMs = options.endpointPollIntervalMs ?? 5000;
     this.endpointTimeoutMs = options.endpointStartTimeoutMs ?? 20 * 60_000;
+    this.http = new TogetherTransport({ apiKey: this.apiKey, baseURL: this.baseURL, fetch: this.fetchImpl, timeoutMs: this.timeoutMs });
     this.retrier = new Retrier({ retry: options.retry, toError: (e, op) => this.toError(e, op), log: this.log, sleep: this.sleep });
   }
 
   // -------------------------------------------------------------------------------------------
-  // HTTP
+  // HTTP (transport.ts)
 
-  private async request<T>(
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ data: T; headers: Headers; requestId: string | null }> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.apiKey}`, accept: 'application/json' };
-    let payload: BodyInit | undefined;
-    if (body instanceof FormData) payload = body;
-    else if (body !== undefined) {
-      headers['content-type'] = 'application/json';
-      payload = JSON.stringify(body);
-    }
-    const res = await this.fetchImpl(`${this.baseURL}${path}`, {
-      method,
-      headers,
-      ...(payload !== undefined ? { body: payload } : {}),
-      signal: AbortSignal.timeout(this.timeoutMs),
-    });
-    const text = await res.text();
-    let data: unknown = null;
-    if (text.trim() !== '') {
-      try {
-        data = JSON.parse(text);
-      } catch {
-        if (res.ok) {
-          throw new ProviderError({
-            kind: 'bad-response',
-            provider: this.name,
-            operation: `${method} ${path}`,
-            status: res.status,
-            requestId: requestIdOf(res.headers),
-            message: `answer to ${method} ${path} is not JSON: ${text.slice(0, 200)}`,
-          });
-        }
-        data = text;
-      }
-    }
-    if (!res.ok) throw new HttpFailure(res.status, data, res.headers);
-    return { data: data as T, headers: res.headers, requestId: requestIdOf(res.headers) };
+  private request<T>(method: string, path: string, body?: unknown): Promise<{ data: T; headers: Headers; requestId: string | null }> {
+    return this.http.request<T>(method, path, body);
   }
 
-  private async get<T>(path: string): Promise<T> {
-    return (await this.request<T>('GET', path)).data;
+  private get<T>(path: string): Promise<T> {
+    return this.http.get<T>(path);
   }
 
   /** Any thrown value as a ProviderError of the right kind. */
   toError(e: unknown, operation: string): ProviderError {
-    if (e instanceof ProviderError) return e;
-    const base = { provider: this.name, operation, cause: e };
-    if (e instanceof HttpFailure) {
-      const b = (e.body && typeof e.body === 'object' ? e.body : {}) as Record<string, unknown>;
-      const err = (b.error && typeof b.error === 'object' ? b.error : b) as Record<string, unknown>;
-      const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
-      const code = str(err.code);
-      const type = str(err.type);
-      const message =
-        str(err.message) ?? str(b.message) ?? (typeof e.body === 'string' && e.body ? e.body.slice(0, 300) : `HTTP ${e.status}`);
-      const kind = classifyHttpError(e.status, code, type);
-      return new ProviderError({
-        ...base,
-        kind,
-        status: e.status,
-        code,
-        type,
-        param: str(err.param),
-        requestId: requestIdOf(e.headers),
-        retryAfterMs: parseRetryAfter((n) => e.headers.get(n)),
-        message,
-        hint: kind === 'quota' ? TOGETHER_BILLING_HINT : kind === 'auth' ? 'Check the together-api-key secret.' : null,
-      });
-    }
-    const err = e as { name?: string; message?: string; code?: string; cause?: { code?: string; message?: string } };
-    if (err?.name === 'TimeoutError') {
-      return new ProviderError({ ...base, kind: 'transient', message: `request timed out after ${Math.round(this.timeoutMs / 1000)} s` });
-    }
-    if (err?.name === 'AbortError') return new ProviderError({ ...base, kind: 'aborted', message: 'request aborted' });
-    if (e instanceof TypeError && err.message === 'fetch failed') {
-      // undici: resets, refused connections, sockets closed mid-answer.
-      const detail = err.cause?.code ?? err.cause?.message;
-      return new ProviderError({ ...base, kind: 'transient', message: `connection error${detail ? ` (${detail})` : ''}` });
-    }
-    return new ProviderError({
-      ...base,
-      kind: err?.code === 'ENOENT' ? 'invalid' : 'unknown',
-      message: err?.message ?? String(e),
-    });
+    return this.http.toError(e, operation);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -724,103 +565,4 @@ export class TogetherProvider implements Provider {
     session.needsClose = false;
     this.log(`Deleted dedicated endpoint ${id}`);
   }
-}
-
-// --- helpers ------------------------------------------------------------------------------------
-
-function requestIdOf(h: Headers): string | null {
-  return h.get('x-request-id') ?? h.get('x-together-request-id') ?? h.get('request-id') ?? null;
-}
-
-function toSeconds(iso: string | undefined | null): number | null {
-  if (!iso) return null;
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? null : Math.floor(ms / 1000);
-}
-
-function round(n: number): number {
-  return Math.round(n * 1e6) / 1e6;
-}
-
-/** The suffix inside `account/Model-Name-<suffix>-<random>` when it ends with our tag. */
-function suffixFromOutputName(name: string | undefined, tag: string): string | null {
-  if (!name) return null;
-  const m = new RegExp(`-([A-Za-z0-9_.]+(?:-[A-Za-z0-9_.]+)*?-${tag})(?:-[A-Za-z0-9]+)?$`).exec(name);
-  return m?.[1] ?? null;
-}
-
-/** A job's suffix (or the one read from its model name) is ours: equal, or ending in `-<ours>`. */
-export function suffixMatches(found: string | null, wanted: string): boolean {
-  return found !== null && (found === wanted || found.endsWith(`-${wanted}`));
-}
-
-/** Together's validation report as one message and the line it points at (if any). */
-export function describeValidationReport(report: unknown): { text: string; line: number | null } {
-  if (!report || typeof report !== 'object') return { text: 'no validation report given', line: null };
-  const r = report as Record<string, unknown>;
-  const err = r.error ?? r.message;
-  let text: string;
-  let line: number | null = null;
-  if (typeof err === 'string' && err) text = err;
-  else if (err && typeof err === 'object') {
-    const o = err as Record<string, unknown>;
-    text = typeof o.message === 'string' ? o.message : JSON.stringify(o);
-    if (typeof o.line === 'number') line = o.line;
-    if (typeof o.line_number === 'number') line = o.line_number;
-  } else text = JSON.stringify(r).slice(0, 500);
-  for (const k of ['line', 'line_number', 'error_line']) {
-    if (line == null && typeof r[k] === 'number') line = r[k] as number;
-  }
-  if (line == null) {
-    const m = /line\s*(?:number\s*)?#?\s*(\d+)/i.exec(text);
-    if (m) line = Number(m[1]);
-  }
-  return { text, line };
-}
-
-const LEVELS: Readonly<Record<string, JobEvent['level']>> = {
-  info: 'info',
-  legacy_info: 'info',
-  warning: 'warn',
-  legacy_iwarning: 'warn',
-  error: 'error',
-  legacy_ierror: 'error',
-};
-
-/** Together events have no id: one is made from the hash Together gives, else from the content. */
-export function normalizeEvents(raw: readonly TEvent[]): JobEvent[] {
-  const seen = new Set<string>();
-  const out: (JobEvent & { order: number })[] = [];
-  raw.forEach((e, order) => {
-    const content = `${e.created_at ?? ''}|${e.type ?? ''}|${e.message ?? ''}|${e.step ?? ''}`;
-    const id = `ev-${createHash('sha256').update(e.hash ? `${e.hash}|${content}` : content).digest('hex').slice(0, 16)}`;
-    if (seen.has(id)) return;
-    seen.add(id);
-    const data: Record<string, unknown> = { together_type: e.type ?? null };
-    for (const k of ['step', 'total_steps', 'token_count', 'checkpoint_path', 'model_path'] as const) {
-      const v = e[k];
-      if (v !== undefined && v !== null && v !== '' && !(typeof v === 'number' && v === 0 && k !== 'step')) data[k] = v;
-    }
-    out.push({
-      id,
-      createdAt: toSeconds(e.created_at) ?? 0,
-      level: (e.level && LEVELS[e.level]) || (e.type === 'job_error' ? 'error' : e.type === 'warning' ? 'warn' : 'info'),
-      message: e.message ?? '',
-      type: 'message',
-      data,
-      order,
-    });
-  });
-  out.sort((a, b) => a.createdAt - b.createdAt || a.order - b.order);
-  return out.map(({ order: _o, ...e }) => {
-    void _o;
-    return e;
-  });
-}
-
-/** Events after `afterId` (exclusive); all of them when it is absent or no longer listed. */
-function eventsAfter(events: JobEvent[], afterId?: string | null): JobEvent[] {
-  if (!afterId) return events;
-  const i = events.findIndex((e) => e.id === afterId);
-  return i >= 0 ? events.slice(i + 1) : events;
 }

@@ -441,9 +441,7 @@ export class VertexProvider implements Provider {
 
   async chat(session: ChatSession, messages: ChatMessage[], options: ChatOptions = {}): Promise<ChatResult> {
     const system = messages.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => ({ text: m.content }));
-    const contents = messages
-      .filter((m) => m.role === 'user' || m.role === 'assistant')
-      .map((m) => ({ role: m.role === 'assistant' ? 'model' : 'user', parts: [{ text: m.content }] }));
+    const contents = messages.filter((m) => m.role === 'user' || m.role === 'assistant').map((m) => ({ role: m.role === 'assistant' ? 'model' : 'user', parts: [{ text: m.content }] }));
     const started = this.now();
     const r = await this.guard('chat', () =>
       this.ai.models.generateContent({
@@ -459,7 +457,12 @@ export class VertexProvider implements Provider {
     );
     const candidate = r.candidates?.[0];
     if (!candidate) {
-      throw new ProviderError({ kind: 'bad-response', provider: PROVIDER, operation: 'chat', message: `no candidate in the answer${r.promptFeedback?.blockReason ? ` (blocked: ${r.promptFeedback.blockReason})` : ''}` });
+      throw new ProviderError({
+        kind: 'bad-response',
+        provider: PROVIDER,
+        operation: 'chat',
+        message: `no candidate in the answer${r.promptFeedback?.blockReason ? ` (blocked: ${r.promptFeedback.blockReason})` : ''}`,
+      });
     }
     const u = r.usageMetadata;
     return {

@@ -106,12 +106,22 @@ function parseArgs(raw: unknown, path: string): Record<string, unknown> {
   } catch {
     refuse('unconvertible-tool-call', path, 'the tool call arguments are not valid JSON', 'make function.arguments a JSON object encoded as a string');
   }
-  if (!isObject(v)) refuse('unconvertible-tool-call', path, 'the tool call arguments are not a JSON object', 'Gemini function calls take an object of named arguments: wrap the value, e.g. {"value": …}');
+  if (!isObject(v))
+    refuse('unconvertible-tool-call', path, 'the tool call arguments are not a JSON object', 'Gemini function calls take an object of named arguments: wrap the value, e.g. {"value": …}');
   return v;
 }
 
 function responseOf(content: unknown, path: string): Record<string, unknown> {
-  const text = typeof content === 'string' ? content : Array.isArray(content) ? parts(content, path, false).map((p) => p.text ?? '').join('') : content === null || content === undefined ? '' : null;
+  const text =
+    typeof content === 'string'
+      ? content
+      : Array.isArray(content)
+        ? parts(content, path, false)
+            .map((p) => p.text ?? '')
+            .join('')
+        : content === null || content === undefined
+          ? ''
+          : null;
   if (text === null) refuse('unconvertible-tool-result', path, 'the tool result is neither text nor text parts', 'make the tool message content a string');
   try {
     const v: unknown = JSON.parse(text);
@@ -134,7 +144,8 @@ function convertTools(tools: unknown, functions: unknown): VertexExample['tools'
   if (tools !== undefined) {
     if (!Array.isArray(tools)) refuse('unconvertible-tool', 'tools', 'tools is not a list', 'use a list of {"type": "function", "function": {…}}');
     tools.forEach((t: unknown, i) => {
-      if (!isObject(t) || t.type !== 'function') refuse('unconvertible-tool', `tools[${i}]`, 'only function tools can be converted', 'Gemini tuning takes function declarations; remove other tool types');
+      if (!isObject(t) || t.type !== 'function')
+        refuse('unconvertible-tool', `tools[${i}]`, 'only function tools can be converted', 'Gemini tuning takes function declarations; remove other tool types');
       add(t.function, `tools[${i}].function`);
     });
   }
@@ -149,7 +160,12 @@ function convertTools(tools: unknown, functions: unknown): VertexExample['tools'
 function toVertex(ex: Record<string, unknown>): VertexExample {
   if (!Array.isArray(ex.messages)) {
     const kind = 'input' in ex && 'preferred_output' in ex ? 'a DPO example' : 'prompt' in ex ? 'a completion example' : 'not a chat example';
-    refuse('not-convertible', '', `the line is ${kind}; only chat examples ({"messages": […]}) convert to Vertex supervised tuning`, 'convert chat examples only; Vertex preference tuning takes another format');
+    refuse(
+      'not-convertible',
+      '',
+      `the line is ${kind}; only chat examples ({"messages": […]}) convert to Vertex supervised tuning`,
+      'convert chat examples only; Vertex preference tuning takes another format',
+    );
   }
   const system: VertexPart[] = [];
   const contents: VertexContent[] = [];
@@ -167,7 +183,12 @@ function toVertex(ex: Record<string, unknown>): VertexExample {
       case 'system':
       case 'developer':
         if (contents.length > 0) {
-          refuse('system-not-first', at, `a ${m.role} message after the conversation started cannot be converted: Gemini has one system instruction per example`, 'move it to the start, or fold it into the user message it precedes');
+          refuse(
+            'system-not-first',
+            at,
+            `a ${m.role} message after the conversation started cannot be converted: Gemini has one system instruction per example`,
+            'move it to the start, or fold it into the user message it precedes',
+          );
         }
         system.push(...parts(m.content, `${at}.content`, false));
         return;
@@ -175,13 +196,20 @@ function toVertex(ex: Record<string, unknown>): VertexExample {
         push('user', parts(m.content, `${at}.content`, true));
         return;
       case 'assistant': {
-        if (m.weight === 0) refuse('weight-not-convertible', `${at}.weight`, 'weight: 0 (do not train on this turn) has no Vertex equivalent: every model turn is trained on', 'remove the turn, or end the example before it');
+        if (m.weight === 0)
+          refuse(
+            'weight-not-convertible',
+            `${at}.weight`,
+            'weight: 0 (do not train on this turn) has no Vertex equivalent: every model turn is trained on',
+            'remove the turn, or end the example before it',
+          );
         const p = parts(m.content, `${at}.content`, false);
         if (p.length === 0 && typeof m.refusal === 'string' && m.refusal) p.push({ text: m.refusal });
         if (Array.isArray(m.tool_calls)) {
           m.tool_calls.forEach((c: unknown, j) => {
             const cp = `${at}.tool_calls[${j}]`;
-            if (!isObject(c) || !isObject(c.function) || typeof c.function.name !== 'string') refuse('unconvertible-tool-call', cp, 'the tool call has no function name', 'use {"id", "type": "function", "function": {"name", "arguments"}}');
+            if (!isObject(c) || !isObject(c.function) || typeof c.function.name !== 'string')
+              refuse('unconvertible-tool-call', cp, 'the tool call has no function name', 'use {"id", "type": "function", "function": {"name", "arguments"}}');
             const name = c.function.name;
             if (typeof c.id === 'string') callNames.set(c.id, name);
             p.push({ functionCall: { name, args: parseArgs(c.function.arguments, `${cp}.function.arguments`) } });
@@ -197,7 +225,13 @@ function toVertex(ex: Record<string, unknown>): VertexExample {
       case 'tool': {
         const id = m.tool_call_id;
         const name = typeof id === 'string' ? callNames.get(id) : undefined;
-        if (!name) refuse('unknown-tool-call', `${at}.tool_call_id`, `the tool result answers ${JSON.stringify(id)}, which no earlier assistant tool call has as id`, 'set tool_call_id to the id of the call it answers');
+        if (!name)
+          refuse(
+            'unknown-tool-call',
+            `${at}.tool_call_id`,
+            `the tool result answers ${JSON.stringify(id)}, which no earlier assistant tool call has as id`,
+            'set tool_call_id to the id of the call it answers',
+          );
         push('user', [{ functionResponse: { name, response: responseOf(m.content, `${at}.content`) } }]);
         return;
       }
@@ -212,7 +246,12 @@ function toVertex(ex: Record<string, unknown>): VertexExample {
   });
   if (contents.length === 0) refuse('not-convertible', 'messages', 'the example has no user or assistant turns', 'add a user message and the assistant answer');
   if (contents[contents.length - 1]!.role !== 'model') {
-    refuse('no-final-model-turn', `messages[${ex.messages.length - 1}]`, 'the example does not end with an assistant message: Vertex needs the model turn to learn from last', 'end the example with the assistant answer');
+    refuse(
+      'no-final-model-turn',
+      `messages[${ex.messages.length - 1}]`,
+      'the example does not end with an assistant message: Vertex needs the model turn to learn from last',
+      'end the example with the assistant answer',
+    );
   }
   const out: VertexExample = { contents };
   if (system.length) out.systemInstruction = { role: 'system', parts: system };
