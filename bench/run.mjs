@@ -115,7 +115,10 @@ async function prRepo(file, mb) {
   git(repo, 'checkout', '-q', '-b', 'pr');
   const lines = Number(execFileSync('wc', ['-l', target], { encoding: 'utf8' }).trim().split(' ')[0]);
   const shas = [];
-  for (const [k, at] of [[1, Math.floor(lines / 3)], [2, Math.floor((2 * lines) / 3)]]) {
+  for (const [k, at] of [
+    [1, Math.floor(lines / 3)],
+    [2, Math.floor((2 * lines) / 3)],
+  ]) {
     await editLine(target, `${target}.tmp`, at, `push ${k}`);
     execFileSync('mv', [`${target}.tmp`, target]);
     git(repo, 'add', '.');
@@ -128,9 +131,7 @@ async function prRepo(file, mb) {
   return info;
 }
 
-const defaults = Object.fromEntries(
-  Object.entries(parseYaml(readFileSync(join(root, 'action.yml'), 'utf8')).inputs).map(([k, v]) => [k, v.default === undefined ? '' : String(v.default)]),
-);
+const defaults = Object.fromEntries(Object.entries(parseYaml(readFileSync(join(root, 'action.yml'), 'utf8')).inputs).map(([k, v]) => [k, v.default === undefined ? '' : String(v.default)]));
 
 /** The Action's PR check as the runner runs it, at `head` against `base`, with `cacheDir` kept between runs. */
 function prCheck(pr, head, cacheDir) {
@@ -147,7 +148,20 @@ function prCheck(pr, head, cacheDir) {
     writeFileSync(join(runner, 'summary.md'), '');
     mkdirSync(join(runner, 'temp'));
     const inputs = { ...defaults, model: MODEL, 'github-token': '', comment: 'false' };
-    const env = { GITHUB_ACTIONS: 'true', CI: 'true', GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: join(runner, 'event.json'), GITHUB_OUTPUT: join(runner, 'out'), GITHUB_STEP_SUMMARY: join(runner, 'summary.md'), GITHUB_WORKSPACE: pr.repo, GITHUB_REPOSITORY: 'acme/datasets', GITHUB_SERVER_URL: 'https://github.com', GITHUB_API_URL: 'http://127.0.0.1:9', RUNNER_TEMP: join(runner, 'temp'), FINETUNE_CI_CACHE_DIR: cacheDir };
+    const env = {
+      GITHUB_ACTIONS: 'true',
+      CI: 'true',
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: join(runner, 'event.json'),
+      GITHUB_OUTPUT: join(runner, 'out'),
+      GITHUB_STEP_SUMMARY: join(runner, 'summary.md'),
+      GITHUB_WORKSPACE: pr.repo,
+      GITHUB_REPOSITORY: 'acme/datasets',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_API_URL: 'http://127.0.0.1:9',
+      RUNNER_TEMP: join(runner, 'temp'),
+      FINETUNE_CI_CACHE_DIR: cacheDir,
+    };
     for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
     const r = run([join(here, 'rss.mjs'), action], env, pr.repo);
     const out = readFileSync(join(runner, 'out'), 'utf8');

@@ -184,9 +184,7 @@ async function main(argv: string[]): Promise<number> {
 
   // Results by content: an unchanged file is not read again past its hash, an unchanged line
   // is not analysed again. Problems with the cache only ever cost time.
-  const cache = v['no-cache']
-    ? undefined
-    : new CacheStore(userCacheDir(), engineId(new URL(import.meta.url)), (m) => process.stderr.write(`finetune-ci: ${m}\n`));
+  const cache = v['no-cache'] ? undefined : new CacheStore(userCacheDir(), engineId(new URL(import.meta.url)), (m) => process.stderr.write(`finetune-ci: ${m}\n`));
   const reports: TargetReport[] = [];
   for (const file of files) {
     reports.push(

@@ -98,9 +98,7 @@ async function runAction(workerUrl: URL): Promise<void> {
         info: io.info,
         warning: (m: string) => io.warning(m),
       };
-      await withActionCache(cacheOpts, (cache) =>
-        runCheck(settings, { io, github, event, workspace, workers, cache, settingsAt: (text) => parseSettings(get, async () => text) }),
-      );
+      await withActionCache(cacheOpts, (cache) => runCheck(settings, { io, github, event, workspace, workers, cache, settingsAt: (text) => parseSettings(get, async () => text) }));
       return;
     }
     const runner = await loadJourney(mode);

@@ -49,11 +49,16 @@ function edit(r: () => number, lines: string[], next: () => number): string[] {
   for (let k = 0; k < n; k++) {
     const at = Math.floor(r() * (out.length + 1));
     const what = r();
-    if (what < 0.25) out.splice(at, 0, line(next())); // add
-    else if (what < 0.45 && out.length > 1) out.splice(Math.min(at, out.length - 1), 1); // remove
-    else if (what < 0.7 && out.length > 0) out[Math.min(at, out.length - 1)] = line(Math.floor(r() * 1000), `changed ${k}`); // same prompt, new answer
-    else if (what < 0.8 && out.length > 0) out.splice(at, 0, out[Math.floor(r() * out.length)]!); // duplicate
-    else if (what < 0.9) out.splice(at, 0, r() < 0.5 ? '{"messages": [' : ''); // broken, blank
+    if (what < 0.25)
+      out.splice(at, 0, line(next())); // add
+    else if (what < 0.45 && out.length > 1)
+      out.splice(Math.min(at, out.length - 1), 1); // remove
+    else if (what < 0.7 && out.length > 0)
+      out[Math.min(at, out.length - 1)] = line(Math.floor(r() * 1000), `changed ${k}`); // same prompt, new answer
+    else if (what < 0.8 && out.length > 0)
+      out.splice(at, 0, out[Math.floor(r() * out.length)]!); // duplicate
+    else if (what < 0.9)
+      out.splice(at, 0, r() < 0.5 ? '{"messages": [' : ''); // broken, blank
     else out.reverse(); // moved
   }
   return out;
@@ -62,7 +67,7 @@ function edit(r: () => number, lines: string[], next: () => number): string[] {
 const spec = (trainingFile: string) => ({ name: 'd', trainingFile, model: 'gpt-4o-mini-2024-07-18', method: null, epochs: 'auto' as const });
 
 describe('the base by its lines', () => {
-  test('over random edits, the base from the head\'s line results equals a full check of the base', async () => {
+  test("over random edits, the base from the head's line results equals a full check of the base", async () => {
     const repo = makeTempRepo();
     repos.push(repo);
     const r = prng(7);

@@ -78,13 +78,9 @@ describe('the container', () => {
 
 describe('line results', () => {
   const ctx = { method: null, encoding: 'o200k_base' as const, profile: PROFILES.openai };
-  const lines = [
-    JSON.stringify(goodChat(1)),
-    JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }),
-    '[1, 2]',
-    '   ',
-    JSON.stringify({ prompt: 'p', completion: '' }),
-  ].map((l) => Buffer.from(l));
+  const lines = [JSON.stringify(goodChat(1)), JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }), '[1, 2]', '   ', JSON.stringify({ prompt: 'p', completion: '' })].map((l) =>
+    Buffer.from(l),
+  );
 
   test('a cached result is the analysis itself, at any line number, through a save and load', async () => {
     const { hash } = await import('node:crypto');
@@ -214,7 +210,13 @@ describe('a check with the cache', () => {
     expect(plain(await checkTarget(spec(train, val), { today: '2026-12-01', cache: s2 }))).toEqual(plain(a));
     expect((await s2.stats()).summaryHits).toBe(2);
     // The training file loses the example the validation file repeats: the validation summary must not be reused.
-    writeFileSync(train, many(12).filter((_, i) => i !== 2).map((r) => JSON.stringify(r) + '\n').join(''));
+    writeFileSync(
+      train,
+      many(12)
+        .filter((_, i) => i !== 2)
+        .map((r) => JSON.stringify(r) + '\n')
+        .join(''),
+    );
     const s3 = new CacheStore(dir, ENGINE);
     const b = await checkTarget(spec(train, val), { today: '2026-12-01', cache: s3 });
     expect(b.validation!.stats.inTraining).toBe(0);
@@ -242,7 +244,7 @@ describe('summaries and ids', () => {
     expect(decodeSummary(Buffer.concat(encodeSummary(r)).subarray(0, 30), 'x')).toBeNull();
   });
 
-  test('a file\'s blob id is git\'s', async () => {
+  test("a file's blob id is git's", async () => {
     const repo = makeTempRepo();
     try {
       const content = Buffer.from(JSON.stringify(goodChat(1)) + '\n\u00e9\r\n');
@@ -253,14 +255,14 @@ describe('summaries and ids', () => {
     }
   });
 
-  test('the engine id follows the entry file\'s bytes', () => {
+  test("the engine id follows the entry file's bytes", () => {
     const a = writeFixture('entry-a.js', 'console.log(1)');
     const b = writeFixture('entry-b.js', 'console.log(2)');
     expect(engineId(pathToFileURL(a))).not.toBe(engineId(pathToFileURL(b)));
     expect(engineId(pathToFileURL(a))).toBe(engineId(pathToFileURL(a)));
   });
 
-  test('the CLI\'s directory is under XDG_CACHE_HOME, else ~/.cache', () => {
+  test("the CLI's directory is under XDG_CACHE_HOME, else ~/.cache", () => {
     expect(userCacheDir({ XDG_CACHE_HOME: '/x/cache' })).toBe('/x/cache/finetune-ci');
     expect(userCacheDir({ XDG_CACHE_HOME: 'relative' })).toMatch(/\.cache\/finetune-ci$/);
   });

@@ -193,10 +193,7 @@ export class CacheStore {
  */
 export function encodeSummary(report: FileReport): Uint8Array[] {
   const { keys, ...rest } = report;
-  const json = Buffer.from(
-    JSON.stringify({ ...rest, path: '', diagnostics: rest.diagnostics.map((d) => ({ ...d, file: '' })) }),
-    'utf8',
-  );
+  const json = Buffer.from(JSON.stringify({ ...rest, path: '', diagnostics: rest.diagnostics.map((d) => ({ ...d, file: '' })) }), 'utf8');
   const n = keys.tokens.length;
   const head = Buffer.alloc(4);
   head.writeUInt32LE(json.length, 0);

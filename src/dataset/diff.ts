@@ -33,18 +33,19 @@ function counts(words: Uint32Array): KeyMap {
 
 export function diffExamples(base: FileReport['keys'] | null, head: FileReport['keys']): ExampleDiff {
   if (!base) return { added: head.hash.length / 2, removed: 0, changed: 0, unchanged: 0 };
-  const baseCounts = counts(base.hash);
-  const headCounts = counts(head.hash);
-  // Examples only in head / only in base, with their prompt hashes.
+  // One table of base counts (a second one for head would double the peak on big files): head
+  // examples use them up (unchanged, else added); what is left was removed. Equal examples have
+  // equal prompts, so which of several equal base examples is the removed one does not matter.
+  const left = counts(base.hash);
   const addedPrompts = new KeyList();
   const removedPrompts = new KeyMap();
   let unchanged = 0;
   for (let i = 0; i < head.hash.length; i += 2) {
     const hi = head.hash[i] as number;
     const lo = head.hash[i + 1] as number;
-    const left = baseCounts.get(hi, lo) ?? 0;
-    if (left > 0) {
-      baseCounts.set(hi, lo, left - 1);
+    const n = left.get(hi, lo) ?? 0;
+    if (n > 0) {
+      left.set(hi, lo, n - 1);
       unchanged++;
     } else {
       addedPrompts.push(head.promptHash[i] as number, head.promptHash[i + 1] as number);
@@ -53,9 +54,11 @@ export function diffExamples(base: FileReport['keys'] | null, head: FileReport['
   for (let i = 0; i < base.hash.length; i += 2) {
     const hi = base.hash[i] as number;
     const lo = base.hash[i + 1] as number;
-    const left = headCounts.get(hi, lo) ?? 0;
-    if (left > 0) headCounts.set(hi, lo, left - 1);
-    else removedPrompts.add(base.promptHash[i] as number, base.promptHash[i + 1] as number);
+    const n = left.get(hi, lo) ?? 0;
+    if (n > 0) {
+      left.set(hi, lo, n - 1);
+      removedPrompts.add(base.promptHash[i] as number, base.promptHash[i + 1] as number);
+    }
   }
   let changed = 0;
   let added = 0;
@@ -63,9 +66,9 @@ export function diffExamples(base: FileReport['keys'] | null, head: FileReport['
   for (let i = 0; i < prompts.length; i += 2) {
     const hi = prompts[i] as number;
     const lo = prompts[i + 1] as number;
-    const left = removedPrompts.get(hi, lo) ?? 0;
-    if (left > 0) {
-      removedPrompts.set(hi, lo, left - 1);
+    const r = removedPrompts.get(hi, lo) ?? 0;
+    if (r > 0) {
+      removedPrompts.set(hi, lo, r - 1);
       changed++;
     } else {
       added++;

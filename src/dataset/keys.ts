@@ -34,9 +34,7 @@ export function hexToWords(hex: string): [number, number] {
 
 /** Key `i` of a word array as 16 hex digits (tests, debugging). */
 export function keyHex(words: Uint32Array, i: number): string {
-  return (
-    (words[i * 2] as number).toString(16).padStart(8, '0') + (words[i * 2 + 1] as number).toString(16).padStart(8, '0')
-  );
+  return (words[i * 2] as number).toString(16).padStart(8, '0') + (words[i * 2 + 1] as number).toString(16).padStart(8, '0');
 }
 
 /**

@@ -123,12 +123,7 @@ export interface Handlers<B extends LineBatch = LineBatch> {
   batch?(b: B, results: LineResult[]): void;
 }
 
-export async function runInWorkers<B extends LineBatch>(
-  batches: AsyncIterable<B>,
-  ctx: LineContext,
-  opts: WorkerOptions,
-  on: Handlers<B>,
-): Promise<void> {
+export async function runInWorkers<B extends LineBatch>(batches: AsyncIterable<B>, ctx: LineContext, opts: WorkerOptions, on: Handlers<B>): Promise<void> {
   if (!opts.url) throw new Error('runInWorkers needs the entry point URL (WorkerOptions.url)');
   // Started on the first batch past `minWorkBytes` of lines to analyse.
   const pool: Worker[] = [];
