@@ -45,23 +45,19 @@ describe('parseConfigText', () => {
     expect(e.problems).toEqual([{ file: PATH, line: 4, key: 'targets.support.max_cost', message: 'targets.support.max_cost: expected a cost in USD, got "lots"' }]);
   });
 
-  test('a missing required key is called missing, at the target\'s line', () => {
+  test("a missing required key is called missing, at the target's line", () => {
     const e = configError(() => parseConfigText(['targets:', '  support:', '    model: gpt-4.1-mini', ''].join('\n'), PATH));
     expect(e.message).toBe(`${PATH}:2: targets.support.training_file: missing: expected the path of the training JSONL file`);
   });
 
-  test('an unknown key points at that key\'s line and lists the known ones', () => {
-    const e = configError(() =>
-      parseConfigText(['targets:', '  support:', '    training_file: a.jsonl', '', '    learning_rate: 2', ''].join('\n'), PATH),
-    );
+  test("an unknown key points at that key's line and lists the known ones", () => {
+    const e = configError(() => parseConfigText(['targets:', '  support:', '    training_file: a.jsonl', '', '    learning_rate: 2', ''].join('\n'), PATH));
     expect(e.problems[0]).toMatchObject({ line: 5, key: 'targets.support.learning_rate' });
     expect(e.message).toContain('unknown key learning_rate; known keys: training_file, validation_file, model');
   });
 
   test('unknown hyperparameter and top-level keys list their own known keys', () => {
-    const hp = configError(() =>
-      parseConfigText(['targets:', '  s:', '    training_file: a.jsonl', '    hyperparameters:', '      epochs: 3', ''].join('\n'), PATH),
-    );
+    const hp = configError(() => parseConfigText(['targets:', '  s:', '    training_file: a.jsonl', '    hyperparameters:', '      epochs: 3', ''].join('\n'), PATH));
     expect(hp.problems[0]).toMatchObject({ line: 5, key: 'targets.s.hyperparameters.epochs' });
     expect(hp.message).toContain('known keys: n_epochs, batch_size, learning_rate_multiplier, beta');
     const top = configError(() => parseConfigText(['targets: {}', 'target: {}', ''].join('\n'), PATH));
@@ -70,11 +66,14 @@ describe('parseConfigText', () => {
   });
 
   test('out-of-range and enum values', () => {
-    const e = configError(() =>
-      parseConfigText(['targets:', '  s:', '    training_file: a.jsonl', '    method: sft', '    hyperparameters: { n_epochs: 0 }', ''].join('\n'), PATH),
-    );
+    const e = configError(() => parseConfigText(['targets:', '  s:', '    training_file: a.jsonl', '    method: sft', '    hyperparameters: { n_epochs: 0 }', ''].join('\n'), PATH));
     const keys = e.problems.map((p) => [p.key, p.line]);
-    expect(keys).toEqual(expect.arrayContaining([['targets.s.method', 4], ['targets.s.hyperparameters.n_epochs', 5]]));
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        ['targets.s.method', 4],
+        ['targets.s.hyperparameters.n_epochs', 5],
+      ]),
+    );
     expect(e.message).toContain('expected one of auto, supervised, dpo, reinforcement');
   });
 

@@ -67,7 +67,7 @@ describe('confine', () => {
     expect(c).toEqual({ ok: false, problem, reason });
   });
 
-  test('allowOutside (CLI arguments): a path naming a place outside is the caller\'s; a link inside leading out is not', async () => {
+  test("allowOutside (CLI arguments): a path naming a place outside is the caller's; a link inside leading out is not", async () => {
     const abs = join(outside, 'secret.txt');
     expect(await confine(ws, abs, { allowOutside: true })).toMatchObject({ ok: true });
     expect(await confine(ws, relative(ws, abs), { allowOutside: true })).toMatchObject({ ok: true });
@@ -88,9 +88,7 @@ describe('the config file and suites', () => {
     }
     expect(err).toBeInstanceOf(ConfigError);
     const e = err as ConfigError;
-    expect(e.message).toBe(
-      'config-link.yml: the config file is a symbolic link that leads outside the workspace; finetune-ci reads its config only from a regular file inside the repository',
-    );
+    expect(e.message).toBe('config-link.yml: the config file is a symbolic link that leads outside the workspace; finetune-ci reads its config only from a regular file inside the repository');
     expect(e.problems).toEqual([expect.objectContaining({ file: 'config-link.yml', line: null })]);
     expect(e.message).not.toContain(SECRET);
     expect(e.message).not.toContain(outside);

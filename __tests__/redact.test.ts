@@ -139,7 +139,13 @@ describe('redact', () => {
   test('a JSON credential (a service-account key) is masked whole and by its secret fields, not by its public start', () => {
     const body = ['MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7', 'VJTUt9Us8cKjMzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDu'];
     const pem = `-----BEGIN PRIVATE KEY-----\n${body.join('\n')}\n-----END PRIVATE KEY-----\n`;
-    const json = JSON.stringify({ type: 'service_account', project_id: 'acme-ml', private_key_id: 'f00dfeedcafe1234567890abcdef', private_key: pem, client_email: 'ci@acme-ml.iam.gserviceaccount.com' });
+    const json = JSON.stringify({
+      type: 'service_account',
+      project_id: 'acme-ml',
+      private_key_id: 'f00dfeedcafe1234567890abcdef',
+      private_key: pem,
+      client_email: 'ci@acme-ml.iam.gserviceaccount.com',
+    });
     addSecrets([json]);
     expect(redact(`creds: ${json}`)).toBe(`creds: ${MASK}`);
     expect(redact('{"type":"service_account","project_id":"acme-ml"}')).toBe('{"type":"service_account","project_id":"acme-ml"}');

@@ -23,7 +23,7 @@ const WORDS = (
 const UNICODE = ['日本語のテキスト', '中文字符', 'Ελληνικά', 'русский текст', 'emoji 🎉🚀✨', 'عربى', 'हिन्दी', '한국어'];
 const CODE = [
   'function add(a, b) {\n  return a + b;\n}',
-  'SELECT id, name FROM users WHERE created_at > NOW() - INTERVAL \'7 days\';',
+  "SELECT id, name FROM users WHERE created_at > NOW() - INTERVAL '7 days';",
   'for i in range(10):\n    print(i ** 2)',
   '{"temperature": 21.5, "unit": "celsius", "city": "Paris"}',
 ];

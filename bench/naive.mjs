@@ -29,6 +29,4 @@ for await (const line of rl) {
   examples++;
 }
 const seconds = (performance.now() - started) / 1000;
-process.stdout.write(
-  JSON.stringify({ examples, tokens, seconds, maxRssBytes: process.resourceUsage().maxRSS * 1024 }) + '\n',
-);
+process.stdout.write(JSON.stringify({ examples, tokens, seconds, maxRssBytes: process.resourceUsage().maxRSS * 1024 }) + '\n');

@@ -8,7 +8,10 @@ import { parseSuite } from '../lib/smoke/suite.js';
 
 const LATENCY_MS = 200;
 const RUNS = 5;
-const cases = Array.from({ length: 10 }, (_, i) => `  - name: case ${i + 1}\n    prompt: "What's the weather in city ${i + 1}?"\n    assert:\n      - { type: icontains, value: "city ${i + 1}" }\n`).join('');
+const cases = Array.from(
+  { length: 10 },
+  (_, i) => `  - name: case ${i + 1}\n    prompt: "What's the weather in city ${i + 1}?"\n    assert:\n      - { type: icontains, value: "city ${i + 1}" }\n`,
+).join('');
 const { suite, diagnostics } = parseSuite(`defaults: { system: "You are a weather assistant.", temperature: 0 }\ncases:\n${cases}`, 'smoke.yml');
 if (!suite) throw new Error(`bench suite does not parse: ${JSON.stringify(diagnostics)}`);
 

@@ -149,7 +149,9 @@ async function main(argv: string[]): Promise<number> {
     if (c.problem === 'not-file' && !c.reason.includes('link')) {
       throw new UsageError(`${name} is not a file: give the JSONL dataset's path (e.g. ${name.replace(/\/+$/, '')}/train.jsonl)`);
     }
-    throw new UsageError(`${name} ${c.reason.replace('the workspace', 'the current directory')}; finetune-ci reads only regular files, and follows no link out of the current directory (give the file's own path)`);
+    throw new UsageError(
+      `${name} ${c.reason.replace('the workspace', 'the current directory')}; finetune-ci reads only regular files, and follows no link out of the current directory (give the file's own path)`,
+    );
   }
   if (v.method !== undefined && v.method !== 'auto' && !METHODS.includes(v.method as Method)) {
     throw new UsageError(`--method must be one of ${METHODS.join(', ')} (or auto), got "${plain(v.method, 60)}"`);

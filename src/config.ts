@@ -271,9 +271,7 @@ export function parseConfigText(text: string, path: string): FileConfig {
     const aliases = /alias/i.test((e as Error).message);
     fail(
       first,
-      aliases
-        ? 'not a usable config: its YAML aliases (*name) expand too many times; write the values out instead of nesting aliases'
-        : `not a usable config: ${(e as Error).message.split('\n')[0]}`,
+      aliases ? 'not a usable config: its YAML aliases (*name) expand too many times; write the values out instead of nesting aliases' : `not a usable config: ${(e as Error).message.split('\n')[0]}`,
     );
   }
   const issues: Issue[] = [];
@@ -328,10 +326,7 @@ export function parseConfigText(text: string, path: string): FileConfig {
 
 // ------------------------------------------------------------------ all together
 
-export async function parseSettings(
-  get: InputLookup,
-  readText: (p: string) => Promise<string | null> = configReader(process.env.GITHUB_WORKSPACE ?? process.cwd()),
-): Promise<Settings> {
+export async function parseSettings(get: InputLookup, readText: (p: string) => Promise<string | null> = configReader(process.env.GITHUB_WORKSPACE ?? process.cwd())): Promise<Settings> {
   const mode = oneOf(get, 'mode', ['auto', 'check', 'train', 'smoke'] as const, 'auto');
   const configPath = get('config').trim() || '.github/finetune-ci.yml';
   const provider = oneOf(get, 'provider', PROVIDER_NAMES, 'openai');
@@ -498,7 +493,11 @@ export function globToRegExp(glob: string): { test(path: string): boolean } {
       const end = glob.indexOf('}', i);
       if (end === -1) re += '\\{';
       else {
-        re += `(?:${glob.slice(i + 1, end).split(',').map((s) => s.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')).join('|')})`;
+        re += `(?:${glob
+          .slice(i + 1, end)
+          .split(',')
+          .map((s) => s.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*'))
+          .join('|')})`;
         i = end;
       }
     } else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');

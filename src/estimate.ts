@@ -32,12 +32,7 @@ export interface Estimate {
   minimumChargeUsd: number | null;
 }
 
-export function estimate(
-  examples: number,
-  billableTokens: number,
-  model: ModelProfile,
-  epochs: number | 'auto' = 'auto',
-): Estimate {
+export function estimate(examples: number, billableTokens: number, model: ModelProfile, epochs: number | 'auto' = 'auto'): Estimate {
   const n = epochs === 'auto' ? (model.defaultEpochs ?? autoEpochs(examples)) : epochs;
   const trainedTokens = n * billableTokens;
   const price = model.trainingPricePerMillion;

@@ -11,8 +11,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 export type PathProblem = 'missing' | 'outside' | 'git-dir' | 'not-file' | 'unreadable';
 
 export type Confined =
-  | { ok: true; /** The real path: read this one. */ path: string }
-  | { ok: false; problem: PathProblem; /** e.g. "is a symbolic link that leads outside the workspace" */ reason: string };
+  { ok: true; /** The real path: read this one. */ path: string } | { ok: false; problem: PathProblem; /** e.g. "is a symbolic link that leads outside the workspace" */ reason: string };
 
 /** The part of `path` under `root`, or null when it is not under it. */
 function inside(root: string, path: string): string | null {

@@ -4,19 +4,7 @@
  * data itself against the facts sheet (§4).
  */
 import { describe, expect, test } from '@jest/globals';
-import {
-  ALIASES,
-  CatalogError,
-  MODELS,
-  PROFILES,
-  baseModelId,
-  daysBetween,
-  findModel,
-  modelNotices,
-  platformNotices,
-  resolveModel,
-  today,
-} from '../../src/catalog/index.js';
+import { ALIASES, CatalogError, MODELS, PROFILES, baseModelId, daysBetween, findModel, modelNotices, platformNotices, resolveModel, today } from '../../src/catalog/index.js';
 
 describe('resolveModel', () => {
   test('a dated snapshot', () => {

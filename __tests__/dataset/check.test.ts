@@ -118,20 +118,41 @@ describe('method-does-not-fit-data', () => {
 
 describe('reinforcement files', () => {
   test('format reinforcement, free keys, no assistant needed', async () => {
-    const rows = many(10, (i) => ({ messages: [{ role: 'developer', content: 'Solve.' }, { role: 'user', content: `${i} * 2?` }], answer: String(i * 2) }));
+    const rows = many(10, (i) => ({
+      messages: [
+        { role: 'developer', content: 'Solve.' },
+        { role: 'user', content: `${i} * 2?` },
+      ],
+      answer: String(i * 2),
+    }));
     const r = await check(writeJsonl(rows), { method: 'reinforcement' });
     expect(r.format).toBe('reinforcement');
     // role "developer" is documented for RFT: no developer-role warning there
     expect(fileCodes(r)).toEqual([]);
     expect(r.validExamples).toBe(10);
-    const sft = await check(writeJsonl(many(10, (i) => ({ messages: [{ role: 'developer', content: 'Solve.' }, { role: 'user', content: `${i}?` }, { role: 'assistant', content: 'x' }] }))));
+    const sft = await check(
+      writeJsonl(
+        many(10, (i) => ({
+          messages: [
+            { role: 'developer', content: 'Solve.' },
+            { role: 'user', content: `${i}?` },
+            { role: 'assistant', content: 'x' },
+          ],
+        })),
+      ),
+    );
     expect(new Set(fileCodes(sft))).toEqual(new Set(['developer-role']));
   });
 });
 
 describe('format-not-supported', () => {
   test('Azure does not take reinforcement data; OpenAI does', async () => {
-    const rows = many(10, (i) => ({ messages: [{ role: 'system', content: 's' }, { role: 'user', content: `q${i}` }] }));
+    const rows = many(10, (i) => ({
+      messages: [
+        { role: 'system', content: 's' },
+        { role: 'user', content: `q${i}` },
+      ],
+    }));
     const az = await check(writeJsonl(rows), { method: 'reinforcement', profile: PROFILES.azure });
     const d = az.diagnostics.find((x) => x.code === 'format-not-supported');
     expect(d?.severity).toBe('error');
@@ -193,7 +214,13 @@ describe('too-few-examples', () => {
 describe('over-context', () => {
   test('an example over the training context warns and is capped in billable tokens', async () => {
     const rows = many(10);
-    rows[4] = { messages: [{ role: 'system', content: 's' }, { role: 'user', content: 'word '.repeat(300) }, { role: 'assistant', content: 'ok' }] };
+    rows[4] = {
+      messages: [
+        { role: 'system', content: 's' },
+        { role: 'user', content: 'word '.repeat(300) },
+        { role: 'assistant', content: 'ok' },
+      ],
+    };
     const full = await check(writeJsonl(rows), { trainingContext: null });
     const long = full.keys.tokens[4]!;
     expect(long).toBeGreaterThan(300);
@@ -263,9 +290,27 @@ describe('stats', () => {
   test('missing system/user, messages, images, assistant tokens', async () => {
     const rows = [
       ...many(8),
-      { messages: [{ role: 'user', content: 'no system' }, { role: 'assistant', content: 'ok' }] },
-      { messages: [{ role: 'system', content: 's' }, { role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x/y.png' } }] }, { role: 'assistant', content: 'a' }, { role: 'user', content: 'u' }, { role: 'assistant', content: 'b' }] },
-      { messages: [{ role: 'system', content: 'no user' }, { role: 'assistant', content: 'ok' }] },
+      {
+        messages: [
+          { role: 'user', content: 'no system' },
+          { role: 'assistant', content: 'ok' },
+        ],
+      },
+      {
+        messages: [
+          { role: 'system', content: 's' },
+          { role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x/y.png' } }] },
+          { role: 'assistant', content: 'a' },
+          { role: 'user', content: 'u' },
+          { role: 'assistant', content: 'b' },
+        ],
+      },
+      {
+        messages: [
+          { role: 'system', content: 'no user' },
+          { role: 'assistant', content: 'ok' },
+        ],
+      },
     ];
     const r = await check(writeJsonl(rows));
     expect(r.stats.missingSystem).toBe(1);
@@ -288,7 +333,12 @@ describe('stats', () => {
 
 describe('diagnostics: all counted, the first kept, sorted by line', () => {
   test('keepDiagnostics caps what is kept, never what is counted', async () => {
-    const rows = many(30, (i) => ({ messages: [{ role: 'user', content: `q${i}` }, { role: 'assistant', content: 'a' }] }));
+    const rows = many(30, (i) => ({
+      messages: [
+        { role: 'user', content: `q${i}` },
+        { role: 'assistant', content: 'a' },
+      ],
+    }));
     const r = await check(writeJsonl(rows), { keepDiagnostics: 5 });
     expect(r.diagnostics).toHaveLength(5);
     expect(r.diagnosticsOmitted).toBe(25);
@@ -299,7 +349,17 @@ describe('diagnostics: all counted, the first kept, sorted by line', () => {
   });
 
   test('whole-file diagnostics (line null) come first, then by line; byCode is by count', async () => {
-    const rows = [...many(5), 'bad', { messages: [{ role: 'user', content: 'u' }, { role: 'assistant', content: 'a' }] }, 'bad2'];
+    const rows = [
+      ...many(5),
+      'bad',
+      {
+        messages: [
+          { role: 'user', content: 'u' },
+          { role: 'assistant', content: 'a' },
+        ],
+      },
+      'bad2',
+    ];
     const r = await check(writeJsonl(rows));
     expect(r.diagnostics.map((d) => [d.code, d.line])).toEqual([
       ['too-few-examples', null],
@@ -321,7 +381,10 @@ describe('diagnostics: all counted, the first kept, sorted by line', () => {
     expect(r.bytes).toBe(1234);
     expect(r.examples).toBe(11);
     expect(r.lines).toBe(11);
-    expect(r.diagnostics.map((d) => [d.code, d.line])).toEqual([['bom', 1], ['line-too-long', 11]]);
+    expect(r.diagnostics.map((d) => [d.code, d.line])).toEqual([
+      ['bom', 1],
+      ['line-too-long', 11],
+    ]);
     expect(r.diagnostics[1]!.message).toContain('5,000,000 bytes');
     expect(r.diagnostics[1]!.message).toContain('157,286,400-byte limit');
   });

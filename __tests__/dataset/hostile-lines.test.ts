@@ -95,7 +95,13 @@ describe('too many values in one line (JSON.parse memory)', () => {
 });
 
 describe('long runs the tokenizer cannot split (issue 14 #3)', () => {
-  const chat = (content: string) => ({ messages: [{ role: 'system', content: 's' }, { role: 'user', content }, { role: 'assistant', content: 'ok' }] });
+  const chat = (content: string) => ({
+    messages: [
+      { role: 'system', content: 's' },
+      { role: 'user', content },
+      { role: 'assistant', content: 'ok' },
+    ],
+  });
 
   test('a 1 MB run of one character is counted, with a warning that the count is approximate', () => {
     const pops = counterStats.heapPops;

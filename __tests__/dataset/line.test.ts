@@ -130,7 +130,15 @@ describe('schema failures', () => {
     expect(codes(audio)).toEqual(['unsupported-content-part']);
     expect(audio.findings[0]!.path).toBe('messages[0].content[0].type');
     expect(audio.findings[0]!.message).toContain('audio');
-    const file = analyze(chat(user([{ type: 'text', text: 'see' }, { type: 'file', file: { file_id: 'f' } }]), asst()));
+    const file = analyze(
+      chat(
+        user([
+          { type: 'text', text: 'see' },
+          { type: 'file', file: { file_id: 'f' } },
+        ]),
+        asst(),
+      ),
+    );
     expect(codes(file)).toEqual(['unsupported-content-part']);
     expect(file.findings[0]!.path).toBe('messages[0].content[1].type');
     const ok = analyze(chat(sys([{ type: 'text', text: 'Be brief.' }]), user([{ type: 'text', text: 'hi' }, img(HTTPS_IMG)]), asst([{ type: 'text', text: 'A cat.' }])));
@@ -248,7 +256,9 @@ describe('message roles', () => {
     const r = analyze(chat(sys(), user(), asst(null, { function_call: { name: 'f', arguments: '{}' } }), { role: 'function', name: 'f', content: null }, asst()));
     expect(codes(r)).toEqual(['deprecated-function-role']);
     expect(r.findings[0]!.path).toBe('messages[3].role');
-    const tool = analyze(chat(sys(), user(), asst(null, { tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }] }), { role: 'tool', tool_call_id: 'c', content: '1' }, asst()));
+    const tool = analyze(
+      chat(sys(), user(), asst(null, { tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }] }), { role: 'tool', tool_call_id: 'c', content: '1' }, asst()),
+    );
     expect(codes(tool)).toEqual([]);
   });
 });
@@ -343,7 +353,11 @@ describe('empty-content', () => {
     ['user', chat(sys(), user('   '), asst()), 'messages[1].content'],
     ['user (empty parts array)', chat(sys(), user([]), asst()), 'messages[1].content'],
     ['user (blank text parts)', chat(sys(), user([{ type: 'text', text: ' ' }]), asst()), 'messages[1].content'],
-    ['tool', chat(sys(), user(), asst(null, { tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }] }), { role: 'tool', tool_call_id: 'c', content: '' }, asst()), 'messages[3].content'],
+    [
+      'tool',
+      chat(sys(), user(), asst(null, { tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }] }), { role: 'tool', tool_call_id: 'c', content: '' }, asst()),
+      'messages[3].content',
+    ],
     ['assistant (null, no calls)', chat(sys(), user(), asst(null)), 'messages[2].content'],
     ['assistant (absent, no calls)', chat(sys(), user(), { role: 'assistant' }), 'messages[2].content'],
     ['assistant (blank)', chat(sys(), user(), asst('\n\n')), 'messages[2].content'],
@@ -373,7 +387,15 @@ describe('empty-content', () => {
   });
 
   test('not empty: an assistant with tool calls and null content, an image-only user message', () => {
-    const r = analyze(chat(sys(), user([img(HTTPS_IMG)]), asst(null, { tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }] }), { role: 'tool', tool_call_id: 'c', content: 'x' }, asst()));
+    const r = analyze(
+      chat(
+        sys(),
+        user([img(HTTPS_IMG)]),
+        asst(null, { tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }] }),
+        { role: 'tool', tool_call_id: 'c', content: 'x' },
+        asst(),
+      ),
+    );
     expect(codes(r)).toEqual([]);
   });
 });

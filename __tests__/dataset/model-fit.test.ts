@@ -22,7 +22,13 @@ const spec = (trainingFile: string, over: Partial<TargetSpec> = {}): TargetSpec 
 const withImage = (i: number) => ({
   messages: [
     { role: 'system', content: 'Describe.' },
-    { role: 'user', content: [{ type: 'text', text: `Picture ${i}` }, { type: 'image_url', image_url: { url: 'https://example.com/a.png' } }] },
+    {
+      role: 'user',
+      content: [
+        { type: 'text', text: `Picture ${i}` },
+        { type: 'image_url', image_url: { url: 'https://example.com/a.png' } },
+      ],
+    },
     { role: 'assistant', content: 'A picture.' },
   ],
 });
@@ -68,7 +74,15 @@ describe('the data the model takes', () => {
     expect(d.severity).toBe('error');
     expect(d.message).toContain('preference (DPO) data');
     expect(r.errors).toBeGreaterThan(0);
-    const same = await checkTarget(spec(writeJsonl(many(10)), { validationFile: writeJsonl(many(5, (i) => goodChat(i + 100)), 'v.jsonl') }), { today: TODAY });
+    const same = await checkTarget(
+      spec(writeJsonl(many(10)), {
+        validationFile: writeJsonl(
+          many(5, (i) => goodChat(i + 100)),
+          'v.jsonl',
+        ),
+      }),
+      { today: TODAY },
+    );
     expect(same.errors).toBe(0);
   });
 });
@@ -132,8 +146,13 @@ describe('files that are not JSONL', () => {
     expect(r.diagnostics[0]!.hint).toContain('jq -c .');
   });
 
-  test('a JSON array (one line or many): one error with jq -c \'.[]\'', async () => {
-    for (const text of [JSON.stringify(many(12)), `[\n${many(12).map((o) => JSON.stringify(o)).join(',\n')}\n]\n`]) {
+  test("a JSON array (one line or many): one error with jq -c '.[]'", async () => {
+    for (const text of [
+      JSON.stringify(many(12)),
+      `[\n${many(12)
+        .map((o) => JSON.stringify(o))
+        .join(',\n')}\n]\n`,
+    ]) {
       const r = await check(writeFixture('array.jsonl', text));
       expect(fileCodes(r)).toEqual(['json-not-jsonl']);
       expect(r.examples).toBe(0);

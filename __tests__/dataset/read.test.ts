@@ -53,30 +53,52 @@ const simple = (r: Read) => r.lines.map((l) => [l.line, l.offset, l.text]);
 describe('lines, numbers and byte offsets', () => {
   test('LF lines with a final newline', async () => {
     const r = await readAll('a\nbb\nccc\n');
-    expect(simple(r)).toEqual([[1, 0, 'a'], [2, 2, 'bb'], [3, 5, 'ccc']]);
+    expect(simple(r)).toEqual([
+      [1, 0, 'a'],
+      [2, 2, 'bb'],
+      [3, 5, 'ccc'],
+    ]);
     expect(r.problems).toEqual([]);
   });
 
   test('no final newline: the last line is still read', async () => {
     const r = await readAll('a\nbb');
-    expect(simple(r)).toEqual([[1, 0, 'a'], [2, 2, 'bb']]);
+    expect(simple(r)).toEqual([
+      [1, 0, 'a'],
+      [2, 2, 'bb'],
+    ]);
   });
 
   test('CRLF endings: the CR is dropped, offsets count it', async () => {
     const r = await readAll('a\r\nbb\r\nccc');
-    expect(simple(r)).toEqual([[1, 0, 'a'], [2, 3, 'bb'], [3, 7, 'ccc']]);
+    expect(simple(r)).toEqual([
+      [1, 0, 'a'],
+      [2, 3, 'bb'],
+      [3, 7, 'ccc'],
+    ]);
     const last = await readAll('a\r\nb\r\n');
-    expect(simple(last)).toEqual([[1, 0, 'a'], [2, 3, 'b']]);
+    expect(simple(last)).toEqual([
+      [1, 0, 'a'],
+      [2, 3, 'b'],
+    ]);
   });
 
   test('a CR inside a line is kept; only a CR right before LF is a terminator', async () => {
     const r = await readAll('a\rb\nc\r\r\n');
-    expect(simple(r)).toEqual([[1, 0, 'a\rb'], [2, 4, 'c\r']]);
+    expect(simple(r)).toEqual([
+      [1, 0, 'a\rb'],
+      [2, 4, 'c\r'],
+    ]);
   });
 
   test('empty lines are yielded (the analysis calls them blank)', async () => {
     const r = await readAll('a\n\n\nb\n');
-    expect(simple(r)).toEqual([[1, 0, 'a'], [2, 2, ''], [3, 3, ''], [4, 4, 'b']]);
+    expect(simple(r)).toEqual([
+      [1, 0, 'a'],
+      [2, 2, ''],
+      [3, 3, ''],
+      [4, 4, 'b'],
+    ]);
   });
 
   test('an empty file yields no lines', async () => {
@@ -88,9 +110,17 @@ describe('lines, numbers and byte offsets', () => {
   test('offsets are byte offsets, not character offsets', async () => {
     const content = 'é€\n😀x\ny\n';
     const r = await readAll(content);
-    expect(simple(r)).toEqual([[1, 0, 'é€'], [2, 6, '😀x'], [3, 12, 'y']]);
+    expect(simple(r)).toEqual([
+      [1, 0, 'é€'],
+      [2, 6, '😀x'],
+      [3, 12, 'y'],
+    ]);
     for (const l of r.lines) {
-      expect(Buffer.from(content).subarray(l.offset, l.offset + l.bytes.length).equals(l.bytes)).toBe(true);
+      expect(
+        Buffer.from(content)
+          .subarray(l.offset, l.offset + l.bytes.length)
+          .equals(l.bytes),
+      ).toBe(true);
     }
   });
 
@@ -107,7 +137,10 @@ describe('BOM', () => {
   test('a leading BOM is reported at line 1 and not part of the line; offsets count it', async () => {
     const r = await readAll('\uFEFF{"a":1}\nb\n');
     expect(r.problems).toEqual([{ kind: 'bom', line: 1, offset: 0 }]);
-    expect(simple(r)).toEqual([[1, 3, '{"a":1}'], [2, 11, 'b']]);
+    expect(simple(r)).toEqual([
+      [1, 3, '{"a":1}'],
+      [2, 11, 'b'],
+    ]);
   });
 
   test('a file of just the first bytes of a BOM is one line of those bytes, not a BOM', async () => {
@@ -119,7 +152,10 @@ describe('BOM', () => {
     }
     const one = await readAll(Buffer.from([0xef, 0x0a, 0x61]), 1 << 20, 1);
     expect(one.problems).toEqual([]);
-    expect(one.lines.map((l) => [l.line, l.offset, [...l.bytes]])).toEqual([[1, 0, [0xef]], [2, 2, [0x61]]]);
+    expect(one.lines.map((l) => [l.line, l.offset, [...l.bytes]])).toEqual([
+      [1, 0, [0xef]],
+      [2, 2, [0x61]],
+    ]);
   });
 
   test('a BOM-like sequence later in the file is not a BOM', async () => {
@@ -131,7 +167,10 @@ describe('BOM', () => {
   test.each([[1], [2], [3], [5]])('a BOM is found even when the first chunk is %i byte(s)', async (hwm) => {
     const r = await readAll('\uFEFF{"a":1}\nb\n', 1 << 20, hwm);
     expect(r.problems).toEqual([{ kind: 'bom', line: 1, offset: 0 }]);
-    expect(simple(r)).toEqual([[1, 3, '{"a":1}'], [2, 11, 'b']]);
+    expect(simple(r)).toEqual([
+      [1, 3, '{"a":1}'],
+      [2, 11, 'b'],
+    ]);
   });
 });
 
@@ -160,7 +199,11 @@ describe('line-too-long', () => {
     const content = `a\n${long}\nbb\nccc`;
     const r = await readAll(content, 100, 16);
     expect(r.problems).toEqual([{ kind: 'line-too-long', line: 2, offset: 2, length: 500 }]);
-    expect(simple(r)).toEqual([[1, 0, 'a'], [3, 503, 'bb'], [4, 506, 'ccc']]);
+    expect(simple(r)).toEqual([
+      [1, 0, 'a'],
+      [3, 503, 'bb'],
+      [4, 506, 'ccc'],
+    ]);
   });
 
   test('the skipped line is never buffered: no batch holds more than a chunk of it', async () => {
@@ -180,7 +223,10 @@ describe('line-too-long', () => {
   test('a long line inside one chunk (large highWaterMark)', async () => {
     const r = await readAll(`a\n${'w'.repeat(150)}\nb\n`, 100);
     expect(r.problems.map((p) => [p.kind, p.line])).toEqual([['line-too-long', 2]]);
-    expect(simple(r)).toEqual([[1, 0, 'a'], [3, 153, 'b']]);
+    expect(simple(r)).toEqual([
+      [1, 0, 'a'],
+      [3, 153, 'b'],
+    ]);
   });
 
   test('a line of exactly the limit is read', async () => {

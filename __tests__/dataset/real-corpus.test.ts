@@ -125,7 +125,9 @@ function exampleTokens(o: Json, tok: (s: string) => number): number | null {
 function recountBillable(path: string, enc: Encoding, context: number | null): number {
   const tok = oracle(enc);
   let billable = 0;
-  for (const raw of readFileSync(path, 'utf8').replace(/^\uFEFF/, '').split('\n')) {
+  for (const raw of readFileSync(path, 'utf8')
+    .replace(/^\uFEFF/, '')
+    .split('\n')) {
     if (raw.trim() === '') continue;
     let o: Json;
     try {

@@ -18,7 +18,11 @@ const alnum = (n: number, seed = 7) => {
   }
   return s;
 };
-const upperDigits = (n: number) => alnum(n * 3).replace(/[a-z]/g, '').slice(0, n).padEnd(n, '7');
+const upperDigits = (n: number) =>
+  alnum(n * 3)
+    .replace(/[a-z]/g, '')
+    .slice(0, n)
+    .padEnd(n, '7');
 
 const FAMILIES: [string, string, string][] = [
   ['OpenAI project key', 'sk-' + 'proj-' + alnum(48) + '_' + alnum(20, 3), 'OpenAI API key'],
@@ -50,7 +54,13 @@ function expectNoLeak(findings: readonly Finding[], secret: string): void {
 
 describe('possible-secret: one per credential family', () => {
   test.each(FAMILIES)('%s in user content', (_name, secret, kind) => {
-    const ex = { messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: `my key is ${secret} ok?` }, { role: 'assistant', content: 'Noted.' }] };
+    const ex = {
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: `my key is ${secret} ok?` },
+        { role: 'assistant', content: 'Noted.' },
+      ],
+    };
     const r = analyze(ex);
     expect(codes(r)).toEqual(['possible-secret']);
     const f = r.findings[0]!;
@@ -92,7 +102,13 @@ describe('possible-secret: one per credential family', () => {
   test('two different secrets on one line give two warnings; one secret matched by two patterns gives one', () => {
     const a = 'AK' + 'IA' + upperDigits(16);
     const b = 'xo' + 'xp-' + alnum(30, 3);
-    const r = analyze({ messages: [{ role: 'system', content: a }, { role: 'user', content: b }, { role: 'assistant', content: 'x' }] });
+    const r = analyze({
+      messages: [
+        { role: 'system', content: a },
+        { role: 'user', content: b },
+        { role: 'assistant', content: 'x' },
+      ],
+    });
     expect(codes(r)).toEqual(['possible-secret', 'possible-secret']);
     expect(r.findings.map((f) => f.path)).toEqual(['messages[0].content', 'messages[1].content']);
     expect(findSecrets('sk-' + 'proj-' + alnum(48) + 'T3Blbk' + 'FJ' + alnum(24))).toHaveLength(1);
@@ -113,7 +129,13 @@ describe('possible-secret: near misses do not trip', () => {
     ['a sha256 hex digest', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'],
     ['code that mentions sk- variables', 'const sk = "sk-" + process.env.KEY;'],
   ])('%s', (_name, text) => {
-    const r = analyze({ messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: text }, { role: 'assistant', content: 'ok' }] });
+    const r = analyze({
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: text },
+        { role: 'assistant', content: 'ok' },
+      ],
+    });
     expect(codes(r)).toEqual([]);
     expect(findSecrets(text)).toEqual([]);
   });
@@ -125,11 +147,37 @@ describe('a secret is never repeated in any diagnostic', () => {
   const sk = 'sk-' + alnum(48, 11);
 
   test.each([
-    ['as a role (invalid-role repeats short values)', { messages: [{ role: aws, content: 'x' }, { role: 'assistant', content: 'y' }] }],
-    ['as a weight (invalid-field repeats short values)', { messages: [{ role: 'system', content: 's' }, { role: 'user', content: 'u' }, { role: 'assistant', content: 'y', weight: aws }] }],
+    [
+      'as a role (invalid-role repeats short values)',
+      {
+        messages: [
+          { role: aws, content: 'x' },
+          { role: 'assistant', content: 'y' },
+        ],
+      },
+    ],
+    [
+      'as a weight (invalid-field repeats short values)',
+      {
+        messages: [
+          { role: 'system', content: 's' },
+          { role: 'user', content: 'u' },
+          { role: 'assistant', content: 'y', weight: aws },
+        ],
+      },
+    ],
     ['as an unknown top-level key', { ...goodChat(), [gh]: true }],
     ['as the only key of an unknown format', { [gh]: 1 }],
-    ['as a detail value', { messages: [{ role: 'system', content: 's' }, { role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x/y.png', detail: aws } }] }, { role: 'assistant', content: 'y' }] }],
+    [
+      'as a detail value',
+      {
+        messages: [
+          { role: 'system', content: 's' },
+          { role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x/y.png', detail: aws } }] },
+          { role: 'assistant', content: 'y' },
+        ],
+      },
+    ],
   ])('%s', (_name, obj) => {
     const r = analyze(obj);
     expect(codes(r)).toContain('possible-secret');
@@ -195,7 +243,13 @@ describe('JWTs, AWS secret access keys and whole key blocks (issue 14 #9)', () =
     const [m] = findSecrets(`Authorization: Bearer ${jwt}. Thanks`);
     expect(m?.name).toBe('JSON Web Token');
     expect(m?.raw).toBe(jwt);
-    const r = analyze({ messages: [{ role: 'system', content: 's' }, { role: 'user', content: `token ${jwt}` }, { role: 'assistant', content: 'ok' }] });
+    const r = analyze({
+      messages: [
+        { role: 'system', content: 's' },
+        { role: 'user', content: `token ${jwt}` },
+        { role: 'assistant', content: 'ok' },
+      ],
+    });
     expect(codes(r)).toEqual(['possible-secret']);
     expect(r.findings[0]!.message).toContain('JSON Web Token: eyJh…[');
     expectNoLeak(r.findings, jwt);
@@ -328,7 +382,12 @@ describe('the scan is linear: a 1 MB adversarial line per pattern (issue 14 #4)'
 
 describe('values and keys quoted in diagnostics are escaped and cut (issue 14 #9)', () => {
   test('a short invalid role with a newline and a workflow command is quoted escaped', () => {
-    const r = analyze({ messages: [{ role: 'x\n::error::y', content: 'c' }, { role: 'assistant', content: 'a' }] });
+    const r = analyze({
+      messages: [
+        { role: 'x\n::error::y', content: 'c' },
+        { role: 'assistant', content: 'a' },
+      ],
+    });
     const f = r.findings.find((x) => x.code === 'invalid-role')!;
     expect(f.message).toContain('"x\\n::error::y"');
     expect(f.message).not.toContain('\n');
@@ -338,7 +397,13 @@ describe('values and keys quoted in diagnostics are escaped and cut (issue 14 #9
 describe('a line of many secrets stays linear and leaks none (issue 14 #4)', () => {
   test('50,000 tokens on one line: ten located warnings and one that says there are more', () => {
     const tokens = Array.from({ length: 50_000 }, (_, i) => 'gh' + 'p_' + alnum(36, i + 1));
-    const r = analyze({ messages: [{ role: 'system', content: 's' }, { role: 'user', content: tokens.join(' ') }, { role: 'assistant', content: 'ok' }] });
+    const r = analyze({
+      messages: [
+        { role: 'system', content: 's' },
+        { role: 'user', content: tokens.join(' ') },
+        { role: 'assistant', content: 'ok' },
+      ],
+    });
     const secrets = r.findings.filter((f) => f.code === 'possible-secret');
     expect(secrets).toHaveLength(11);
     expect(secrets.slice(0, 10).every((f) => f.path === 'messages[1].content')).toBe(true);

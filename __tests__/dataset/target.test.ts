@@ -90,7 +90,7 @@ describe('model-shut-down / model-shutdown-soon (90-day window, explicit today)'
     expect(f.notices.find((n) => n.code === 'model-shutdown-soon')!.message).toContain('(in 50 days)');
   });
 
-  test('an ft: model warns under the name the user gave, with its base model\'s date', async () => {
+  test("an ft: model warns under the name the user gave, with its base model's date", async () => {
     const id = 'ft:gpt-4.1-mini-2025-04-14:acme:support:AbC123';
     const r = await checkTarget(spec(ten(), { model: id }), { today: '2026-12-01' });
     const n = r.notices.find((x) => x.code === 'model-shutdown-soon')!;
@@ -150,10 +150,7 @@ describe('price-unknown / context-unknown / approximate-tokens', () => {
     expect(noticeCodes(bare).sort()).toEqual(['approximate-tokens', 'context-unknown', 'price-unknown']);
     expect(bare.notices.every((n) => n.severity === 'info')).toBe(true);
     expect(bare.errors).toBe(0);
-    const described = await checkTarget(
-      spec(ten(), { model: 'acme-llm-7b', overrides: { encoding: 'cl100k_base', trainingContext: 8192, pricePerMillion: 2 } }),
-      { today: '2025-06-01' },
-    );
+    const described = await checkTarget(spec(ten(), { model: 'acme-llm-7b', overrides: { encoding: 'cl100k_base', trainingContext: 8192, pricePerMillion: 2 } }), { today: '2025-06-01' });
     expect(described.notices).toEqual([]);
     expect(described.model.encoding).toBe('cl100k_base');
     expect(described.estimate.costUsd).toBeCloseTo((described.estimate.trainedTokens * 2) / 1e6, 10);
@@ -232,10 +229,16 @@ describe('a budget that cannot be checked', () => {
     const { checkTarget } = await import('../../src/dataset/target.js');
     const { fileURLToPath } = await import('node:url');
     const file = fileURLToPath(new URL('../../examples/chat.jsonl', import.meta.url));
-    const unknown = await checkTarget({ name: 't', trainingFile: file, model: 'acme-llm-7b', method: null, epochs: 'auto', maxCost: 5, overrides: { encoding: 'o200k_base' } }, { today: '2026-11-25' });
+    const unknown = await checkTarget(
+      { name: 't', trainingFile: file, model: 'acme-llm-7b', method: null, epochs: 'auto', maxCost: 5, overrides: { encoding: 'o200k_base' } },
+      { today: '2026-11-25' },
+    );
     expect(unknown.notices.map((n) => n.code)).toContain('budget-unchecked');
     expect(unknown.errors).toBeGreaterThan(0);
-    const priced = await checkTarget({ name: 't', trainingFile: file, model: 'acme-llm-7b', method: null, epochs: 'auto', maxCost: 5, overrides: { encoding: 'o200k_base', pricePerMillion: 2 } }, { today: '2026-11-25' });
+    const priced = await checkTarget(
+      { name: 't', trainingFile: file, model: 'acme-llm-7b', method: null, epochs: 'auto', maxCost: 5, overrides: { encoding: 'o200k_base', pricePerMillion: 2 } },
+      { today: '2026-11-25' },
+    );
     expect(priced.notices.map((n) => n.code)).not.toContain('budget-unchecked');
   });
 });

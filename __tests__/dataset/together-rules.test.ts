@@ -72,7 +72,15 @@ describe('roles and turns', () => {
 
 describe('images', () => {
   test('only base64 JPEG, PNG or WEBP data URLs, only from users', () => {
-    const img = (url: string) => ({ messages: [user([{ type: 'text', text: 'see' }, { type: 'image_url', image_url: { url } }]), assistant([{ type: 'text', text: 'ok' }])] });
+    const img = (url: string) => ({
+      messages: [
+        user([
+          { type: 'text', text: 'see' },
+          { type: 'image_url', image_url: { url } },
+        ]),
+        assistant([{ type: 'text', text: 'ok' }]),
+      ],
+    });
     expect(analyze(img(PNG), together).valid).toBe(true);
     expect(codes(analyze(img('https://example.com/cat.png'), together))).toEqual(['invalid-image-url']);
     expect(codes(analyze(img('data:image/gif;base64,R0lGOD'), together))).toEqual(['invalid-image-url']);
@@ -103,7 +111,10 @@ describe('formats only Together takes', () => {
   });
 
   test('instruction data whose prompt is a list of parts with images', () => {
-    const prompt = [{ type: 'text', text: 'Which is it?' }, { type: 'image_url', image_url: { url: PNG } }];
+    const prompt = [
+      { type: 'text', text: 'Which is it?' },
+      { type: 'image_url', image_url: { url: PNG } },
+    ];
     const r = analyze({ prompt, completion: 'A cat.' }, together);
     expect(r.valid).toBe(true);
     expect(r.images).toBe(1);
@@ -120,14 +131,14 @@ describe('formats only Together takes', () => {
 });
 
 describe('whole files', () => {
-  test('a blank line fails Together\'s check (it parses every line)', async () => {
+  test("a blank line fails Together's check (it parses every line)", async () => {
     const path = writeFixture('blank.jsonl', `${JSON.stringify(goodChat(1))}\n\n${JSON.stringify(goodChat(2))}\n`);
     const r = await check(path, together);
     expect(r.diagnostics.find((d) => d.code === 'blank-line')).toMatchObject({ severity: 'error', line: 2 });
     expect((await check(path)).diagnostics.find((d) => d.code === 'blank-line')?.severity).toBe('warning');
   });
 
-  test('file size: over the documented limit is refused, over the SDK check\'s a warning', async () => {
+  test("file size: over the documented limit is refused, over the SDK check's a warning", async () => {
     const path = writeJsonl([goodChat(1), goodChat(2)]);
     const small = { ...PROFILES.together, maxDatasetBytes: 100, sdkCheckMaxBytes: 50 };
     expect(fileCodes(await check(path, { profile: small }))).toEqual(['file-too-large']);

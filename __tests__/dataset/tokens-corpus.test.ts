@@ -25,9 +25,38 @@ function mulberry32(seed: number): () => number {
 }
 
 const WORDS = [
-  'the', 'model', 'fine-tuning', 'dataset', "don't", "I'll", "it's", "we've", 'HELLO', 'World', 'token',
-  'Café', 'naïve', 'façade', 'Zürich', 'smörgåsbord', 'Ελληνικά', 'русский', 'язык', '中文', '日本語のテキスト',
-  '한국어', 'العربية', 'हिन्दी', 'ภาษาไทย', 'עברית', 'Ünïcödé', 'ﬁnance', 'Ａｒｉａｌ', '𝔘𝔫𝔦𝔠𝔬𝔡𝔢', 'ß', 'ǅ',
+  'the',
+  'model',
+  'fine-tuning',
+  'dataset',
+  "don't",
+  "I'll",
+  "it's",
+  "we've",
+  'HELLO',
+  'World',
+  'token',
+  'Café',
+  'naïve',
+  'façade',
+  'Zürich',
+  'smörgåsbord',
+  'Ελληνικά',
+  'русский',
+  'язык',
+  '中文',
+  '日本語のテキスト',
+  '한국어',
+  'العربية',
+  'हिन्दी',
+  'ภาษาไทย',
+  'עברית',
+  'Ünïcödé',
+  'ﬁnance',
+  'Ａｒｉａｌ',
+  '𝔘𝔫𝔦𝔠𝔬𝔡𝔢',
+  'ß',
+  'ǅ',
 ];
 const EMOJI = ['👍', '👍🏽', '👨‍👩‍👧‍👦', '🇫🇷', '🎉', '😀', '🧑‍💻', '❤️', '✅', '🤖', '🏳️‍🌈', '©', '™', '→', '∑', '≠'];
 const CODE = [
@@ -129,11 +158,7 @@ describe.each(['o200k_base', 'cl100k_base'] as Encoding[])('%s', (enc) => {
   test('checkFile totals equal the billed rule computed with js-tiktoken', async () => {
     const r = await check(writeJsonl(EXAMPLES), { encoding: enc, trainingContext: null });
     expect(r.validExamples).toBe(EXAMPLES.length);
-    const expected = EXAMPLES.map(
-      (e) =>
-        1 +
-        e.messages.reduce((acc, m) => acc + 3 + oracle(m.role) + oracle(m.content) + (m.name !== undefined ? oracle(m.name) + 1 : 0), 0),
-    );
+    const expected = EXAMPLES.map((e) => 1 + e.messages.reduce((acc, m) => acc + 3 + oracle(m.role) + oracle(m.content) + (m.name !== undefined ? oracle(m.name) + 1 : 0), 0));
     expect(Array.from(r.keys.tokens)).toEqual(expected);
     expect(r.tokens.total).toBe(expected.reduce((a, b) => a + b, 0));
   });

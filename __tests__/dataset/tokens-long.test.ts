@@ -45,7 +45,7 @@ describe.each(ENCODINGS)('%s: the same counts as js-tiktoken', (enc) => {
     expect(counterStats.longestLibraryMerge).toBeLessThanOrEqual(64);
   });
 
-  test('gpt-tokenizer\'s own count agrees on ordinary text', async () => {
+  test("gpt-tokenizer's own count agrees on ordinary text", async () => {
     const lib = await libraryCounter(enc);
     const text = 'The model’s answer: 42 — naïve café, 日本語, emoji 🎉, code `x => x ** 2`,\n\n\tend.  ';
     expect(ours(text)).toBe(lib(text));
@@ -87,7 +87,11 @@ describe('bounded work on runs the split pattern cannot break (issue 14 #3)', ()
       expect(b - a).toBeLessThanOrEqual(4);
       expect(text.slice(a, b)).not.toMatch(/[\ud800-\udbff]$|^[\udc00-\udfff]/);
     }
-    expect(cuts('abcdefghij', 4)).toEqual([[0, 4], [4, 8], [8, 10]]);
+    expect(cuts('abcdefghij', 4)).toEqual([
+      [0, 4],
+      [4, 8],
+      [8, 10],
+    ]);
   });
 });
 

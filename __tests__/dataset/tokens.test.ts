@@ -9,16 +9,7 @@ import { getEncoding } from 'js-tiktoken';
 import type { Encoding } from '../../src/catalog/models.js';
 import { OVERHEADS } from '../../src/catalog/overheads.js';
 import type { ChatExample, DpoExample, Message } from '../../src/dataset/formats.js';
-import {
-  billedRules,
-  countChat,
-  countCompletion,
-  countDpo,
-  countFunctions,
-  countMessage,
-  counter,
-  type CountRules,
-} from '../../src/dataset/tokens.js';
+import { billedRules, countChat, countCompletion, countDpo, countFunctions, countMessage, counter, type CountRules } from '../../src/dataset/tokens.js';
 import { analyze, codes } from './helpers.js';
 
 const ENCODINGS: Encoding[] = ['cl100k_base', 'o200k_base'];
@@ -107,7 +98,10 @@ describe('the billed rule (1 per example) on the same examples', () => {
     expect(countChat({ messages: SIX }, counter(enc), rules).tokens).toBe(six);
     const tok = oracle(enc);
     const messages = WEATHER_MESSAGES.reduce((n, m) => n + 3 + tok(m.role) + tok(m.content as string), 0);
-    const defs = countFunctions(WEATHER_TOOLS.map((t) => t.function), counter(enc));
+    const defs = countFunctions(
+      WEATHER_TOOLS.map((t) => t.function),
+      counter(enc),
+    );
     expect(countChat({ messages: WEATHER_MESSAGES, tools: WEATHER_TOOLS }, counter(enc), rules).tokens).toBe(messages + defs + 1);
   });
 
@@ -163,9 +157,7 @@ describe('each message rule, checked against js-tiktoken by hand', () => {
             { id: 'call_def456', type: 'function', function: { name: 'get_current_weather', arguments: args2 } },
           ],
         };
-        expect(countMessage(m, count, rules).tokens).toBe(
-          3 + tok('assistant') + 2 * tok('get_current_weather') + tok(args1) + tok(args2),
-        );
+        expect(countMessage(m, count, rules).tokens).toBe(3 + tok('assistant') + 2 * tok('get_current_weather') + tok(args1) + tok(args2));
         const fc: Message = { role: 'assistant', content: 'Let me check.', function_call: { name: 'lookup', arguments: '{"q":1}' } };
         expect(countMessage(fc, count, rules).tokens).toBe(3 + tok('assistant') + tok('Let me check.') + tok('lookup') + tok('{"q":1}'));
       });
@@ -176,7 +168,13 @@ describe('each message rule, checked against js-tiktoken by hand', () => {
       });
 
       test('text parts: the sum of each part (not the joined text)', () => {
-        const m: Message = { role: 'user', content: [{ type: 'text', text: 'Hello' }, { type: 'text', text: ' world' }] };
+        const m: Message = {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Hello' },
+            { type: 'text', text: ' world' },
+          ],
+        };
         expect(countMessage(m, count, rules).tokens).toBe(3 + tok('user') + tok('Hello') + tok(' world'));
       });
 
@@ -255,7 +253,16 @@ describe('each message rule, checked against js-tiktoken by hand', () => {
           expect(count(s)).toBe(tok(s));
         }
         expect(count('<|endoftext|>')).toBeGreaterThan(1);
-        const r = analyze({ messages: [{ role: 'system', content: 's' }, { role: 'user', content: '<|endoftext|>' }, { role: 'assistant', content: '<|im_end|>' }] }, { encoding: enc });
+        const r = analyze(
+          {
+            messages: [
+              { role: 'system', content: 's' },
+              { role: 'user', content: '<|endoftext|>' },
+              { role: 'assistant', content: '<|im_end|>' },
+            ],
+          },
+          { encoding: enc },
+        );
         expect(r.valid).toBe(true);
         expect(r.tokens).toBe(1 + 3 + tok('system') + tok('s') + 3 + tok('user') + tok('<|endoftext|>') + 3 + tok('assistant') + tok('<|im_end|>'));
       });

@@ -22,9 +22,7 @@ const WRAP = (body: string) => `namespace functions {\n\n${body}\n} // namespace
 
 describe('the rendering', () => {
   test('no parameters, empty properties and no description: () => any', () => {
-    expect(renderFunctions([{ name: 'ping' }, { name: 'home', parameters: { type: 'object', properties: {} } }])).toBe(
-      WRAP('type ping = () => any;\n\ntype home = () => any;\n'),
-    );
+    expect(renderFunctions([{ name: 'ping' }, { name: 'home', parameters: { type: 'object', properties: {} } }])).toBe(WRAP('type ping = () => any;\n\ntype home = () => any;\n'));
   });
 
   test('descriptions (one comment line per line), required and optional (?)', () => {
@@ -42,10 +40,7 @@ describe('the rendering', () => {
       },
     };
     expect(renderFunctions([f])).toBe(
-      WRAP(
-        '// Get the weather.\n// Use it for forecasts too.\ntype get_weather = (_: {\n' +
-          '// City and state\nlocation: string,\ndays?: number,\n// Celsius?\nmetric?: boolean,\n}) => any;\n',
-      ),
+      WRAP('// Get the weather.\n// Use it for forecasts too.\ntype get_weather = (_: {\n' + '// City and state\nlocation: string,\ndays?: number,\n// Celsius?\nmetric?: boolean,\n}) => any;\n'),
     );
   });
 
@@ -81,10 +76,7 @@ describe('the rendering', () => {
       },
     };
     expect(renderFunctions([f])).toBe(
-      WRAP(
-        'type order = (_: {\n// Where to\naddress: {\n  street: string,\n  zip?: string,\n},\n' +
-          'items: {\n  sku: string,\n}[],\ntags?: string[],\nanything?: any[],\n}) => any;\n',
-      ),
+      WRAP('type order = (_: {\n// Where to\naddress: {\n  street: string,\n  zip?: string,\n},\n' + 'items: {\n  sku: string,\n}[],\ntags?: string[],\nanything?: any[],\n}) => any;\n'),
     );
   });
 
@@ -104,10 +96,7 @@ describe('the rendering', () => {
       },
     };
     expect(renderFunctions([f])).toBe(
-      WRAP(
-        'type q = (_: {\na?: string | number,\nb?: string | null,\nc?: string | null, // default: "x"\n' +
-          'd?: "p" | "q", // default: p\ne?: number, // default: 0.5\nf?: any,\n}) => any;\n',
-      ),
+      WRAP('type q = (_: {\na?: string | number,\nb?: string | null,\nc?: string | null, // default: "x"\n' + 'd?: "p" | "q", // default: p\ne?: number, // default: 0.5\nf?: any,\n}) => any;\n'),
     );
   });
 
@@ -121,10 +110,7 @@ describe('the rendering', () => {
 
   test.each(['cl100k_base', 'o200k_base'] as const)('counted with %s: tok(rendering) + the fixed overhead', (enc) => {
     const tok = oracle(enc);
-    const defs: FunctionDefinition[] = [
-      { name: 'a', description: 'Does a', parameters: { type: 'object', properties: { x: { type: 'string' } } } },
-      { name: 'b' },
-    ];
+    const defs: FunctionDefinition[] = [{ name: 'a', description: 'Does a', parameters: { type: 'object', properties: { x: { type: 'string' } } } }, { name: 'b' }];
     const rendered = WRAP('// Does a\ntype a = (_: {\nx?: string,\n}) => any;\n\ntype b = () => any;\n');
     expect(renderFunctions(defs)).toBe(rendered);
     expect(countToolDefinitions(defs, counter(enc))).toBe(tok(rendered) + OVERHEADS.toolsOverhead.value);

@@ -237,8 +237,7 @@ describe('the pull-request check, run as the runner runs dist/index.js', () => {
 
     // By hand: tokens per example = Σ messages (3 + tok(role) + tok(content)) + 1, o200k_base.
     const enc = getEncoding('o200k_base');
-    const tokens = (row: string) =>
-      (JSON.parse(row).messages as Msg[]).reduce((s, m) => s + 3 + enc.encode(m.role).length + enc.encode(m.content).length, 0) + 1;
+    const tokens = (row: string) => (JSON.parse(row).messages as Msg[]).reduce((s, m) => s + 3 + enc.encode(m.role).length + enc.encode(m.content).length, 0) + 1;
     const billable = (rows: string[]) => rows.reduce((s, x) => s + tokens(x), 0);
     const epochs = (n: number) => Math.min(25, Math.floor(100 / n)); // auto: n·3 < 100 → ⌊100/n⌋
     const cost = (rows: string[]) => (epochs(rows.length) * billable(rows) * 5) / 1e6; // $5 / 1M (gpt-4.1-mini)
@@ -263,8 +262,23 @@ describe('the pull-request check, run as the runner runs dist/index.js', () => {
   test('markup in the data is escaped in the comment', async () => {
     const evil = '<script>alert(1)</script></details><!-- @octocat | `x`';
     const rows = Array.from({ length: 11 }, (_, i) => example(i));
-    rows.push(JSON.stringify({ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }], [evil]: 1 }));
-    rows.push(JSON.stringify({ messages: [{ role: '</details><!--@octocat|`', content: 'hi' }, { role: 'assistant', content: 'x' }] }));
+    rows.push(
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role: 'assistant', content: 'hello' },
+        ],
+        [evil]: 1,
+      }),
+    );
+    rows.push(
+      JSON.stringify({
+        messages: [
+          { role: '</details><!--@octocat|`', content: 'hi' },
+          { role: 'assistant', content: 'x' },
+        ],
+      }),
+    );
     const pr = openPr({ 'data/train.jsonl': dataset(10) }, { 'data/train.jsonl': lines(rows) });
     const r = await run(pr);
     expect(r.code).toBe(1); // the invalid role is an error
@@ -346,10 +360,7 @@ describe('the pull-request check, run as the runner runs dist/index.js', () => {
   test('a config-only change is priced: base figures use the base config (n_epochs 2 → 20)', async () => {
     const config = (epochs: number) =>
       ['targets:', '  support:', '    training_file: data/support.jsonl', '    model: gpt-4.1-mini-2025-04-14', '    hyperparameters:', `      n_epochs: ${epochs}`, ''].join('\n');
-    const pr = openPr(
-      { '.github/finetune-ci.yml': config(2), 'data/support.jsonl': dataset(10) },
-      { '.github/finetune-ci.yml': config(20) },
-    );
+    const pr = openPr({ '.github/finetune-ci.yml': config(2), 'data/support.jsonl': dataset(10) }, { '.github/finetune-ci.yml': config(20) });
     const r = await run(pr, { 'max-cost-increase': '0.000001' });
     // Same data, ten times the epochs: the delta is 18 epochs of the same billable tokens at $5 per 1M.
     const billable = Number(r.outputs['billable-tokens']);
@@ -361,8 +372,7 @@ describe('the pull-request check, run as the runner runs dist/index.js', () => {
   }, 60_000);
 
   test('config file targets: a renamed dataset diffs against its old path, a removed one leaves the total', async () => {
-    const config = (train: string) =>
-      ['targets:', '  support:', `    training_file: ${train}`, '    model: gpt-4.1-mini-2025-04-14', '    hyperparameters:', '      n_epochs: 2', ''].join('\n');
+    const config = (train: string) => ['targets:', '  support:', `    training_file: ${train}`, '    model: gpt-4.1-mini-2025-04-14', '    hyperparameters:', '      n_epochs: 2', ''].join('\n');
     const pr = openPr(
       {
         '.github/finetune-ci.yml': config('data/support-v1.jsonl'),
@@ -399,10 +409,7 @@ describe('the pull-request check, run as the runner runs dist/index.js', () => {
 
   test('a target whose file was renamed away without updating the config fails with the key to fix', async () => {
     const config = ['targets:', '  support:', '    training_file: data/support.jsonl', ''].join('\n');
-    const pr = openPr(
-      { '.github/finetune-ci.yml': config, 'data/support.jsonl': dataset(10) },
-      { 'data/support.jsonl': null, 'data/support-v2.jsonl': dataset(10) },
-    );
+    const pr = openPr({ '.github/finetune-ci.yml': config, 'data/support.jsonl': dataset(10) }, { 'data/support.jsonl': null, 'data/support-v2.jsonl': dataset(10) });
     const r = await run(pr);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('data/support.jsonl: the training_file of target "support" does not exist; fix training_file in .github/finetune-ci.yml');

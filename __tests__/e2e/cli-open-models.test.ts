@@ -40,10 +40,16 @@ beforeAll(async () => {
   const at = (f: string) => `/${OSS.repo}/resolve/${OSS.revision}/${f}`;
   hub.files.set(at('tokenizer.json'), readFileSync(join(models('gptoss'), 'tokenizer.json')));
   hub.files.set(at('tokenizer_config.json'), readFileSync(join(models('gptoss'), 'tokenizer_config.json')));
-  hub.files.set(at('chat_template.jinja'), Buffer.from("{% for m in messages %}<|start|>{{ m.role }}<|message|>{{ m.content }}<|end|>{% endfor %}"));
+  hub.files.set(at('chat_template.jinja'), Buffer.from('{% for m in messages %}<|start|>{{ m.role }}<|message|>{{ m.content }}<|end|>{% endfor %}'));
   dir = await mkdtemp(join(tmpdir(), 'finetune-ci-cli-open-'));
   data = join(dir, 'data.jsonl');
-  await writeFile(data, ['{"messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"2+2?"},{"role":"assistant","content":"4"}]}', '{"messages":[{"role":"user","content":"Capital of France?"},{"role":"assistant","content":"Paris."}]}'].join('\n') + '\n');
+  await writeFile(
+    data,
+    [
+      '{"messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"2+2?"},{"role":"assistant","content":"4"}]}',
+      '{"messages":[{"role":"user","content":"Capital of France?"},{"role":"assistant","content":"Paris."}]}',
+    ].join('\n') + '\n',
+  );
 });
 afterAll(async () => {
   await hub.close();

@@ -51,7 +51,7 @@ describe('finetune-ci check', () => {
     expect(f.tokens.billable).toBe(8232);
     expect(f.epochs).toBe(20);
     expect(f.trainedTokens).toBe(164640);
-    expect(f.costUsd).toBeCloseTo(164640 * 8 / 1e6, 10);
+    expect(f.costUsd).toBeCloseTo((164640 * 8) / 1e6, 10);
     expect(f.diagnostics.map((d: { code: string }) => d.code)).toEqual(expect.arrayContaining(['too-few-examples', 'no-system-message', 'no-user-message']));
     // The model's shutdown is a notice of the run (an error: it can no longer be trained), not the file's.
     expect(report.notices.find((n: { code: string }) => n.code === 'model-shut-down').severity).toBe('error');
@@ -139,7 +139,13 @@ describe('finetune-ci check', () => {
     const { readdir, readFile, writeFile: write } = await import('node:fs/promises');
     const file = join(dir, 'cached.jsonl');
     const rows = Array.from({ length: 12 }, (_, i) =>
-      JSON.stringify({ messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: `Q${i}?` }, { role: 'assistant', content: `A${i}.` }] }),
+      JSON.stringify({
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: `Q${i}?` },
+          { role: 'assistant', content: `A${i}.` },
+        ],
+      }),
     );
     await write(file, [...rows, 'not json'].join('\n') + '\n');
     const args = ['check', file, '--model', 'gpt-4o-mini-2024-07-18', '--format', 'json'];
@@ -172,7 +178,7 @@ describe('finetune-ci check', () => {
   }, 60_000);
 });
 
-describe('the bin runs on the machine\'s own Node without npm ci', () => {
+describe("the bin runs on the machine's own Node without npm ci", () => {
   // A fresh runner has Node 20 as /usr/bin/node; the suite itself runs on Node 24 from npm.
   const system = ['/usr/bin/node', '/usr/local/bin/node'].find((p) => {
     try {
@@ -200,10 +206,20 @@ describe('review fixes', () => {
     expect(r.stderr).not.toMatch(/EISDIR|at /);
   });
 
-  test('a closed pipe ends the command quietly with the check\'s status', async () => {
+  test("a closed pipe ends the command quietly with the check's status", async () => {
     const { spawn } = await import('node:child_process');
     const file = join(dir, 'pipe.jsonl');
-    await writeFile(file, Array.from({ length: 3000 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `q${i}` }, { role: 'assistant', content: `a${i}` }] })).join('\n') + '\n');
+    await writeFile(
+      file,
+      Array.from({ length: 3000 }, (_, i) =>
+        JSON.stringify({
+          messages: [
+            { role: 'user', content: `q${i}` },
+            { role: 'assistant', content: `a${i}` },
+          ],
+        }),
+      ).join('\n') + '\n',
+    );
     const child = spawn(process.execPath, [CLI, 'check', file, '--format', 'json', '--min-examples', '1'], { cwd: root, env: { ...process.env, FINETUNE_CI_NOW: '2026-11-25' } });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));

@@ -23,7 +23,14 @@ afterAll(async () => {
 });
 
 const chat = (content: string, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content }, { role: 'assistant', content: 'ok' }], ...extra });
+  JSON.stringify({
+    messages: [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content },
+      { role: 'assistant', content: 'ok' },
+    ],
+    ...extra,
+  });
 const deep = (n: number, inner = '1') => '['.repeat(n) + inner + ']'.repeat(n);
 
 test('every hostile line in one file: the check finishes and locates each one', async () => {
@@ -42,8 +49,11 @@ test('every hostile line in one file: the check finishes and locates each one', 
   const path = join(dir, 'hostile.jsonl');
   await writeFile(path, rows.join('\n') + '\n');
   const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, [CLI, 'check', path, '--model', 'gpt-4o-mini-2024-07-18', '--format', 'json'], { env: { ...process.env, FINETUNE_CI_NOW: '2026-11-25' }, maxBuffer: 1 << 28 }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [CLI, 'check', path, '--model', 'gpt-4o-mini-2024-07-18', '--format', 'json'],
+      { env: { ...process.env, FINETUNE_CI_NOW: '2026-11-25' }, maxBuffer: 1 << 28 },
+      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
   expect(r.stderr).not.toMatch(/RangeError|Maximum call stack|heap out of memory|failed unexpectedly/);

@@ -27,7 +27,13 @@ const MARKER = '<!-- finetune-ci:check-default -->';
 const SECRET = 'finetune-ci-canary-3b9d41e7';
 
 const chat = (user: string, answer: string) =>
-  JSON.stringify({ messages: [{ role: 'system', content: 'You answer briefly.' }, { role: 'user', content: user }, { role: 'assistant', content: answer }] });
+  JSON.stringify({
+    messages: [
+      { role: 'system', content: 'You answer briefly.' },
+      { role: 'user', content: user },
+      { role: 'assistant', content: answer },
+    ],
+  });
 const dataset = (n: number, tag = '') => Array.from({ length: n }, (_, i) => chat(`Question ${i}${tag}?`, `Answer ${i}${tag}.`)).join('\n') + '\n';
 
 /** A symbolic link to commit (git stores it as a blob of mode 120000 holding `to`). */
@@ -96,7 +102,10 @@ function openPr(base: Record<string, Entry>, head: Record<string, Entry>, prepar
   repo.git('commit', '-q', '--allow-empty', '-m', 'head');
   const headSha = repo.git('rev-parse', 'HEAD');
   // The PR's files as GitHub lists them, from the real diff; -z keeps names with CR/LF intact.
-  const fields = repo.git('diff', '-z', '--name-status', '--no-renames', baseSha, headSha).split('\0').filter((x) => x !== '');
+  const fields = repo
+    .git('diff', '-z', '--name-status', '--no-renames', baseSha, headSha)
+    .split('\0')
+    .filter((x) => x !== '');
   const files: { filename: string; status: string }[] = [];
   for (let i = 0; i < fields.length; i += 2) {
     const code = fields[i]!;
@@ -129,14 +138,7 @@ function expectNoInjectedCommands(r: ActionRun): void {
 const explain = (r: ActionRun) => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
 
 describe('workflow commands through file names, patterns and data (High #1)', () => {
-  const NAMES = [
-    '::error title=x::a.jsonl',
-    'b\n::warning::b.jsonl',
-    'c\r::notice::c.jsonl',
-    'd ##[warning]legacy.jsonl',
-    '  ::add-mask::e.jsonl',
-    'f\u202egnp.jsonl',
-  ];
+  const NAMES = ['::error title=x::a.jsonl', 'b\n::warning::b.jsonl', 'c\r::notice::c.jsonl', 'd ##[warning]legacy.jsonl', '  ::add-mask::e.jsonl', 'f\u202egnp.jsonl'];
 
   test('changed datasets with command names: every command on stdout is one the check meant', async () => {
     // One dataset per name; one of them with a located error whose message quotes the data.
@@ -144,7 +146,15 @@ describe('workflow commands through file names, patterns and data (High #1)', ()
     // At the top level, as in the report: the log line then starts with the name.
     for (const [i, name] of NAMES.entries()) head[name] = dataset(12, ` ${i}`);
     head[NAMES[1]!] =
-      dataset(11) + JSON.stringify({ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'GH-1 #2 @octocat' }], ['k\n::error::key\u202e']: 1 }) + '\n';
+      dataset(11) +
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role: 'assistant', content: 'GH-1 #2 @octocat' },
+        ],
+        ['k\n::error::key\u202e']: 1,
+      }) +
+      '\n';
     const pr = openPr({ 'README.md': 'datasets\n' }, head);
     const r = await run(pr);
     if (r.code === null) throw new Error(explain(r));
@@ -153,7 +163,10 @@ describe('workflow commands through file names, patterns and data (High #1)', ()
     // defused ones differ only by a zero-width space inside the marker.
     const log = r.stdout.replace(/\u200b/g, '');
     for (const name of NAMES) {
-      const oneLine = name.replace(/[\r\n]+/g, ' ').replace(/\u202e/g, '\ufffd').trim();
+      const oneLine = name
+        .replace(/[\r\n]+/g, ' ')
+        .replace(/\u202e/g, '\ufffd')
+        .trim();
       expect(log).toContain(`\n${oneLine}: 12 examples`);
     }
     // Annotations keep the real file name (escaped as a property) and lose hidden characters.
@@ -226,8 +239,14 @@ describe('reading outside the workspace (High #2)', () => {
     // Declared targets: at the line of their training_file in the config.
     expect(at('.github/finetune-ci.yml')).toEqual(
       expect.arrayContaining([
-        ['3', `${rel}: the training_file of target "climb" is outside the workspace; finetune-ci reads only regular files inside the repository: point training_file in .github/finetune-ci.yml at one (the file itself, not a link to it)`],
-        ['5', 'data/linked.jsonl: the training_file of target "linked" is a symbolic link that leads outside the workspace; finetune-ci reads only regular files inside the repository: point training_file in .github/finetune-ci.yml at one (the file itself, not a link to it)'],
+        [
+          '3',
+          `${rel}: the training_file of target "climb" is outside the workspace; finetune-ci reads only regular files inside the repository: point training_file in .github/finetune-ci.yml at one (the file itself, not a link to it)`,
+        ],
+        [
+          '5',
+          'data/linked.jsonl: the training_file of target "linked" is a symbolic link that leads outside the workspace; finetune-ci reads only regular files inside the repository: point training_file in .github/finetune-ci.yml at one (the file itself, not a link to it)',
+        ],
       ]),
     );
     // Changed datasets no target names: on the link itself.
@@ -265,10 +284,8 @@ describe('reading outside the workspace (High #2)', () => {
   }, 60_000);
 
   test('a symbolic link in the base tree is never followed (git blobs only)', async () => {
-    const pr = openPr(
-      { 'data/base.jsonl': { link: '../.git/config' } },
-      { 'data/base.jsonl': dataset(12) },
-      (repo) => repo.git('config', 'http.https://github.com/.extraheader', `AUTHORIZATION: basic ${SECRET}`),
+    const pr = openPr({ 'data/base.jsonl': { link: '../.git/config' } }, { 'data/base.jsonl': dataset(12) }, (repo) =>
+      repo.git('config', 'http.https://github.com/.extraheader', `AUTHORIZATION: basic ${SECRET}`),
     );
     // The PR's file list says "modified" (the path existed at base, as a link).
     const r = await run(pr);
@@ -292,7 +309,13 @@ describe('the CLI on a hostile checkout (`finetune-ci check` in CI)', () => {
 
   test('file names and keys with commands, CR/LF and bidi: text, markdown and JSON stay inert', async () => {
     const dir = outsideDir();
-    const bad = JSON.stringify({ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'yo' }], ['k\r\n::error::key\u202e\u001b[2J']: 1 });
+    const bad = JSON.stringify({
+      messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: 'yo' },
+      ],
+      ['k\r\n::error::key\u202e\u001b[2J']: 1,
+    });
     for (const name of NAMES) writeFileSync(join(dir, name), dataset(11) + bad + '\n');
     for (const format of ['text', 'markdown', 'json']) {
       const r = await cli(dir, ['check', ...NAMES, '--format', format]);
@@ -349,13 +372,22 @@ describe('config file edge cases, end to end (Low #11–#13)', () => {
   }, 60_000);
 
   test('a YAML alias bomb in the config is a located config error, not a crash', async () => {
-    const bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]', 'targets: {}', ''].join('\n');
+    const bomb = [
+      'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+      'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+      'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+      'd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+      'targets: {}',
+      '',
+    ].join('\n');
     const pr = openPr({ 'README.md': 'datasets\n' }, { '.github/finetune-ci.yml': bomb });
     const r = await run(pr);
     expect(r.code).toBe(1);
     expect(r.stdout).not.toContain('failed unexpectedly');
     expect(r.annotations('error')).toEqual(
-      expect.arrayContaining([expect.objectContaining({ props: expect.objectContaining({ file: '.github/finetune-ci.yml', line: '2' }), message: expect.stringContaining('YAML aliases (*name) expand too many times') })]),
+      expect.arrayContaining([
+        expect.objectContaining({ props: expect.objectContaining({ file: '.github/finetune-ci.yml', line: '2' }), message: expect.stringContaining('YAML aliases (*name) expand too many times') }),
+      ]),
     );
   }, 60_000);
 });

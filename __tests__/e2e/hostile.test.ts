@@ -174,11 +174,7 @@ describe('#6 our credentials never reach an output', () => {
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 1, stderr: '' });
     const reportText = readFileSync(r.outputs['smoke-report']!, 'utf8');
     const report = JSON.parse(reportText) as SmokeRun;
-    expect(report.cases.map((c) => c.outcomes[0]!.error)).toEqual([
-      expect.stringContaining('Incorrect API key provided: ***.'),
-      expect.stringContaining('bad key ***'),
-      null,
-    ]);
+    expect(report.cases.map((c) => c.outcomes[0]!.error)).toEqual([expect.stringContaining('Incorrect API key provided: ***.'), expect.stringContaining('bad key ***'), null]);
     expect(report.cases[2]!.outcomes[0]!.answer).toBe('hello, your key is ***');
     expect(r.summary).toContain('Incorrect API key provided: &#42;&#42;&#42;');
     expect(r.stdout).toContain('Incorrect API key provided: ***');

@@ -51,13 +51,10 @@ function startAzureProxy(upstream: string): Promise<http.Server> {
     azurePaths.push(`${req.method} ${url}`);
     azureAuth.push({ apiKey: typeof req.headers['api-key'] === 'string', bearer: /^Bearer /.test(String(req.headers.authorization ?? '')) });
     const path = url.replace(/^\/openai\/v1(?=\/|$|\?)/, '/v1');
-    const up = http.request(
-      { host: target.hostname, port: target.port, method: req.method, path, headers: { ...req.headers, host: target.host } },
-      (ur) => {
-        res.writeHead(ur.statusCode ?? 502, ur.headers);
-        ur.pipe(res);
-      },
-    );
+    const up = http.request({ host: target.hostname, port: target.port, method: req.method, path, headers: { ...req.headers, host: target.host } }, (ur) => {
+      res.writeHead(ur.statusCode ?? 502, ur.headers);
+      ur.pipe(res);
+    });
     up.on('error', () => {
       res.destroy();
     });
@@ -88,11 +85,7 @@ beforeAll(async () => {
 afterAll(async () => {
   clearInterval(tick);
   azureProxy?.closeAllConnections();
-  await Promise.all([
-    together?.stop(),
-    azure?.close(),
-    azureProxy ? new Promise<void>((r) => azureProxy.close(() => r())) : undefined,
-  ]);
+  await Promise.all([together?.stop(), azure?.close(), azureProxy ? new Promise<void>((r) => azureProxy.close(() => r())) : undefined]);
   for (const r of repos) r.remove();
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });

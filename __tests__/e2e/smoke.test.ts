@@ -189,10 +189,7 @@ describe('mode: smoke, end to end through Prism', () => {
   }, 60_000);
 
   it('10 cases × 2 models at smoke-concurrency 4: exactly 4 calls in flight at most, all answered once', async () => {
-    const cases = Array.from(
-      { length: 10 },
-      (_, i) => `  - name: city ${i + 1}\n    prompt: "Weather in city ${i + 1}?"\n    assert:\n      - { type: icontains, value: sunny }\n`,
-    ).join('');
+    const cases = Array.from({ length: 10 }, (_, i) => `  - name: city ${i + 1}\n    prompt: "Weather in city ${i + 1}?"\n    assert:\n      - { type: icontains, value: sunny }\n`).join('');
     const suite = `defaults: { system: "You are a weather assistant.", temperature: 0 }\ncases:\n${cases}`;
     // Concurrency is asserted by the fake's count of calls in flight, not by wall time (timings
     // are for `npm run bench:smoke`). The first calls of each model wait until 4 are in flight,

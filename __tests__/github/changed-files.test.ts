@@ -1,10 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
-import {
-  changedFilesFromGit,
-  getPullRequest,
-  listChangedFiles,
-  parseNameStatusZ,
-} from '../../src/github/changed-files.js';
+import { changedFilesFromGit, getPullRequest, listChangedFiles, parseNameStatusZ } from '../../src/github/changed-files.js';
 import type { DiffEntryInput } from '../support/fake-github.js';
 import { startGithubHarness, type GithubHarness } from '../support/github-harness.js';
 import { makeTempRepo } from '../support/github-temp-repo.js';
@@ -77,9 +72,7 @@ describe('listChangedFiles (API)', () => {
     await expect(listChangedFiles(gh.client(), { ...repo, pullNumber: 999 })).rejects.toMatchObject({ status: 404 });
     // GitHub answers 404 here, but its description lists only 200/422/500/503: Prism warns.
     expect(gh.violations()).toEqual([]);
-    expect(gh.violations({ all: true }).map((v) => v.details[0]?.message)).toEqual([
-      'Unable to match the returned status code with those defined in the document: 200,422,500,503',
-    ]);
+    expect(gh.violations({ all: true }).map((v) => v.details[0]?.message)).toEqual(['Unable to match the returned status code with those defined in the document: 200,422,500,503']);
     gh.clearViolations();
   });
 });

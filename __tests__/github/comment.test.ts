@@ -1,11 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
-import {
-  CommentForbiddenError,
-  commentMarker,
-  upsertCommitComment,
-  upsertStickyComment,
-  upsertStickyCommentOrThrow,
-} from '../../src/github/comment.js';
+import { CommentForbiddenError, commentMarker, upsertCommitComment, upsertStickyComment, upsertStickyCommentOrThrow } from '../../src/github/comment.js';
 import { BOT, fakeSha, OCTOCAT, type FakeUser } from '../support/fake-github.js';
 import { startGithubHarness, type GithubHarness } from '../support/github-harness.js';
 
@@ -43,9 +37,7 @@ describe('upsertStickyComment', () => {
 
     const second = await upsertStickyComment(octokit, { ...repo, issueNumber: n }, '## Dataset check\nsecond');
     expect(second).toEqual({ ok: true, action: 'updated', id: first.id, url: first.url, deletedDuplicates: [] });
-    expect(gh.fake.issueComments(n)).toEqual([
-      { id: first.id, body: `${commentMarker()}\n## Dataset check\nsecond`, user: BOT.login },
-    ]);
+    expect(gh.fake.issueComments(n)).toEqual([{ id: first.id, body: `${commentMarker()}\n## Dataset check\nsecond`, user: BOT.login }]);
   });
 
   test('finds ours among 150 earlier comments (second page)', async () => {
@@ -69,10 +61,7 @@ describe('upsertStickyComment', () => {
     await upsertStickyComment(gh.client(), { ...repo, issueNumber: n }, 'a', { id: 'train-set' });
     await upsertStickyComment(gh.client(), { ...repo, issueNumber: n }, 'b', { id: 'eval-set' });
     await upsertStickyComment(gh.client(), { ...repo, issueNumber: n }, 'a2', { id: 'train-set' });
-    expect(gh.fake.issueComments(n).map((c) => c.body)).toEqual([
-      `${commentMarker('train-set')}\na2`,
-      `${commentMarker('eval-set')}\nb`,
-    ]);
+    expect(gh.fake.issueComments(n).map((c) => c.body)).toEqual([`${commentMarker('train-set')}\na2`, `${commentMarker('eval-set')}\nb`]);
     expect(commentMarker('x --> <script>')).toBe('<!-- finetune-ci:x-script- -->');
   });
 
@@ -80,10 +69,7 @@ describe('upsertStickyComment', () => {
     const n = newPr();
     // Hold both first listings until both runs have asked, so both see "no comment yet".
     gh.fake.fault('issues.listComments', { delayMs: 150, times: 2 });
-    const [a, b] = await Promise.all([
-      upsertStickyComment(gh.client(), { ...repo, issueNumber: n }, 'run A'),
-      upsertStickyComment(gh.client(), { ...repo, issueNumber: n }, 'run B'),
-    ]);
+    const [a, b] = await Promise.all([upsertStickyComment(gh.client(), { ...repo, issueNumber: n }, 'run A'), upsertStickyComment(gh.client(), { ...repo, issueNumber: n }, 'run B')]);
     expect(gh.fake.calls('issues.createComment').filter((r) => r.path.endsWith(`/${n}/comments`))).toHaveLength(2);
     const left = gh.fake.issueComments(n);
     expect(left).toHaveLength(1);
@@ -111,9 +97,7 @@ describe('upsertStickyComment', () => {
     if (r.ok) return;
     expect(r.message).toMatch(/Resource not accessible by integration.*forks/s);
     expect(gh.fake.issueComments(n)).toEqual([]);
-    await expect(upsertStickyCommentOrThrow(gh.client(), { ...repo, issueNumber: n }, 'report')).rejects.toBeInstanceOf(
-      CommentForbiddenError,
-    );
+    await expect(upsertStickyCommentOrThrow(gh.client(), { ...repo, issueNumber: n }, 'report')).rejects.toBeInstanceOf(CommentForbiddenError);
   });
 
   test('403 on update and create (read-only token) is the same typed result', async () => {

@@ -99,9 +99,7 @@ describe('baseContentFromApi', () => {
     gh.fake.setFile(BASE, '.github/workflows/secret.yml', 'not a dataset\n');
     gh.fake.setSymlink(BASE, 'data/inside-link.jsonl', '../.github/workflows/secret.yml');
     gh.fake.setSymlink(BASE, 'data/outside-link.jsonl', '/proc/self/environ');
-    await expect(baseContentFromApi(gh.client(), repo, BASE, 'data/inside-link.jsonl')).rejects.toThrow(
-      'data/inside-link.jsonl at ' + BASE + ' is a symbolic link, which finetune-ci does not follow',
-    );
+    await expect(baseContentFromApi(gh.client(), repo, BASE, 'data/inside-link.jsonl')).rejects.toThrow('data/inside-link.jsonl at ' + BASE + ' is a symbolic link, which finetune-ci does not follow');
     await expect(baseContentFromApi(gh.client(), repo, BASE, 'data/outside-link.jsonl')).rejects.toThrow(/is a symlink, not a file/);
   });
 

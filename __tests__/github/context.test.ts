@@ -85,8 +85,6 @@ describe('readEventContext', () => {
     expect(() => readEventContext({})).toThrow(/GITHUB_EVENT_NAME/);
     expect(() => parseEventContext('push', {}, {})).toThrow(EventContextError);
     expect(() => parseEventContext('pull_request', { pull_request: { number: 1 } }, RUNNER_ENV)).toThrow(/base\.sha/);
-    expect(() =>
-      readEventContext({ ...RUNNER_ENV, GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: '/x' }, () => '{not json'),
-    ).toThrow(/not valid JSON/);
+    expect(() => readEventContext({ ...RUNNER_ENV, GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: '/x' }, () => '{not json')).toThrow(/not valid JSON/);
   });
 });

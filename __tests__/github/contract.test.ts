@@ -69,12 +69,7 @@ describe('Prism in front of the fake', () => {
     });
     await expect(upsertStickyComment(gh.client({ retries: 0 }), { ...repo, issueNumber: 2 }, 'x')).rejects.toMatchObject({ status: 500 });
     const messages = gh.violations().flatMap((v) => v.details.map((d) => d.message));
-    expect(messages).toEqual(
-      expect.arrayContaining([
-        "Response body must have required property 'id'",
-        "Response body must have required property 'html_url'",
-      ]),
-    );
+    expect(messages).toEqual(expect.arrayContaining(["Response body must have required property 'id'", "Response body must have required property 'html_url'"]));
     // Prism's own log names the refusal too (useful when the client is `node dist/index.js`).
     for (let i = 0; i < 500 && gh.prism!.violations().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(gh.prism!.violations()).toEqual([expect.objectContaining({ method: 'POST', message: expect.stringMatching(/VIOLATIONS/) })]);
@@ -92,9 +87,9 @@ describe('Prism in front of the fake', () => {
     gh.clearViolations();
     const before = gh.fake.requests.length;
     const octokit = gh.client({ retries: 0 });
-    await expect(
-      octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repo, issue_number: 2, per_page: 'many' as unknown as number }),
-    ).rejects.toMatchObject({ status: 422 });
+    await expect(octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repo, issue_number: 2, per_page: 'many' as unknown as number })).rejects.toMatchObject({
+      status: 422,
+    });
     expect(gh.fake.requests.length).toBe(before);
     expect(JSON.stringify(gh.violations())).toMatch(/per_page/);
   });

@@ -6,7 +6,10 @@ import { planTargets } from '../../src/journeys/check.js';
 const CONFIG = '.github/finetune-ci.yml';
 
 async function settings(config: string | null, inputs: Record<string, string> = {}): Promise<Settings> {
-  return parseSettings((n) => inputs[n] ?? '', async (p) => (p === CONFIG ? config : null));
+  return parseSettings(
+    (n) => inputs[n] ?? '',
+    async (p) => (p === CONFIG ? config : null),
+  );
 }
 
 const f = (path: string, status: ChangedFile['status'] = 'modified', previousPath: string | null = null): ChangedFile => ({ path, status, previousPath });

@@ -74,7 +74,10 @@ function stub(name: ProviderName, quote?: Estimate) {
 }
 
 async function settings(inputs: Record<string, string>): Promise<Settings> {
-  return parseSettings((n) => inputs[n] ?? '', async () => null);
+  return parseSettings(
+    (n) => inputs[n] ?? '',
+    async () => null,
+  );
 }
 
 beforeAll(async () => {
@@ -103,14 +106,30 @@ describe('a provider that quotes a price before the job (Together)', () => {
   test('a quote above max-cost is refused too, even when the local estimate was under it', async () => {
     const { provider, calls } = stub('together', { totalPrice: 30, trainTokens: 1000, allowedToProceed: true, currency: 'USD' } as Estimate);
     const rec = recorder();
-    const out = await runTrain(await settings({ ...base, 'max-cost': '20' }), { io: rec.io, event: null, workspace: ws, createProvider: async () => provider, tempRoot: ws, today: '2026-11-25', smokeStage: null });
+    const out = await runTrain(await settings({ ...base, 'max-cost': '20' }), {
+      io: rec.io,
+      event: null,
+      workspace: ws,
+      createProvider: async () => provider,
+      tempRoot: ws,
+      today: '2026-11-25',
+      smokeStage: null,
+    });
     expect(calls.creates).toBe(0);
     expect(out.results[0]!.reason).toMatch(/quotes \$30\.00, above max-cost \$20/);
   });
 
   test('the report sets our estimate from the data beside the quote, with the difference', async () => {
     const { provider } = stub('together', { totalPrice: 30, trainTokens: 1000, allowedToProceed: true, currency: 'USD' } as Estimate);
-    const out = await runTrain(await settings({ ...base, 'max-cost': '20' }), { io: recorder().io, event: null, workspace: ws, createProvider: async () => provider, tempRoot: ws, today: '2026-11-25', smokeStage: null });
+    const out = await runTrain(await settings({ ...base, 'max-cost': '20' }), {
+      io: recorder().io,
+      event: null,
+      workspace: ws,
+      createProvider: async () => provider,
+      tempRoot: ws,
+      today: '2026-11-25',
+      smokeStage: null,
+    });
     const r = out.results[0]!;
     // Ours: trained tokens from the data at the price-per-million of 1 USD.
     expect(r.quote).toMatchObject({ costUsd: 30, trainTokens: 1000 });
@@ -145,7 +164,16 @@ describe('smoke sessions and existing deployments', () => {
     const { provider, calls } = stub('azure');
     const rec = recorder();
     const s = await settings({ 'smoke-tests': 'smoke.yml', provider: 'azure' });
-    const r = await runSmokeStage({ settings: s, target: null, provider, model: 'gpt-4.1-mini-2025-04-14.ft-0123456789abcdef0123456789abcdef', baseModel: 'gpt-4.1-mini-2025-04-14', io: rec.io, workspace: ws, tempRoot: ws });
+    const r = await runSmokeStage({
+      settings: s,
+      target: null,
+      provider,
+      model: 'gpt-4.1-mini-2025-04-14.ft-0123456789abcdef0123456789abcdef',
+      baseModel: 'gpt-4.1-mini-2025-04-14',
+      io: rec.io,
+      workspace: ws,
+      tempRoot: ws,
+    });
     expect(r).toBeNull();
     expect(calls.opened).toEqual([]);
     expect(rec.warnings.join('\n')).toMatch(/deployment .*set smoke-model/);

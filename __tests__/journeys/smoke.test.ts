@@ -45,10 +45,7 @@ function recorder(): Recorded {
 type Answer = string | Error | { text: string; delayMs?: number; hold?: Promise<void> };
 
 /** A stub of our own Provider interface: records sessions and calls; answers from `answer`. */
-function stubProvider(
-  answer: (model: string, messages: ChatMessage[]) => Answer,
-  opts: { openFails?: string; closeFails?: boolean; known?: readonly string[]; endpoint?: boolean } = {},
-) {
+function stubProvider(answer: (model: string, messages: ChatMessage[]) => Answer, opts: { openFails?: string; closeFails?: boolean; known?: readonly string[]; endpoint?: boolean } = {}) {
   const state = {
     opened: [] as string[],
     closed: [] as string[],
@@ -132,7 +129,10 @@ afterAll(async () => {
 });
 
 async function settingsOf(inputs: Record<string, string>): Promise<Settings> {
-  return parseSettings((n) => inputs[n] ?? '', async () => null);
+  return parseSettings(
+    (n) => inputs[n] ?? '',
+    async () => null,
+  );
 }
 
 const TUNED = 'ft:gpt-4.1-mini-2025-04-14:org:weather:abc123';
@@ -210,7 +210,7 @@ describe('runSmokeStage', () => {
     expect(r.markdown).toContain('| base |');
     // Prices from the catalog: 2 calls × (1000 in, 500 out) per model at gpt-4.1-mini's tuned rates.
     expect(r.run.models[0]!.price).toEqual({ input: 0.8, output: 3.2 });
-    expect(r.run.cost).toBeCloseTo(2 * (2 * (1000 * 0.8 + 500 * 3.2)) / 1e6, 10);
+    expect(r.run.cost).toBeCloseTo((2 * (2 * (1000 * 0.8 + 500 * 3.2))) / 1e6, 10);
     expect(rec.failed).toEqual([]);
   });
 

@@ -1,16 +1,6 @@
 /** The training report renderer (pure): success, failure, timeout, refusal, several targets. */
 import { describe, expect, test } from '@jest/globals';
-import {
-  actualCost,
-  differencePct,
-  emptyResult,
-  formatDuration,
-  formatPct,
-  isFailure,
-  renderTrainMarkdown,
-  toTrainJson,
-  type TrainTargetResult,
-} from '../../src/report/train.js';
+import { actualCost, differencePct, emptyResult, formatDuration, formatPct, isFailure, renderTrainMarkdown, toTrainJson, type TrainTargetResult } from '../../src/report/train.js';
 
 function success(): TrainTargetResult {
   return {

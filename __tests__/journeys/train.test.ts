@@ -7,17 +7,7 @@ import { describe, expect, test } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  followJob,
-  heartbeatLine,
-  jobHyperparameters,
-  jobKey,
-  normalizeHyperparameters,
-  redactor,
-  sha256File,
-  uploadName,
-  type FollowOptions,
-} from '../../src/journeys/train.js';
+import { followJob, heartbeatLine, jobHyperparameters, jobKey, normalizeHyperparameters, redactor, sha256File, uploadName, type FollowOptions } from '../../src/journeys/train.js';
 import { ProviderError } from '../../src/providers/errors.js';
 import type { Job, JobEvent } from '../../src/providers/types.js';
 
@@ -162,19 +152,15 @@ function harness(extra: Partial<FollowOptions> = {}) {
   return { opts, sleeps, lines, advance: (ms: number) => (t += ms) };
 }
 
-const transient = () =>
-  new ProviderError({ kind: 'transient', provider: 'openai', operation: 'getJob', message: 'rate limited', status: 429, retryAfterMs: 3000 });
+const transient = () => new ProviderError({ kind: 'transient', provider: 'openai', operation: 'getJob', message: 'rate limited', status: 429, retryAfterMs: 3000 });
 
 describe('followJob', () => {
   test('prints each event once and in order, metrics compactly, and ends on a terminal status', async () => {
-    const { provider, calls } = scripted(
-      [job('validating_files'), job('running'), job('running'), job('succeeded', { fineTunedModel: 'ft:x', trainedTokens: 100, finishedAt: 1_060 })],
-      {
-        0: [ev('e1', 'Created fine-tuning job')],
-        1: [ev('e2', 'Fine-tuning job started'), ev('e3', 'Step 1/2', { step: 1, train_loss: 1.5, valid_loss: 1.6, total_steps: 2 })],
-        3: [ev('e4', 'Step 2/2', { step: 2, train_loss: 0.5, valid_loss: 0.55, total_steps: 2 }), ev('e5', 'The job has successfully completed')],
-      },
-    );
+    const { provider, calls } = scripted([job('validating_files'), job('running'), job('running'), job('succeeded', { fineTunedModel: 'ft:x', trainedTokens: 100, finishedAt: 1_060 })], {
+      0: [ev('e1', 'Created fine-tuning job')],
+      1: [ev('e2', 'Fine-tuning job started'), ev('e3', 'Step 1/2', { step: 1, train_loss: 1.5, valid_loss: 1.6, total_steps: 2 })],
+      3: [ev('e4', 'Step 2/2', { step: 2, train_loss: 0.5, valid_loss: 0.55, total_steps: 2 }), ev('e5', 'The job has successfully completed')],
+    });
     const h = harness();
     const r = await followJob(provider, h.opts);
     expect(r.end).toBe('terminal');

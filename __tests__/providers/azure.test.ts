@@ -59,7 +59,14 @@ let n = 0;
 function dataset(lines: number): { path: string; name: string; bytes: number } {
   const rows: string[] = [];
   for (let i = 0; i < lines; i++) {
-    rows.push(JSON.stringify({ messages: [{ role: 'user', content: `q ${i} ${n}` }, { role: 'assistant', content: `a ${i}` }] }));
+    rows.push(
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: `q ${i} ${n}` },
+          { role: 'assistant', content: `a ${i}` },
+        ],
+      }),
+    );
   }
   const text = rows.join('\n') + '\n';
   const path = join(dir, `a${++n}.jsonl`);

@@ -118,7 +118,9 @@ describe('upload', () => {
     expect(progress[progress.length - 1]).toBe(d.bytes);
     const stored = stack.fake.fileContents.get(f.id)!;
     expect(createHash('sha256').update(stored).digest('hex')).toBe(
-      createHash('sha256').update(await import('node:fs').then((fs) => fs.readFileSync(d.path))).digest('hex'),
+      createHash('sha256')
+        .update(await import('node:fs').then((fs) => fs.readFileSync(d.path)))
+        .digest('hex'),
     );
   });
 
@@ -247,9 +249,7 @@ describe('jobs', () => {
 
   test('dpo jobs send beta; cancel works', async () => {
     const p = provider();
-    const job = await p.createJob(
-      spec(await uploaded(p), { method: 'dpo', hyperparameters: { n_epochs: 1, beta: 0.2 } }),
-    );
+    const job = await p.createJob(spec(await uploaded(p), { method: 'dpo', hyperparameters: { n_epochs: 1, beta: 0.2 } }));
     expect(job.method).toBe('dpo');
     expect(job.hyperparameters.beta).toBe(0.2);
     const cancelled = await p.cancelJob(job.id);
@@ -381,9 +381,7 @@ describe('chat', () => {
   test('a reply without choices is a bad-response error (checked by Prism first)', async () => {
     const p = provider({ retry: { attempts: 1 } });
     stack.fake.scriptChat('gpt-4.1-mini-2025-04-14', { raw: { id: 'x', object: 'chat.completion', created: 1, model: 'm' } });
-    const err = (await p.chat(await p.openChatSession('gpt-4.1-mini-2025-04-14'), [{ role: 'user', content: 'x' }]).catch(
-      (e: unknown) => e,
-    )) as ProviderError;
+    const err = (await p.chat(await p.openChatSession('gpt-4.1-mini-2025-04-14'), [{ role: 'user', content: 'x' }]).catch((e: unknown) => e)) as ProviderError;
     // The spec requires `choices`: Prism turns the fake's bad answer into a 500 naming it.
     expect(err.status).toBe(500);
     expect(err.message).toMatch(/choices/);
@@ -438,7 +436,11 @@ describe('the contract bites', () => {
     // A request violation comes back to the client as a 422 (previous test), so any bad request
     // from the provider already fails its own test; response violations are logged by Prism.
     // Prism logs asynchronously: wait for the three (however busy the machine), not a fixed time.
-    const flagged = () => stack.prism.output().split('\n').filter((l) => /errors#VIOLATIONS/.test(l));
+    const flagged = () =>
+      stack.prism
+        .output()
+        .split('\n')
+        .filter((l) => /errors#VIOLATIONS/.test(l));
     for (let i = 0; i < 400 && flagged().length < 3; i++) await new Promise((r) => setTimeout(r, 25));
     // chat without choices, job without created_at, job with status 'paused'
     expect(flagged()).toHaveLength(3);

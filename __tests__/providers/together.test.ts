@@ -11,13 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProviderError } from '../../src/providers/errors.js';
 import { createProvider } from '../../src/providers/index.js';
-import {
-  TogetherProvider,
-  keyTag,
-  mapTogetherStatus,
-  taggedSuffix,
-  type TogetherProviderOptions,
-} from '../../src/providers/together/adapter.js';
+import { TogetherProvider, keyTag, mapTogetherStatus, taggedSuffix, type TogetherProviderOptions } from '../../src/providers/together/adapter.js';
 import type { ChatSession, JobSpec } from '../../src/providers/types.js';
 import { startTogetherStack, type TogetherStack } from '../support/prism-together.js';
 
@@ -197,10 +191,14 @@ describe('the whole run: upload → processing → estimate → job → completi
     expect(session).toMatchObject({ provider: 'together', model: done.fineTunedModel, target: ep.endpoint.name, needsClose: true });
     expect(stack.fake.liveEndpoints().find((e) => e.id === endpointId)?.state).toBe('STARTED');
 
-    const r = await p.chat(session, [
-      { role: 'developer', content: 'Be brief.' },
-      { role: 'user', content: 'hello' },
-    ], { temperature: 0, max_tokens: 20, seed: 1 });
+    const r = await p.chat(
+      session,
+      [
+        { role: 'developer', content: 'Be brief.' },
+        { role: 'user', content: 'hello' },
+      ],
+      { temperature: 0, max_tokens: 20, seed: 1 },
+    );
     expect(r.text).toBe('echo: hello');
     expect(r.usage?.totalTokens).toBeGreaterThan(0);
     expect(r.finishReason).toBe('stop');
@@ -404,7 +402,7 @@ describe('jobs', () => {
     stack.fake.inject('POST /fine-tunes', { kind: 'quota' }, 3);
     const err = (await p.createJob(s).catch((e: unknown) => e)) as ProviderError;
     expect(err).toBeInstanceOf(ProviderError);
-    expect([err.kind, err.status, err.code, err.message]).toEqual(["quota", 402, "insufficient_balance", expect.any(String)]);
+    expect([err.kind, err.status, err.code, err.message]).toEqual(['quota', 402, 'insufficient_balance', expect.any(String)]);
     expect(err.hint).toMatch(/credit/);
     expect(stack.fake.faultCount('POST /fine-tunes') - served).toBe(1);
   });
@@ -414,7 +412,9 @@ describe('jobs', () => {
     stack.fake.inject('GET /fine-tunes/:id', { kind: 'status', status: 401, code: 'invalid_api_key', message: 'Invalid API key provided.' });
     const e1 = (await bad.getJob('ft-00000000-0000-0000-0000-000000000000').catch((e: unknown) => e)) as ProviderError;
     expect(e1.kind).toBe('auth');
-    const e2 = (await provider().getJob('ft-00000000-0000-0000-0000-000000000000').catch((e: unknown) => e)) as ProviderError;
+    const e2 = (await provider()
+      .getJob('ft-00000000-0000-0000-0000-000000000000')
+      .catch((e: unknown) => e)) as ProviderError;
     expect(e2.kind).toBe('not-found');
     expect(e2.requestId).toMatch(/^req-/);
   });
@@ -558,7 +558,7 @@ describe('createProvider', () => {
 });
 
 describe('the contract check itself', () => {
-  test('a response that breaks Together\'s spec is stopped by Prism', async () => {
+  test("a response that breaks Together's spec is stopped by Prism", async () => {
     const mark = stack.prism.output().length;
     stack.fake.tamper('GET /fine-tunes/:id', (v) => ({ ...(v as object), status: 'exploded' }));
     try {

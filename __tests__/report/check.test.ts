@@ -14,7 +14,14 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const chat = (u: string, a: string) => JSON.stringify({ messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: u }, { role: 'assistant', content: a }] });
+const chat = (u: string, a: string) =>
+  JSON.stringify({
+    messages: [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: u },
+      { role: 'assistant', content: a },
+    ],
+  });
 
 async function target(name: string, rows: string[], o: { maxCost?: number } = {}): Promise<TargetReport> {
   const file = join(dir, `${Buffer.from(name).toString('hex')}.jsonl`); // the label below is the path shown
@@ -33,9 +40,7 @@ describe('escapeText', () => {
     const out = escapeText('<script>x</script></details><!-- @octocat | `code` *b* [l](u) #1 https://e.com\nnext');
     for (const raw of ['<', '>', '|', '`', '*', '[', ']', ' #1', '://', '\n']) expect(out).not.toContain(raw);
     expect(out).toContain('@\u200doctocat');
-    expect(out).toBe(
-      '&lt;script&gt;x&lt;/script&gt;&lt;/details&gt;&lt;&#33;-- @\u200doctocat &#124; &#96;code&#96; &#42;b&#42; &#91;l&#93;(u) &#35;\u200d1 https:&#47;&#47;e.com next',
-    );
+    expect(out).toBe('&lt;script&gt;x&lt;/script&gt;&lt;/details&gt;&lt;&#33;-- @\u200doctocat &#124; &#96;code&#96; &#42;b&#42; &#91;l&#93;(u) &#35;\u200d1 https:&#47;&#47;e.com next');
   });
 });
 
@@ -78,7 +83,16 @@ describe('renderMarkdown', () => {
 
   test('untrusted text from the data is escaped everywhere it appears', async () => {
     const evil = '<script>alert(1)</script></details><!-- @octocat | `x`';
-    const rows = [...good(10), JSON.stringify({ messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }], [evil]: 1 })];
+    const rows = [
+      ...good(10),
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: 'a' },
+          { role: 'assistant', content: 'b' },
+        ],
+        [evil]: 1,
+      }),
+    ];
     const t = await target('data/<b>|@x`.jsonl', rows);
     const md = renderMarkdown([t], { today: DAY, lineUrl: (p, l) => `https://github.com/o/r/blob/s/${encodeURIComponent(p)}#L${l}` });
     for (const raw of ['<script>', '</script>', '<!-- @', '@octocat', '`x`', '<b>', '|@x']) expect(md).not.toContain(raw);
@@ -97,12 +111,12 @@ describe('renderMarkdown', () => {
     expect(full).toContain('<details><summary>Distributions</summary>');
     const folded = renderMarkdown(many, { today: DAY, maxChars: 20_000 });
     expect(folded.length).toBeLessThanOrEqual(20_000);
-    expect(folded).toContain('Some details were folded to keep this comment under GitHub\'s size limit');
+    expect(folded).toContain("Some details were folded to keep this comment under GitHub's size limit");
     expect(folded).toContain(`#### Problems (first `);
     expect(folded).toContain('All counted: `invalid-json` ×16,000.');
     const cut = renderMarkdown(many, { today: DAY, maxChars: 3_000 });
     expect(cut.length).toBeLessThanOrEqual(3_000);
-    expect(cut).toContain('The report was cut to fit GitHub\'s comment limit');
+    expect(cut).toContain("The report was cut to fit GitHub's comment limit");
   }, 60_000);
 
   test('over budget: a caution and a red status', async () => {

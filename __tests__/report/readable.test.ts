@@ -16,9 +16,21 @@ const DAY = '2026-11-25';
 const dir = mkdtempSync(join(tmpdir(), 'finetune-ci-readable-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const noSystem = (i: number) => JSON.stringify({ messages: [{ role: 'user', content: `Question ${i}?` }, { role: 'assistant', content: `Answer ${i}.` }] });
+const noSystem = (i: number) =>
+  JSON.stringify({
+    messages: [
+      { role: 'user', content: `Question ${i}?` },
+      { role: 'assistant', content: `Answer ${i}.` },
+    ],
+  });
 const clean = (i: number) =>
-  JSON.stringify({ messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: `Q ${i}?` }, { role: 'assistant', content: `A ${i}.` }] });
+  JSON.stringify({
+    messages: [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: `Q ${i}?` },
+      { role: 'assistant', content: `A ${i}.` },
+    ],
+  });
 
 async function target(name: string, rows: string[], model = 'gpt-4.1-mini-2025-04-14'): Promise<TargetReport> {
   const file = join(dir, name);
@@ -28,8 +40,14 @@ async function target(name: string, rows: string[], model = 'gpt-4.1-mini-2025-0
 
 describe('notices: once per run, in their own section', () => {
   test('a clean file has 0 warnings; the JSON report has the notices once at the top', async () => {
-    const a = await target('a.jsonl', Array.from({ length: 10 }, (_, i) => clean(i)));
-    const b = await target('b.jsonl', Array.from({ length: 10 }, (_, i) => clean(i + 10)));
+    const a = await target(
+      'a.jsonl',
+      Array.from({ length: 10 }, (_, i) => clean(i)),
+    );
+    const b = await target(
+      'b.jsonl',
+      Array.from({ length: 10 }, (_, i) => clean(i + 10)),
+    );
     const json = toJson([a, b]);
     for (const f of json.files) {
       expect(f.diagnostics).toEqual([]);
@@ -50,7 +68,11 @@ describe('notices: once per run, in their own section', () => {
     const rows = Array.from({ length: 10 }, (_, i) => clean(i));
     rows.push('{not json');
     const a = await target('c.jsonl', rows, 'gpt-4.1-nano-2025-04-14');
-    const b = await target('d.jsonl', Array.from({ length: 10 }, (_, i) => clean(i + 50)), 'gpt-4.1-nano-2025-04-14');
+    const b = await target(
+      'd.jsonl',
+      Array.from({ length: 10 }, (_, i) => clean(i + 50)),
+      'gpt-4.1-nano-2025-04-14',
+    );
     const text = renderText([a, b], { color: false, maxDiagnostics: 1 });
     expect(text).toContain('[invalid-json]');
     expect(text.match(/was shut down on 2026-10-23/g)).toHaveLength(1);
@@ -63,7 +85,10 @@ describe('notices: once per run, in their own section', () => {
 
 describe('repeated findings of one code are grouped', () => {
   test('text and markdown say "on 100 lines: 1, 2, 3, 4, 5 … 100"; JSON keeps every diagnostic', async () => {
-    const t = await target('many.jsonl', Array.from({ length: 100 }, (_, i) => noSystem(i)));
+    const t = await target(
+      'many.jsonl',
+      Array.from({ length: 100 }, (_, i) => noSystem(i)),
+    );
     const text = renderText([t], { color: false, maxDiagnostics: 20 });
     expect(text).toContain('no-system-message on 100 lines: 1, 2, 3, 4, 5 … 100');
     expect(text.match(/\[no-system-message\]/g)).toHaveLength(1);
@@ -83,8 +108,18 @@ describe('truncation', () => {
     writeFileSync(
       path,
       [
-        JSON.stringify({ messages: [{ role: 'user', content: long }, { role: 'assistant', content: 'Short answer.' }] }),
-        JSON.stringify({ messages: [{ role: 'user', content: 'Short question?' }, { role: 'assistant', content: long }] }),
+        JSON.stringify({
+          messages: [
+            { role: 'user', content: long },
+            { role: 'assistant', content: 'Short answer.' },
+          ],
+        }),
+        JSON.stringify({
+          messages: [
+            { role: 'user', content: 'Short question?' },
+            { role: 'assistant', content: long },
+          ],
+        }),
       ].join('\n') + '\n',
     );
     const r = await check(path, { trainingContext: 100 });
@@ -99,7 +134,10 @@ describe('truncation', () => {
 
 describe('money in JSON', () => {
   test('every cost is rounded to a millionth of a dollar', async () => {
-    const t = await target('money.jsonl', Array.from({ length: 37 }, (_, i) => clean(i * 7919)));
+    const t = await target(
+      'money.jsonl',
+      Array.from({ length: 37 }, (_, i) => clean(i * 7919)),
+    );
     const json = toJson([t]);
     const costs = [json.totals.estimatedCostUsd, json.files[0]!.costUsd, (json.targets[0] as { estimate: { costUsd: number } }).estimate.costUsd];
     for (const c of costs) {
@@ -113,7 +151,14 @@ describe('money in JSON', () => {
 describe('Mermaid charts', () => {
   test('the PR comment has the tokens-per-example distribution as an xychart-beta bar chart', async () => {
     const rows = Array.from({ length: 30 }, (_, i) => clean(i));
-    rows.push(JSON.stringify({ messages: [{ role: 'user', content: 'x '.repeat(500) }, { role: 'assistant', content: 'y' }] }));
+    rows.push(
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: 'x '.repeat(500) },
+          { role: 'assistant', content: 'y' },
+        ],
+      }),
+    );
     const t = await target('chart.jsonl', rows);
     const md = renderMarkdown([t], { today: DAY });
     const block = md.slice(md.indexOf('```mermaid'), md.indexOf('```', md.indexOf('```mermaid') + 3) + 3);
@@ -136,7 +181,16 @@ describe('Mermaid charts', () => {
     for (const bad of ['"', ']', '`', '<', '>', '\n', '{', '}']) expect(t).not.toContain(bad);
     const chart = barChart({ title: evil, xLabel: evil, yLabel: 'n', labels: [evil], values: [1] });
     expect(chart.split('```').length).toBe(3);
-    const lines = lineChart({ title: evil, xLabel: 'step', xRange: [1, 10], yLabel: 'loss', series: [[1, 0.5], [1.2, 0.7]] });
+    const lines = lineChart({
+      title: evil,
+      xLabel: 'step',
+      xRange: [1, 10],
+      yLabel: 'loss',
+      series: [
+        [1, 0.5],
+        [1.2, 0.7],
+      ],
+    });
     expect(lines).toContain('line [1, 0.5]');
     expect(lines).toContain('line [1.2, 0.7]');
     expect(lines).toContain('x-axis "step" 1 --> 10');

@@ -10,12 +10,30 @@ import { commandLines, isCommandLine, runnerLines } from '../support/workflow-co
 
 /** The bidi controls and other invisible characters that must never reach a reader raw. */
 const HIDDEN_CHARS = [
-  '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', // LRE RLE PDF LRO RLO
-  '\u2066', '\u2067', '\u2068', '\u2069', // LRI RLI FSI PDI
-  '\u200e', '\u200f', '\u061c', // LRM RLM ALM
-  '\u206a', '\u206f', '\ufff9', '\ufffb',
-  '\u{e0041}', '\u{e007f}', // tag characters (invisible ASCII)
-  '\u001b', '\u0007', '\u0000', '\u007f', '\u0085', '\u009b', // controls, NEL, CSI
+  '\u202a',
+  '\u202b',
+  '\u202c',
+  '\u202d',
+  '\u202e', // LRE RLE PDF LRO RLO
+  '\u2066',
+  '\u2067',
+  '\u2068',
+  '\u2069', // LRI RLI FSI PDI
+  '\u200e',
+  '\u200f',
+  '\u061c', // LRM RLM ALM
+  '\u206a',
+  '\u206f',
+  '\ufff9',
+  '\ufffb',
+  '\u{e0041}',
+  '\u{e007f}', // tag characters (invisible ASCII)
+  '\u001b',
+  '\u0007',
+  '\u0000',
+  '\u007f',
+  '\u0085',
+  '\u009b', // controls, NEL, CSI
 ];
 
 describe('visible', () => {
@@ -108,7 +126,7 @@ describe('markdown escaping', () => {
 
 describe('linear time on hostile input', () => {
   test('a megabyte of line breaks, blanks or markers is defused in one pass', () => {
-    for (const text of ['\n'.repeat(1 << 20), ' '.repeat(1 << 20) + 'x', '\u2028'.repeat(1 << 20), '#'.repeat(1 << 20) + '[', (' \n').repeat(1 << 19) + '::x']) {
+    for (const text of ['\n'.repeat(1 << 20), ' '.repeat(1 << 20) + 'x', '\u2028'.repeat(1 << 20), '#'.repeat(1 << 20) + '[', ' \n'.repeat(1 << 19) + '::x']) {
       const started = process.hrtime.bigint();
       const out = logText(text);
       // Generous: a quadratic scan of 1 MB takes minutes, a linear one milliseconds.

@@ -38,7 +38,12 @@ describe('lossChart', () => {
   test('fewer than two steps, or no train loss: no chart', () => {
     expect(lossChart([])).toBe('');
     expect(lossChart([{ step: 1, trainLoss: 1, validLoss: null }])).toBe('');
-    expect(lossChart([{ step: 1, trainLoss: null, validLoss: 1 }, { step: 2, trainLoss: null, validLoss: 0.5 }])).toBe('');
+    expect(
+      lossChart([
+        { step: 1, trainLoss: null, validLoss: 1 },
+        { step: 2, trainLoss: null, validLoss: 0.5 },
+      ]),
+    ).toBe('');
   });
 
   test('the training report shows it', () => {

@@ -15,7 +15,12 @@ const SCHEMA = {
 const CASES: [Assertion, string, string, string[]][] = [
   [{ type: 'equals', value: 'Yes.' }, 'Yes.', 'Yes, it is.', ['expected to equal "Yes."', 'answer starts "Yes, it is."']],
   [{ type: 'contains', value: 'Beijing' }, SUNNY, 'It is sunny.', ['expected to contain "Beijing"', 'answer starts "It is sunny."']],
-  [{ type: 'icontains', value: 'beijing' }, SUNNY, 'It is sunny in Shanghai and the whole long coast of east China today', ['expected to contain "beijing" (case-insensitive); answer starts "It is sunny in Shanghai and the whole long coas…"']],
+  [
+    { type: 'icontains', value: 'beijing' },
+    SUNNY,
+    'It is sunny in Shanghai and the whole long coast of east China today',
+    ['expected to contain "beijing" (case-insensitive); answer starts "It is sunny in Shanghai and the whole long coas…"'],
+  ],
   [{ type: 'starts-with', value: 'It is' }, SUNNY, 'Well, it is sunny.', ['expected to start with "It is"', 'answer starts "Well, it is sunny."']],
   [{ type: 'regex', value: '\\d+ °C' }, SUNNY, 'Warm.', ['expected to match /\\d+ °C/', 'answer starts "Warm."']],
   [{ type: 'is-json' }, '  {"city": "Paris"}\n', '{"city": "Paris",}', ['expected valid JSON, but', 'answer starts "{"city": "Paris",}"']],

@@ -6,7 +6,10 @@ import type { ChatFn, ChatMessage, SmokeSuite } from '../../src/smoke/types.js';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function suiteOf(n: number, extra = ''): SmokeSuite {
-  const cases = Array.from({ length: n }, (_, i) => `  - name: case ${i + 1}\n    prompt: "What's the weather in city ${i + 1}?"\n    assert:\n      - { type: icontains, value: "city ${i + 1}" }\n`).join('');
+  const cases = Array.from(
+    { length: n },
+    (_, i) => `  - name: case ${i + 1}\n    prompt: "What's the weather in city ${i + 1}?"\n    assert:\n      - { type: icontains, value: "city ${i + 1}" }\n`,
+  ).join('');
   const r = parseSuite(`${extra}defaults: { system: "You are a weather assistant.", temperature: 0, max_tokens: 50, seed: 1 }\ncases:\n${cases}`, 'smoke.yml');
   expect(r.diagnostics).toEqual([]);
   return r.suite!;
@@ -55,9 +58,7 @@ describe('runSuite', () => {
     ]);
     expect(run.verdict).toBe('pass');
     expect(run.calls).toBe(4);
-    expect(run.cases[1]!.outcomes[0]).toEqual(
-      expect.objectContaining({ pass: true, error: null, answer: 'It is sunny in city 2.', usage: { prompt_tokens: 20, completion_tokens: 10 } }),
-    );
+    expect(run.cases[1]!.outcomes[0]).toEqual(expect.objectContaining({ pass: true, error: null, answer: 'It is sunny in city 2.', usage: { prompt_tokens: 20, completion_tokens: 10 } }));
   });
 
   it('respects the concurrency limit across both models', async () => {

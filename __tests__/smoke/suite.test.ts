@@ -125,13 +125,7 @@ cases:
     assert:
       - value: 3
 `);
-    expect(located(ds)).toEqual([
-      'missing-prompt@2',
-      'prompt-and-messages@6',
-      'invalid-messages@9',
-      'missing-case-name@10',
-      'missing-check-type@14',
-    ]);
+    expect(located(ds)).toEqual(['missing-prompt@2', 'prompt-and-messages@6', 'invalid-messages@9', 'missing-case-name@10', 'missing-check-type@14']);
   });
 
   it('unknown fields suggest the right one', () => {
@@ -165,7 +159,14 @@ describe('parseSuite: JSON suites are located too', () => {
         defaults: { system: 'You are terse.' },
         cases: [
           { name: 'ok', prompt: 'hi', assert: [{ type: 'contains', value: 'hi' }] },
-          { name: 'bad', prompt: 'hi', assert: [{ type: 'regex', value: '[a-' }, { type: 'startswith', value: 'x' }] },
+          {
+            name: 'bad',
+            prompt: 'hi',
+            assert: [
+              { type: 'regex', value: '[a-' },
+              { type: 'startswith', value: 'x' },
+            ],
+          },
         ],
       },
       null,

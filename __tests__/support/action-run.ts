@@ -109,8 +109,7 @@ export function parseOutputFile(text: string): Record<string, string> {
   return out;
 }
 
-const unescapeProp = (s: string) =>
-  s.replace(/%2C/g, ',').replace(/%3A/g, ':').replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%');
+const unescapeProp = (s: string) => s.replace(/%2C/g, ',').replace(/%3A/g, ':').replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%');
 const unescapeData = (s: string) => s.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%');
 
 /** Workflow commands in a step's stdout: `::name key=v,key=v::message`. */

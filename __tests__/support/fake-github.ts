@@ -455,7 +455,12 @@ export class FakeGitHub {
       case 'issues.listComments': {
         const n = Number(params[2]);
         if (!this.pulls.has(n)) return fail(404);
-        return this.paginate(url, this.listStored('issue', n).map((c) => this.issueCommentJson(c)), reply, fail);
+        return this.paginate(
+          url,
+          this.listStored('issue', n).map((c) => this.issueCommentJson(c)),
+          reply,
+          fail,
+        );
       }
       case 'issues.createComment': {
         const n = Number(params[2]);
@@ -488,7 +493,12 @@ export class FakeGitHub {
       case 'repos.listCommentsForCommit': {
         const sha = params[2]!;
         if (!/^[0-9a-f]{7,40}$/.test(sha)) return fail(422, `No commit found for SHA: ${sha}`);
-        return this.paginate(url, this.listStored('commit', sha).map((c) => this.commitCommentJson(c)), reply, fail);
+        return this.paginate(
+          url,
+          this.listStored('commit', sha).map((c) => this.commitCommentJson(c)),
+          reply,
+          fail,
+        );
       }
       case 'repos.createCommitComment': {
         const sha = params[2]!;
@@ -516,7 +526,8 @@ export class FakeGitHub {
     const link = this.links.get(ref)?.get(path);
     if (link !== undefined) {
       const resolved = link.startsWith('/') ? null : posix.normalize(posix.join(posix.dirname(path), link));
-      if (resolved !== null && tree.has(resolved)) path = resolved; // followed, as GitHub does
+      if (resolved !== null && tree.has(resolved))
+        path = resolved; // followed, as GitHub does
       else {
         const entry = this.contentEntry(path, ref, Buffer.from(link), 'file');
         return reply(200, { ...entry, type: 'symlink', target: link, download_url: entry.download_url });
@@ -584,12 +595,7 @@ export class FakeGitHub {
     res.end();
   }
 
-  private paginate(
-    url: URL,
-    items: any[],
-    reply: (s: number, j: any, h?: Record<string, string>) => void,
-    fail: (s: number, m?: string) => void,
-  ): void {
+  private paginate(url: URL, items: any[], reply: (s: number, j: any, h?: Record<string, string>) => void, fail: (s: number, m?: string) => void): void {
     const perPageRaw = url.searchParams.get('per_page');
     const pageRaw = url.searchParams.get('page');
     const perPage = Math.min(100, Math.max(1, perPageRaw ? Number(perPageRaw) || 30 : 30));
@@ -763,7 +769,7 @@ export class FakeGitHub {
   repoJson(fullName: string, id: number) {
     const [owner, name] = fullName.split('/') as [string, string];
     const api = `${this.apiBase()}/repos/${fullName}`;
-    const ownerUser: FakeUser = owner === this.owner ? { login: owner, id: 9919, type: 'Organization' } : { login: owner, id: 100000 + id % 1000, type: 'User' };
+    const ownerUser: FakeUser = owner === this.owner ? { login: owner, id: 9919, type: 'Organization' } : { login: owner, id: 100000 + (id % 1000), type: 'User' };
     return {
       id,
       node_id: nodeId('R', id),

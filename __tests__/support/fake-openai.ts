@@ -387,8 +387,7 @@ export class FakeOpenAI {
       });
       res.end(text);
     };
-    const sendError = (e: HttpError, headers: Record<string, string> = {}) =>
-      send(e.status, { error: { message: e.message, type: e.type, param: e.param, code: e.code } }, headers);
+    const sendError = (e: HttpError, headers: Record<string, string> = {}) => send(e.status, { error: { message: e.message, type: e.type, param: e.param, code: e.code } }, headers);
 
     if (fault?.kind === 'reset') {
       entry.status = 'reset';
@@ -399,21 +398,10 @@ export class FakeOpenAI {
       const headers: Record<string, string> = {};
       if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
       if (fault.retryAfterMs !== undefined) headers['retry-after-ms'] = String(fault.retryAfterMs);
-      return sendError(
-        new HttpError(429, 'Rate limit reached for requests. Please try again later.', 'rate_limit_exceeded', null, 'requests'),
-        headers,
-      );
+      return sendError(new HttpError(429, 'Rate limit reached for requests. Please try again later.', 'rate_limit_exceeded', null, 'requests'), headers);
     }
     if (fault?.kind === 'quota') {
-      return sendError(
-        new HttpError(
-          429,
-          'You exceeded your current quota, please check your plan and billing details.',
-          'insufficient_quota',
-          null,
-          'insufficient_quota',
-        ),
-      );
+      return sendError(new HttpError(429, 'You exceeded your current quota, please check your plan and billing details.', 'insufficient_quota', null, 'insufficient_quota'));
     }
     if (fault?.kind === 'status') {
       const e = new HttpError(
@@ -433,7 +421,7 @@ export class FakeOpenAI {
     try {
       const auth = req.headers.authorization;
       if (!auth || !/^Bearer \S+/.test(auth)) {
-        throw new HttpError(401, 'You didn\'t provide an API key.', 'missing_api_key');
+        throw new HttpError(401, "You didn't provide an API key.", 'missing_api_key');
       }
       const result = await this.route(method, path, query, req.headers, body);
       if (fault?.kind === 'drop-after') {
@@ -468,13 +456,7 @@ export class FakeOpenAI {
 
   // --- routing ------------------------------------------------------------------------------
 
-  private async route(
-    method: string,
-    path: string,
-    query: Record<string, string>,
-    headers: http.IncomingHttpHeaders,
-    body: Buffer,
-  ): Promise<unknown> {
+  private async route(method: string, path: string, query: Record<string, string>, headers: http.IncomingHttpHeaders, body: Buffer): Promise<unknown> {
     const seg = path.split('/').filter(Boolean);
     const json = () => parseJson(body, headers);
     if (method === 'POST' && path === '/files') return this.createFile(parseMultipart(body, headers));
@@ -655,12 +637,7 @@ export class FakeOpenAI {
     });
     const whole = Buffer.concat(chunks);
     if (whole.length !== u.upload.bytes) {
-      throw new HttpError(
-        400,
-        `The number of bytes uploaded (${whole.length}) does not match the number of bytes specified (${u.upload.bytes}).`,
-        'invalid_value',
-        'part_ids',
-      );
+      throw new HttpError(400, `The number of bytes uploaded (${whole.length}) does not match the number of bytes specified (${u.upload.bytes}).`, 'invalid_value', 'part_ids');
     }
     if (b.md5 !== undefined) {
       if (typeof b.md5 !== 'string') throw new HttpError(400, "Invalid 'md5'.", 'invalid_value', 'md5');
@@ -677,10 +654,7 @@ export class FakeOpenAI {
   // --- jobs ---------------------------------------------------------------------------------
 
   private createJob(b: Record<string, unknown>): unknown {
-    allowOnly(b, [
-      'model', 'training_file', 'hyperparameters', 'suffix', 'validation_file', 'integrations', 'seed', 'method', 'metadata',
-      ...(this.azure ? ['trainingType'] : []),
-    ]);
+    allowOnly(b, ['model', 'training_file', 'hyperparameters', 'suffix', 'validation_file', 'integrations', 'seed', 'method', 'metadata', ...(this.azure ? ['trainingType'] : [])]);
     if (this.azure && b.trainingType !== undefined && !['globalstandard', 'standard', 'developerTier', 'developertier'].includes(String(b.trainingType))) {
       throw new HttpError(400, `Invalid trainingType ${String(b.trainingType)}`, 'invalid_value', 'trainingType');
     }
@@ -741,8 +715,7 @@ export class FakeOpenAI {
     const resolved = {
       n_epochs: hp.n_epochs === undefined || hp.n_epochs === 'auto' ? 3 : hp.n_epochs,
       batch_size: hp.batch_size === undefined || hp.batch_size === 'auto' ? 1 : hp.batch_size,
-      learning_rate_multiplier:
-        hp.learning_rate_multiplier === undefined || hp.learning_rate_multiplier === 'auto' ? 1.8 : hp.learning_rate_multiplier,
+      learning_rate_multiplier: hp.learning_rate_multiplier === undefined || hp.learning_rate_multiplier === 'auto' ? 1.8 : hp.learning_rate_multiplier,
       ...(type === 'dpo' ? { beta: hp.beta === undefined || hp.beta === 'auto' ? 0.1 : hp.beta } : {}),
     };
     const id = `ftjob-${this.nextId(24)}`;

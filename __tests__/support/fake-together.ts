@@ -326,8 +326,7 @@ export class FakeTogether {
       res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': requestId, ...headers });
       res.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
     };
-    const sendError = (e: HttpError) =>
-      send(e.status, { error: { message: e.message, type: e.type, param: e.param, code: e.code } }, e.headers);
+    const sendError = (e: HttpError) => send(e.status, { error: { message: e.message, type: e.type, param: e.param, code: e.code } }, e.headers);
 
     if (fault?.kind === 'reset') {
       entry.status = 'reset';
@@ -382,13 +381,7 @@ export class FakeTogether {
     return head.fault;
   }
 
-  private async route(
-    method: string,
-    path: string,
-    query: Record<string, string>,
-    headers: http.IncomingHttpHeaders,
-    body: Buffer,
-  ): Promise<unknown> {
+  private async route(method: string, path: string, query: Record<string, string>, headers: http.IncomingHttpHeaders, body: Buffer): Promise<unknown> {
     const seg = path.split('/').filter(Boolean);
     const json = () => parseJson(body, headers);
     if (method === 'POST' && path === '/files/upload') return this.upload(body, headers);
@@ -521,7 +514,7 @@ export class FakeTogether {
     const evals = typeof b.n_evals === 'number' ? b.n_evals : 0;
     const trainTokens = Math.ceil(train.content.length / 4) * epochs;
     const evalTokens = val ? Math.ceil(val.content.length / 4) * evals : 0;
-    const price = Math.round(((trainTokens + evalTokens) * this.pricePerMillion) / 1e6 * 1e6) / 1e6;
+    const price = Math.round((((trainTokens + evalTokens) * this.pricePerMillion) / 1e6) * 1e6) / 1e6;
     return {
       estimated_total_price: price,
       allowed_to_proceed: price <= this.userLimit,
@@ -534,9 +527,25 @@ export class FakeTogether {
 
   private createJob(b: Record<string, unknown>): unknown {
     const allowed = [
-      'training_file', 'validation_file', 'model', 'n_epochs', 'n_evals', 'n_checkpoints', 'batch_size', 'learning_rate',
-      'suffix', 'random_seed', 'training_type', 'training_method', 'warmup_ratio', 'max_seq_length', 'weight_decay',
-      'max_grad_norm', 'packing', 'lr_scheduler', 'from_checkpoint',
+      'training_file',
+      'validation_file',
+      'model',
+      'n_epochs',
+      'n_evals',
+      'n_checkpoints',
+      'batch_size',
+      'learning_rate',
+      'suffix',
+      'random_seed',
+      'training_type',
+      'training_method',
+      'warmup_ratio',
+      'max_seq_length',
+      'weight_decay',
+      'max_grad_norm',
+      'packing',
+      'lr_scheduler',
+      'from_checkpoint',
     ];
     for (const k of Object.keys(b)) if (!allowed.includes(k)) throw new HttpError(400, `Unknown parameter ${k}`, 'unknown_parameter', k);
     const train = this.usableFile(b.training_file, 'training_file');
@@ -822,7 +831,10 @@ function iso(ms: number): string {
 }
 
 function countLines(b: Buffer): number {
-  return b.toString('utf8').split('\n').filter((l) => l.trim() !== '').length;
+  return b
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '').length;
 }
 
 /** What Together's validation would say about the lines: the first bad line is named. */

@@ -81,12 +81,7 @@ export async function startGithubHarness(opts: { prism?: boolean; fake?: FakeGit
         if (!header) {
           // A refused request (422 from Prism) carries the details only in its problem+json body.
           const data = e.response?.data;
-          const body =
-            typeof data === 'string'
-              ? safeJson(data)
-              : data instanceof ArrayBuffer
-                ? safeJson(Buffer.from(data).toString('utf8'))
-                : data;
+          const body = typeof data === 'string' ? safeJson(data) : data instanceof ArrayBuffer ? safeJson(Buffer.from(data).toString('utf8')) : data;
           const validation = (body as { validation?: unknown } | null)?.validation;
           if (Array.isArray(validation)) header = JSON.stringify(validation);
         }
@@ -105,9 +100,7 @@ export async function startGithubHarness(opts: { prism?: boolean; fake?: FakeGit
         details: [{ message: v.message }],
       }));
       const undocumentedError = (v: ContractViolation) =>
-        v.status !== undefined &&
-        v.status >= 400 &&
-        v.details.every((d) => d.severity === 'Warning' && /Unable to match the returned status code/.test(d.message ?? ''));
+        v.status !== undefined && v.status >= 400 && v.details.every((d) => d.severity === 'Warning' && /Unable to match the returned status code/.test(d.message ?? ''));
       return [...(o.all ? seen : seen.filter((v) => !undocumentedError(v))), ...fromPrism];
     },
     clearViolations: () => {

@@ -135,8 +135,7 @@ function sortKeys(o: Record<string, JsonObject>): Record<string, JsonObject> {
 }
 
 function openapiVersion(): string {
-  return (JSON.parse(readFileSync(join(ROOT, 'node_modules/@octokit/openapi/package.json'), 'utf8')) as { version: string })
-    .version;
+  return (JSON.parse(readFileSync(join(ROOT, 'node_modules/@octokit/openapi/package.json'), 'utf8')) as { version: string }).version;
 }
 
 /** Key of the cut: changes whenever the package, the operation list or the overlays change. */
@@ -199,11 +198,10 @@ export async function startGithubPrism(upstream: string, opts: { timeoutMs?: num
   const spec = await writeGithubSpecCut();
   const port = await freePort();
   const started = Date.now();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [PRISM_CLI, 'proxy', spec, upstream, '--errors', '-p', String(port), '-h', '127.0.0.1', '--cors', 'false'],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } },
-  );
+  const child: ChildProcess = spawn(process.execPath, [PRISM_CLI, 'proxy', spec, upstream, '--errors', '-p', String(port), '-h', '127.0.0.1', '--cors', 'false'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+  });
   let out = '';
   let violations: PrismViolation[] = [];
   let partial = '';

@@ -74,7 +74,12 @@ export interface PrismHandle {
 /** A spec reduced to `paths` and the transitive closure of their `$ref`s; cached on disk by content. */
 export function subsetSpec(specPath: string, paths: readonly string[], patch?: SpecPatch): string {
   const text = readFileSync(specPath, 'utf8');
-  const digest = createHash('sha256').update(text).update(JSON.stringify(paths)).update(patch?.id ?? '').digest('hex').slice(0, 16);
+  const digest = createHash('sha256')
+    .update(text)
+    .update(JSON.stringify(paths))
+    .update(patch?.id ?? '')
+    .digest('hex')
+    .slice(0, 16);
   const dir = join(tmpdir(), 'finetune-ci-prism');
   const out = join(dir, `openapi-subset-${digest}.json`);
   if (existsSync(out)) return out;
@@ -145,11 +150,10 @@ export async function startPrism(options: StartPrismOptions): Promise<PrismHandl
   const document = paths === 'all' ? spec : subsetSpec(spec, paths, options.patch);
   const port = await freePort();
   const started = Date.now();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [PRISM_CLI, 'proxy', '--errors', '-h', '127.0.0.1', '-p', String(port), document, options.upstream],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } },
-  );
+  const child: ChildProcess = spawn(process.execPath, [PRISM_CLI, 'proxy', '--errors', '-h', '127.0.0.1', '-p', String(port), document, options.upstream], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+  });
   let output = '';
   const onData = (b: Buffer) => {
     output += b.toString('utf8');
@@ -205,9 +209,7 @@ export interface OpenAIStack {
   stop(): Promise<void>;
 }
 
-export async function startOpenAIStack(
-  options: FakeOpenAIOptions & { paths?: readonly string[] | 'all' } = {},
-): Promise<OpenAIStack> {
+export async function startOpenAIStack(options: FakeOpenAIOptions & { paths?: readonly string[] | 'all' } = {}): Promise<OpenAIStack> {
   const fake = await startFakeOpenAI(options);
   let prism: PrismHandle;
   try {

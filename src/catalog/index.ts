@@ -26,7 +26,10 @@ export interface ModelOverrides {
 }
 
 export class CatalogError extends Error {
-  constructor(message: string, readonly hint: string) {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
     super(message);
     this.name = 'CatalogError';
   }
@@ -160,9 +163,7 @@ export function modelNotices(profile: ModelProfile, on: string, requestedId = pr
         severity: 'warning',
         code: 'model-shutdown-soon',
         message: `${requestedId} shuts down on ${profile.shutdownDate} (in ${days} day${days === 1 ? '' : 's'}); fine-tunes built on it stop working then too`,
-        hint: replacementHint(profile.id)
-          ? `plan a move before that date, e.g. ${replacementHint(profile.id)}`
-          : 'plan a move to another model or provider before that date',
+        hint: replacementHint(profile.id) ? `plan a move before that date, e.g. ${replacementHint(profile.id)}` : 'plan a move to another model or provider before that date',
       });
     }
   }

@@ -109,13 +109,7 @@ const PROVIDERS_FACTS = 'Together AI OpenAPI spec (2026-04-28) and SDK 0.52.0; A
  * An open-weight model: its own tokenizer is not shipped, so counts use o200k_base and say they
  * are approximate; Together's `estimate-price` (or Azure's job) gives the real number.
  */
-function openWeight(
-  provider: 'together' | 'azure',
-  id: string,
-  trainingContext: number | null,
-  methods: Method[],
-  extraUnconfirmed: string[] = [],
-): ModelProfile {
+function openWeight(provider: 'together' | 'azure', id: string, trainingContext: number | null, methods: Method[], extraUnconfirmed: string[] = []): ModelProfile {
   return {
     id,
     provider,
@@ -128,13 +122,7 @@ function openWeight(
     inferencePricePerMillion: null,
     methods,
     shutdownDate: null,
-    unconfirmed: [
-      'encoding',
-      ...(trainingContext === null ? ['trainingContext'] : []),
-      'trainingPricePerMillion',
-      'shutdownDate',
-      ...extraUnconfirmed,
-    ],
+    unconfirmed: ['encoding', ...(trainingContext === null ? ['trainingContext'] : []), 'trainingPricePerMillion', 'shutdownDate', ...extraUnconfirmed],
     source: PROVIDERS_FACTS,
     asOf: AS_OF,
     // Together's create-job and estimate-price: `n_epochs` defaults to 1 (API reference, read
@@ -155,12 +143,7 @@ const TOGETHER_LIMITS = 'https://docs.together.ai/docs/fine-tuning/supported-mod
 const TOGETHER_AS_OF = '2026-12-02';
 const TOGETHER_MINIMUM_USD = 4;
 
-function together(
-  id: string,
-  lora: { sft: number; dpo: number },
-  context: { supervised: number; dpo: number } | null,
-  extraUnconfirmed: string[] = [],
-): ModelProfile {
+function together(id: string, lora: { sft: number; dpo: number }, context: { supervised: number; dpo: number } | null, extraUnconfirmed: string[] = []): ModelProfile {
   const base = openWeight('together', id, context?.supervised ?? null, ['supervised', 'dpo'], extraUnconfirmed);
   return {
     ...base,

@@ -15,7 +15,7 @@ export const OVERHEADS = {
   /** Extra per message that has a `name`, on top of tok(name). */
   perName: { value: 1, confirmed: true, note: '1 extra token per named message (cookbook)' },
   /** Per example (the cookbook's "+3 reply priming" is billed as 1). */
-  perExample: { value: 1, confirmed: true, note: '1 token per example (a billed job: 681 = 551 + 30 × 4 + 10 × 1, not the cookbook\'s +3)' },
+  perExample: { value: 1, confirmed: true, note: "1 token per example (a billed job: 681 = 551 + 30 × 4 + 10 × 1, not the cookbook's +3)" },
   /**
    * Tool definitions are billed as the TypeScript-like namespace the model sees
    * (dataset/tool-render.ts), counted with the model's encoding. Sources: hmarr/openai-chat-tokens

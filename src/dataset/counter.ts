@@ -65,13 +65,7 @@ type Tokenizer = { countTokens: (text: string, opts: typeof AS_TEXT) => number }
 
 function coreOf(t: Tokenizer): EncoderCore | null {
   const core = (t as unknown as { default?: { bytePairEncodingCoreProcessor?: Partial<EncoderCore> } }).default?.bytePairEncodingCoreProcessor;
-  if (
-    core &&
-    core.tokenSplitRegex instanceof RegExp &&
-    core.bytePairStringRankEncoder instanceof Map &&
-    typeof core.bytePairEncode === 'function' &&
-    typeof core.getBpeRankFromBytes === 'function'
-  ) {
+  if (core && core.tokenSplitRegex instanceof RegExp && core.bytePairStringRankEncoder instanceof Map && typeof core.bytePairEncode === 'function' && typeof core.getBpeRankFromBytes === 'function') {
     return core as EncoderCore;
   }
   return null;
@@ -211,7 +205,7 @@ function pieceCount(piece: string, core: EncoderCore): number {
 /** [from, to) ranges of at most `max` characters covering `text`, never cutting a surrogate pair. */
 export function cuts(text: string, max: number): [number, number][] {
   const out: [number, number][] = [];
-  for (let from = 0; from < text.length; ) {
+  for (let from = 0; from < text.length;) {
     let to = Math.min(from + max, text.length);
     const c = text.charCodeAt(to - 1);
     if (to < text.length && to - 1 > from && c >= 0xd800 && c <= 0xdbff) to--;

@@ -47,14 +47,7 @@ export const FunctionMessage = z.object({
   content: z.string().nullable(),
 });
 
-export const Message = z.discriminatedUnion('role', [
-  SystemMessage,
-  DeveloperMessage,
-  UserMessage,
-  AssistantMessage,
-  ToolMessage,
-  FunctionMessage,
-]);
+export const Message = z.discriminatedUnion('role', [SystemMessage, DeveloperMessage, UserMessage, AssistantMessage, ToolMessage, FunctionMessage]);
 export type Message = z.infer<typeof Message>;
 
 export const FunctionDefinition = z.object({

@@ -8,16 +8,7 @@ import { isUtf8 } from 'node:buffer';
 import type { Encoding } from '../catalog/models.js';
 import type { ValidationProfile } from '../catalog/profiles.js';
 import { LINE_LIMITS } from '../catalog/limits.js';
-import {
-  KNOWN_KEYS,
-  PartsCompletionExample,
-  SCHEMAS,
-  detectShape,
-  type ChatExample,
-  type Content,
-  type DpoExample,
-  type TextExample,
-} from './formats.js';
+import { KNOWN_KEYS, PartsCompletionExample, SCHEMAS, detectShape, type ChatExample, type Content, type DpoExample, type TextExample } from './formats.js';
 import { chatRules, dpoRules, pathString, quoteKey, schemaFindings, shortKey, type Finding } from './rules.js';
 import { findSecrets, type SecretMatch } from './secrets.js';
 import { togetherLineRules } from './together-rules.js';
@@ -390,7 +381,12 @@ function analyzeLineUnmasked(bytes: Buffer, line: number, ctx: LineContext, secr
       code: 'unknown-format',
       severity: 'error',
       path: '',
-      message: `the line has none of the keys of a training format (found: ${Object.keys(record).slice(0, 5).map((k) => shortKey(hideSecrets(k, secrets))).join(', ') || 'none'})`,
+      message: `the line has none of the keys of a training format (found: ${
+        Object.keys(record)
+          .slice(0, 5)
+          .map((k) => shortKey(hideSecrets(k, secrets)))
+          .join(', ') || 'none'
+      })`,
       hint: 'use {"messages": [...]} for chat, {"input", "preferred_output", "non_preferred_output"} for DPO, or {"prompt", "completion"}',
     });
     flagSecrets(obj);

@@ -45,12 +45,8 @@ function stripCR(b: Buffer): Buffer {
   return b.length > 0 && b[b.length - 1] === CR ? b.subarray(0, b.length - 1) : b;
 }
 
-export async function* readLineBatches(
-  source: string | Readable,
-  opts: ReadOptions,
-): AsyncGenerator<LineBatch> {
-  const stream =
-    typeof source === 'string' ? createReadStream(source, { highWaterMark: opts.highWaterMark ?? 1 << 20 }) : source;
+export async function* readLineBatches(source: string | Readable, opts: ReadOptions): AsyncGenerator<LineBatch> {
+  const stream = typeof source === 'string' ? createReadStream(source, { highWaterMark: opts.highWaterMark ?? 1 << 20 }) : source;
   let lineNo = 1;
   let lineStart = 0; // byte offset of the current line
   let pending: Buffer[] = []; // pieces of the current line from earlier chunks

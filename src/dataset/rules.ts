@@ -107,13 +107,7 @@ function deepestBranch(issue: z.core.$ZodIssueInvalidUnion): z.core.$ZodIssue[] 
 }
 
 /** Schema failures as findings, at most `limit` per line (the rest would repeat). */
-export function schemaFindings(
-  issues: readonly z.core.$ZodIssue[],
-  root: unknown,
-  emit: Emit,
-  prefix: readonly PropertyKey[] = [],
-  limit = 5,
-): number {
+export function schemaFindings(issues: readonly z.core.$ZodIssue[], root: unknown, emit: Emit, prefix: readonly PropertyKey[] = [], limit = 5): number {
   let n = 0;
   for (const issue of issues) {
     if (n >= limit) break;
@@ -214,12 +208,7 @@ export interface ChatFacts {
 }
 
 /** Rules for a list of messages (a chat example, or a DPO input). */
-export function messageRules(
-  messages: readonly Message[],
-  base: string,
-  ctx: RuleContext,
-  emit: Emit,
-): ChatFacts {
+export function messageRules(messages: readonly Message[], base: string, ctx: RuleContext, emit: Emit): ChatFacts {
   const callIds = new Set<string>();
   let hasSystem = false;
   let hasUser = false;
@@ -230,13 +219,14 @@ export function messageRules(
     if (m.role === 'user') hasUser = true;
     if (m.role === 'developer') {
       hasSystem = true;
-      if (!ctx.developerAllowed) emit({
-        code: 'developer-role',
-        severity: 'warning',
-        path: join(at, 'role'),
-        message: `${at} has role "developer", which OpenAI documents only for reinforcement fine-tuning`,
-        hint: 'use role "system" for supervised and DPO data',
-      });
+      if (!ctx.developerAllowed)
+        emit({
+          code: 'developer-role',
+          severity: 'warning',
+          path: join(at, 'role'),
+          message: `${at} has role "developer", which OpenAI documents only for reinforcement fine-tuning`,
+          hint: 'use role "system" for supervised and DPO data',
+        });
     }
     if (m.role === 'function') {
       emit({

@@ -66,9 +66,7 @@ export function sniffHead(bytes: Buffer, display: string): Finding | null {
     severity: 'error',
     path: '',
     message: `JSON, not JSONL: the file is ${array ? 'a JSON array' : 'a pretty-printed JSON document'}; fine-tuning takes one JSON object per line`,
-    hint: array
-      ? `convert: jq -c '.[]' ${shellWord(display)} > ${shellWord(tmp)}${then}`
-      : `convert: jq -c . ${shellWord(display)} > ${shellWord(tmp)}${then} (remove any comments first)`,
+    hint: array ? `convert: jq -c '.[]' ${shellWord(display)} > ${shellWord(tmp)}${then}` : `convert: jq -c . ${shellWord(display)} > ${shellWord(tmp)}${then} (remove any comments first)`,
   };
 }
 

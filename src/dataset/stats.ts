@@ -35,8 +35,7 @@ export function distribution(values: Uint32Array): Distribution | null {
   let sum = 0;
   for (const v of sorted) sum += v;
   const mid = sorted.length >> 1;
-  const median =
-    sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  const median = sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
   return {
     min: sorted[0] as number,
     max: sorted[sorted.length - 1] as number,

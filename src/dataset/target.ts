@@ -3,19 +3,7 @@
  * Checks both files, adds what the model and provider say (method support, shutdown dates,
  * unknown prices), and prices the run.
  */
-import {
-  ALIASES,
-  CATALOG,
-  PROFILES,
-  TOKENIZER_PINS,
-  findModel,
-  forMethod,
-  modelNotices,
-  resolveModel,
-  type ModelOverrides,
-  type ModelProfile,
-  type ValidationProfile,
-} from '../catalog/index.js';
+import { ALIASES, CATALOG, PROFILES, TOKENIZER_PINS, findModel, forMethod, modelNotices, resolveModel, type ModelOverrides, type ModelProfile, type ValidationProfile } from '../catalog/index.js';
 import { CLOSED_LIST_PROVIDERS, modelFit, nearestIds } from '../catalog/fit.js';
 import { estimate, type Estimate } from '../estimate.js';
 import type { CacheStore } from '../cache/store.js';
@@ -93,8 +81,7 @@ export async function checkTarget(spec: TargetSpec, run: CheckRunOptions): Promi
   const base = PROFILES[spec.provider ?? 'openai'];
   const profile: ValidationProfile = spec.minExamples !== undefined ? { ...base, minExamples: spec.minExamples } : base;
   const notices: Diagnostic[] = [];
-  const note = (n: Omit<Diagnostic, 'file' | 'line' | 'path'>) =>
-    notices.push({ ...n, file: spec.trainingFile, line: null, path: '' });
+  const note = (n: Omit<Diagnostic, 'file' | 'line' | 'path'>) => notices.push({ ...n, file: spec.trainingFile, line: null, path: '' });
   // An open model's own tokenizer: from the cache, else downloaded once; else the stand-in.
   let tokenizer: OpenTokenizerRef | undefined;
   let tokenizerInfo: TargetReport['tokenizer'] = null;
@@ -171,7 +158,7 @@ export async function checkTarget(spec: TargetSpec, run: CheckRunOptions): Promi
       code: 'context-unknown',
       severity: 'info',
       message: `the training context of ${spec.model} is unknown, so truncation is not estimated`,
-      hint: 'set --context (CLI) or the target\'s training_context',
+      hint: "set --context (CLI) or the target's training_context",
     });
   }
   if (model.approximateTokens) {
@@ -179,7 +166,7 @@ export async function checkTarget(spec: TargetSpec, run: CheckRunOptions): Promi
       code: 'approximate-tokens',
       severity: 'info',
       message: `${spec.model}'s tokenizer is not shipped with finetune-ci: token counts use ${model.encoding} and are approximate`,
-      hint: 'set --encoding if you know the model\'s encoding',
+      hint: "set --encoding if you know the model's encoding",
     });
   }
   const est = estimate(training.examples, training.tokens.billable, model, spec.epochs);
@@ -238,13 +225,7 @@ const FORMAT_WORDS: Record<string, string> = {
  * provider does not offer, data in a format the model does not take, images for a model without
  * vision fine-tuning, a validation file unlike its training file.
  */
-function modelFitProblems(
-  spec: TargetSpec,
-  model: ModelProfile,
-  training: FileReport,
-  validation: FileReport | null,
-  note: (n: Omit<Diagnostic, 'file' | 'line' | 'path'>) => void,
-): void {
+function modelFitProblems(spec: TargetSpec, model: ModelProfile, training: FileReport, validation: FileReport | null, note: (n: Omit<Diagnostic, 'file' | 'line' | 'path'>) => void): void {
   const provider = spec.provider ?? 'openai';
   const inCatalog = findModel(spec.model, spec.provider) !== undefined;
   const o = spec.overrides ?? {};

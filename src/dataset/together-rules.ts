@@ -77,22 +77,34 @@ function checkContent(content: unknown, role: string, at: string, profile: Valid
   let images = 0;
   content.forEach((part, j) => {
     const p = `${at}[${j}]`;
-    if (!isObject(part)) refuse('invalid-field', p, `${p} is not an object; content parts are {"type": …}`, 'write each part as {"type":"text","text":…} or {"type":"image_url","image_url":{"url":…}}');
+    if (!isObject(part))
+      refuse('invalid-field', p, `${p} is not an object; content parts are {"type": …}`, 'write each part as {"type":"text","text":…} or {"type":"image_url","image_url":{"url":…}}');
     if (!('type' in part)) refuse('missing-field', `${p}.type`, `${p} has no "type"`, 'add "type": "text" or "type": "image_url"');
     if (part.type === 'text') {
       if (typeof part.text !== 'string') refuse('invalid-field', `${p}.text`, `${p}.text must be a string`, 'set "text" to the part\'s text');
     } else if (part.type === 'image_url') {
       if (role !== 'user') refuse('image-not-allowed-here', p, `${p} is an image in a ${role} message; Together takes images only in user messages`, 'move the image into a user message');
-      if (!isObject(part.image_url)) refuse('invalid-field', `${p}.image_url`, `${p}.image_url must be an object {"url": …}`, 'write {"type":"image_url","image_url":{"url":"data:image/png;base64,…"}}');
+      if (!isObject(part.image_url))
+        refuse('invalid-field', `${p}.image_url`, `${p}.image_url must be an object {"url": …}`, 'write {"type":"image_url","image_url":{"url":"data:image/png;base64,…"}}');
       const url = part.image_url.url;
       if (typeof url !== 'string' || url.length === 0) refuse('missing-field', `${p}.image_url.url`, `${p}.image_url.url is missing or not a string`, 'set url to a base64 data URL');
       if (!IMAGE_PREFIXES.some((x) => url.startsWith(x))) {
-        refuse('invalid-image-url', `${p}.image_url.url`, `${p}.image_url.url is not a base64 JPEG, PNG or WEBP data URL; Together takes images only inline (no https links)`, 'embed the image as data:image/jpeg;base64,… (or png, webp)');
+        refuse(
+          'invalid-image-url',
+          `${p}.image_url.url`,
+          `${p}.image_url.url is not a base64 JPEG, PNG or WEBP data URL; Together takes images only inline (no https links)`,
+          'embed the image as data:image/jpeg;base64,… (or png, webp)',
+        );
       }
       // MAX_BASE64_IMAGE_LENGTH: header + 4/3 of the byte limit.
       const maxLength = 'data:image/jpeg;base64,'.length + Math.floor((4 * profile.maxImageBytes) / 3);
       if (url.length > maxLength) {
-        refuse('image-too-large', `${p}.image_url.url`, `${p} is about ${((url.length * 3) / 4 / 1048576).toFixed(1)} MB; Together takes images under ${(profile.maxImageBytes / 1048576).toFixed(0)} MB`, 'resize or recompress the image');
+        refuse(
+          'image-too-large',
+          `${p}.image_url.url`,
+          `${p} is about ${((url.length * 3) / 4 / 1048576).toFixed(1)} MB; Together takes images under ${(profile.maxImageBytes / 1048576).toFixed(0)} MB`,
+          'resize or recompress the image',
+        );
       }
       images++;
     } else {
@@ -108,13 +120,13 @@ function checkContent(content: unknown, role: string, at: string, profile: Valid
 function checkMessages(messages: unknown, base: string, requireAssistant: boolean, floatWeights: boolean, profile: ValidationProfile): void {
   const at0 = base ? `${base}.messages` : 'messages';
   if (!Array.isArray(messages)) refuse('invalid-field', at0, `${at0} is not a list`, 'write messages as [{"role":…,"content":…}, …]');
-  if (messages.length === 0) refuse('no-messages', at0, `${at0} is empty`, 'add the conversation\'s messages');
+  if (messages.length === 0) refuse('no-messages', at0, `${at0} is empty`, "add the conversation's messages");
   messages.forEach((m, i) => {
     const at = `${at0}[${i}]`;
     if (!isObject(m)) refuse('invalid-field', at, `${at} is not an object`, 'write each message as {"role":…,"content":…}');
     if (!('role' in m)) refuse('missing-field', `${at}.role`, `${at} has no "role"`, 'add "role": "user", "assistant" or "system"');
     const toolCalls = m.role === 'assistant' && Array.isArray(m.tool_calls) && m.tool_calls.length > 0;
-    if (!('content' in m) && !toolCalls) refuse('missing-field', `${at}.content`, `${at} has no "content"`, 'add the message\'s content');
+    if (!('content' in m) && !toolCalls) refuse('missing-field', `${at}.content`, `${at} has no "content"`, "add the message's content");
   });
   let previous: string | null = null;
   let assistant = false;
@@ -129,18 +141,33 @@ function checkMessages(messages: unknown, base: string, requireAssistant: boolea
       refuse('invalid-role', `${at}.role`, `${at}.role is ${JSON.stringify(role)}; Together takes ${ROLES.join(', ')}`, 'use one of those roles');
     }
     if (role === previous) {
-      refuse('repeated-role', `${at}.role`, `${at} is a second ${role} message in a row; after the optional system message, Together needs user and assistant turns to alternate`, 'merge the two messages, or add the missing turn between them');
+      refuse(
+        'repeated-role',
+        `${at}.role`,
+        `${at} is a second ${role} message in a row; after the optional system message, Together needs user and assistant turns to alternate`,
+        'merge the two messages, or add the missing turn between them',
+      );
     }
     previous = role;
     if (role === 'assistant') assistant = true;
     if (m.content === undefined || m.content === null) return; // an assistant tool call without text
     const [isMulti, n] = checkContent(m.content, role, `${at}.content`, profile);
     if (n > 0 && weight !== null && weight !== 0) {
-      refuse('weighted-image-message', `${at}.weight`, `${at} has images and weight ${weight}; Together does not train on messages with images`, 'set weight 0 on messages with images, or remove the weight');
+      refuse(
+        'weighted-image-message',
+        `${at}.weight`,
+        `${at} has images and weight ${weight}; Together does not train on messages with images`,
+        'set weight 0 on messages with images, or remove the weight',
+      );
     }
     if (multimodal === null) multimodal = isMulti;
     else if (multimodal !== isMulti) {
-      refuse('mixed-content-shapes', `${at}.content`, `${at}.content is ${isMulti ? 'a list of parts' : 'a string'}, but earlier messages are ${isMulti ? 'strings' : 'lists of parts'}; Together needs one shape per example`, 'write every message\'s content as a string, or every one as a list of parts');
+      refuse(
+        'mixed-content-shapes',
+        `${at}.content`,
+        `${at}.content is ${isMulti ? 'a list of parts' : 'a string'}, but earlier messages are ${isMulti ? 'strings' : 'lists of parts'}; Together needs one shape per example`,
+        "write every message's content as a string, or every one as a list of parts",
+      );
     }
     images += n;
   });
@@ -159,7 +186,12 @@ function checkPreference(ex: Record<string, unknown>, floatWeights: boolean, pro
   const msgs = ex.input.messages as Record<string, unknown>[];
   const last = msgs[msgs.length - 1];
   if (last?.role === 'assistant') {
-    refuse('dpo-input-ends-with-assistant', `input.messages[${msgs.length - 1}]`, 'the DPO input ends with an assistant message; Together needs it to end with the turn the outputs answer', 'end the input with the user message the outputs respond to');
+    refuse(
+      'dpo-input-ends-with-assistant',
+      `input.messages[${msgs.length - 1}]`,
+      'the DPO input ends with an assistant message; Together needs it to end with the turn the outputs answer',
+      'end the input with the user message the outputs respond to',
+    );
   }
   for (const key of ['preferred_output', 'non_preferred_output'] as const) {
     const out = ex[key];
@@ -178,15 +210,23 @@ function checkPreference(ex: Record<string, unknown>, floatWeights: boolean, pro
  * Together's checks on one parsed line. Returns its format, or a finding for the first rule it
  * breaks (Together stops at the first). `text` is the raw line (for weights written as floats).
  */
-export function togetherLineRules(obj: Record<string, unknown>, text: string, profile: ValidationProfile, requireAssistant = true):
-  | { format: TogetherFormat; finding: null }
-  | { format: TogetherFormat | null; finding: Finding } {
+export function togetherLineRules(
+  obj: Record<string, unknown>,
+  text: string,
+  profile: ValidationProfile,
+  requireAssistant = true,
+): { format: TogetherFormat; finding: null } | { format: TogetherFormat | null; finding: Finding } {
   let format: TogetherFormat | null = null;
   try {
     for (const [f, required] of REQUIRED) {
       if (!required.every((k) => k in obj)) continue;
       if (format !== null) {
-        refuse('ambiguous-format', '', `the line has the keys of both ${format} and ${f} data; Together refuses lines whose format is ambiguous`, `keep only the keys of one format (${REQUIRED.find(([x]) => x === format)?.[1].join(', ')})`);
+        refuse(
+          'ambiguous-format',
+          '',
+          `the line has the keys of both ${format} and ${f} data; Together refuses lines whose format is ambiguous`,
+          `keep only the keys of one format (${REQUIRED.find(([x]) => x === format)?.[1].join(', ')})`,
+        );
       }
       format = f;
       for (const key of Object.keys(obj)) {
@@ -196,7 +236,12 @@ export function togetherLineRules(obj: Record<string, unknown>, text: string, pr
       }
     }
     if (format === null) {
-      refuse('unknown-format', '', `the line has none of the key sets of Together's formats (found: ${Object.keys(obj).slice(0, 5).join(', ') || 'none'})`, 'use {"messages"}, {"prompt","completion"}, {"input","preferred_output","non_preferred_output"} or {"text"}');
+      refuse(
+        'unknown-format',
+        '',
+        `the line has none of the key sets of Together's formats (found: ${Object.keys(obj).slice(0, 5).join(', ') || 'none'})`,
+        'use {"messages"}, {"prompt","completion"}, {"input","preferred_output","non_preferred_output"} or {"text"}',
+      );
     }
     const floatWeights = nonIntegerWeights(text);
     if (format === 'dpo') checkPreference(obj, floatWeights, profile);

@@ -82,11 +82,7 @@ function toolDefs(ex: { tools?: { function: FunctionDefinition }[]; functions?: 
   return defs;
 }
 
-export function countChat(
-  ex: Pick<ChatExample, 'messages' | 'tools' | 'functions'>,
-  tok: CountFn,
-  rules: CountRules,
-): ExampleCount {
+export function countChat(ex: Pick<ChatExample, 'messages' | 'tools' | 'functions'>, tok: CountFn, rules: CountRules): ExampleCount {
   let tokens = rules.perExample + countFunctions(toolDefs(ex), tok, rules);
   let assistantTokens = 0;
   let images = 0;

@@ -48,7 +48,7 @@ function commentLines(text: string, indent: string): string[] {
 }
 
 function literal(v: unknown): string {
-  return typeof v === 'string' ? `"${v}"` : JSON.stringify(v) ?? 'null';
+  return typeof v === 'string' ? `"${v}"` : (JSON.stringify(v) ?? 'null');
 }
 
 function defaultComment(p: Schema): string {

@@ -41,11 +41,7 @@ export interface ListChangedFilesOptions {
 }
 
 /** `GET /repos/{owner}/{repo}/pulls/{pull_number}/files`, every page (100 per page). */
-export async function listChangedFiles(
-  octokit: GitHubClient,
-  pr: RepoRef & { pullNumber: number },
-  options: ListChangedFilesOptions = {},
-): Promise<ChangedFiles> {
+export async function listChangedFiles(octokit: GitHubClient, pr: RepoRef & { pullNumber: number }, options: ListChangedFilesOptions = {}): Promise<ChangedFiles> {
   const max = options.maxFiles ?? GITHUB_PR_FILES_CAP;
   const files: ChangedFile[] = [];
   let stoppedEarly = false;
@@ -68,10 +64,7 @@ export async function listChangedFiles(
     }
     if (stoppedEarly) break;
   }
-  const capped =
-    stoppedEarly ||
-    files.length >= GITHUB_PR_FILES_CAP ||
-    (options.expectedCount !== undefined && options.expectedCount > files.length);
+  const capped = stoppedEarly || files.length >= GITHUB_PR_FILES_CAP || (options.expectedCount !== undefined && options.expectedCount > files.length);
   if (capped) {
     const total = options.expectedCount !== undefined ? ` of ${options.expectedCount}` : '';
     options.onWarning?.(
@@ -144,19 +137,7 @@ export async function changedFilesFromGit(workspace: string, baseSha: string, he
   if (!(await hasCommit(workspace, baseSha)) || !(await hasCommit(workspace, headSha))) return null;
   const base = await mergeBase(workspace, baseSha, headSha);
   if (!base) return null;
-  const out = await git(workspace, [
-    '-c',
-    'core.quotePath=false',
-    'diff',
-    '--name-status',
-    '-M',
-    '-z',
-    '--no-color',
-    '--no-ext-diff',
-    base,
-    headSha,
-    '--',
-  ]);
+  const out = await git(workspace, ['-c', 'core.quotePath=false', 'diff', '--name-status', '-M', '-z', '--no-color', '--no-ext-diff', base, headSha, '--']);
   return { files: parseNameStatusZ(out), capped: false, source: 'git' };
 }
 
@@ -165,7 +146,7 @@ export function parseNameStatusZ(out: string): ChangedFile[] {
   const parts = out.split('\0');
   if (parts[parts.length - 1] === '') parts.pop();
   const files: ChangedFile[] = [];
-  for (let i = 0; i < parts.length; ) {
+  for (let i = 0; i < parts.length;) {
     const code = parts[i++]!;
     const letter = code[0];
     if (letter === 'R' || letter === 'C') {

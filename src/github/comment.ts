@@ -155,16 +155,17 @@ async function upsert(backend: Backend, body: string, marker: string): Promise<S
       }
       if (updated) {
         const kept = updated;
-        const deleted = await removeAll(backend, mine.filter((c) => c.id !== kept.id && c.id > kept.id && sameAuthor(c, kept)));
+        const deleted = await removeAll(
+          backend,
+          mine.filter((c) => c.id !== kept.id && c.id > kept.id && sameAuthor(c, kept)),
+        );
         return { ok: true, action: 'updated', id: kept.id, url: kept.html_url, deletedDuplicates: deleted };
       }
     }
     const created = await backend.create(full);
     // Race check: another run may have created its own comment meanwhile. Keep the oldest of
     // ours: written by the account that just wrote `created` (anyone else's are left alone).
-    const after = (await backend.list())
-      .filter((c) => hasMarker(c.body, marker) && (c.id === created.id || (sameAuthor(c, created) && writtenBy(c, author))))
-      .sort((a, b) => a.id - b.id);
+    const after = (await backend.list()).filter((c) => hasMarker(c.body, marker) && (c.id === created.id || (sameAuthor(c, created) && writtenBy(c, author)))).sort((a, b) => a.id - b.id);
     const keeper = after[0] ?? created;
     if (keeper.id === created.id) {
       const deleted = await removeAll(backend, after.slice(1));
@@ -173,7 +174,10 @@ async function upsert(backend: Backend, body: string, marker: string): Promise<S
     const kept = keeper.body === full ? keeper : await updateOrNull(backend, keeper.id, full);
     if (!kept) {
       // The keeper vanished under us; ours stands.
-      const deleted = await removeAll(backend, after.filter((c) => c.id !== created.id && c.id !== keeper.id));
+      const deleted = await removeAll(
+        backend,
+        after.filter((c) => c.id !== created.id && c.id !== keeper.id),
+      );
       return { ok: true, action: 'created', id: created.id, url: created.html_url, deletedDuplicates: deleted };
     }
     const deleted = await removeAll(backend, after.slice(1).concat(after.some((c) => c.id === created.id) ? [] : [created]));
@@ -220,10 +224,8 @@ function issueBackend(octokit: GitHubClient, t: RepoRef & { issueNumber: number 
         issue_number: t.issueNumber,
         per_page: 100,
       }),
-    create: async (body) =>
-      (await octokit.rest.issues.createComment({ owner: t.owner, repo: t.repo, issue_number: t.issueNumber, body })).data,
-    update: async (id, body) =>
-      (await octokit.rest.issues.updateComment({ owner: t.owner, repo: t.repo, comment_id: id, body })).data,
+    create: async (body) => (await octokit.rest.issues.createComment({ owner: t.owner, repo: t.repo, issue_number: t.issueNumber, body })).data,
+    update: async (id, body) => (await octokit.rest.issues.updateComment({ owner: t.owner, repo: t.repo, comment_id: id, body })).data,
     remove: async (id) => {
       await octokit.rest.issues.deleteComment({ owner: t.owner, repo: t.repo, comment_id: id });
     },
@@ -240,10 +242,8 @@ function commitBackend(octokit: GitHubClient, t: RepoRef & { sha: string }): Bac
         commit_sha: t.sha,
         per_page: 100,
       }),
-    create: async (body) =>
-      (await octokit.rest.repos.createCommitComment({ owner: t.owner, repo: t.repo, commit_sha: t.sha, body })).data,
-    update: async (id, body) =>
-      (await octokit.rest.repos.updateCommitComment({ owner: t.owner, repo: t.repo, comment_id: id, body })).data,
+    create: async (body) => (await octokit.rest.repos.createCommitComment({ owner: t.owner, repo: t.repo, commit_sha: t.sha, body })).data,
+    update: async (id, body) => (await octokit.rest.repos.updateCommitComment({ owner: t.owner, repo: t.repo, comment_id: id, body })).data,
     remove: async (id) => {
       await octokit.rest.repos.deleteCommitComment({ owner: t.owner, repo: t.repo, comment_id: id });
     },
@@ -251,22 +251,12 @@ function commitBackend(octokit: GitHubClient, t: RepoRef & { sha: string }): Bac
 }
 
 /** Create or update the sticky comment on a PR (or issue). Never throws for 401/403/404. */
-export function upsertStickyComment(
-  octokit: GitHubClient,
-  target: RepoRef & { issueNumber: number },
-  body: string,
-  options: StickyOptions = {},
-): Promise<StickyCommentResult> {
+export function upsertStickyComment(octokit: GitHubClient, target: RepoRef & { issueNumber: number }, body: string, options: StickyOptions = {}): Promise<StickyCommentResult> {
   return upsert(issueBackend(octokit, target), body, commentMarker(options.id));
 }
 
 /** Same as `upsertStickyComment` for a commit (the merge journey's report). */
-export function upsertCommitComment(
-  octokit: GitHubClient,
-  target: RepoRef & { sha: string },
-  body: string,
-  options: StickyOptions = {},
-): Promise<StickyCommentResult> {
+export function upsertCommitComment(octokit: GitHubClient, target: RepoRef & { sha: string }, body: string, options: StickyOptions = {}): Promise<StickyCommentResult> {
   return upsert(commitBackend(octokit, target), body, commentMarker(options.id ?? 'train'));
 }
 

@@ -73,12 +73,7 @@ async function treeEntry(workspace: string, sha: string, path: string): Promise<
  * file. A symbolic link in the tree (mode 120000) is refused, never followed: its blob is only
  * the link's target, and the check reads files, not links.
  */
-export async function baseContentFromGit(
-  workspace: string,
-  sha: string,
-  path: string,
-  opts: TempOptions = {},
-): Promise<BaseContent | null> {
+export async function baseContentFromGit(workspace: string, sha: string, path: string, opts: TempOptions = {}): Promise<BaseContent | null> {
   if (!(await hasCommit(workspace, sha))) return null;
   // Tree paths are from the repository's root, without `./`; nothing above the root is in it.
   const treePath = posix.normalize(path.split(sep).join('/'));
@@ -122,13 +117,7 @@ const RAW = 'application/vnd.github.raw+json';
  * that (`encoding: "none"`, or the older 403 `too_large`) the bytes are streamed with the raw
  * media type, falling back to the git blobs API (raw) by the blob sha. 404 → null.
  */
-export async function baseContentFromApi(
-  octokit: GitHubClient,
-  repo: RepoRef,
-  ref: string,
-  path: string,
-  opts: TempOptions = {},
-): Promise<BaseContent | null> {
+export async function baseContentFromApi(octokit: GitHubClient, repo: RepoRef, ref: string, path: string, opts: TempOptions = {}): Promise<BaseContent | null> {
   type Meta = { type: string; size: number; sha: string; content?: string; encoding?: string };
   let meta = null as Meta | null;
   try {
@@ -192,14 +181,7 @@ async function streamTo(octokit: GitHubClient, route: string, params: Record<str
   }
 }
 
-async function checked(
-  file: string,
-  dir: string,
-  expected: number | undefined,
-  source: BaseContent['source'],
-  path: string,
-  ref: string,
-): Promise<BaseContent> {
+async function checked(file: string, dir: string, expected: number | undefined, source: BaseContent['source'], path: string, ref: string): Promise<BaseContent> {
   const { size } = await stat(file);
   if (expected !== undefined && size !== expected) {
     throw new BaseContentError(`${path} at ${ref}: got ${size} bytes, GitHub said ${expected}`, path, ref);

@@ -34,11 +34,7 @@ export function pinsFor(targets: readonly { model: string; provider: string }[])
 }
 
 /** Restore what the Actions cache has; returns a `save` to call when the journey is done. */
-export async function restoreTokenizerCache(
-  targets: readonly { model: string; provider: string }[],
-  io: TokenizerCacheIO,
-  cacheDir = defaultCacheDir(),
-): Promise<{ save(): Promise<void> }> {
+export async function restoreTokenizerCache(targets: readonly { model: string; provider: string }[], io: TokenizerCacheIO, cacheDir = defaultCacheDir()): Promise<{ save(): Promise<void> }> {
   const pins = pinsFor(targets);
   if (pins.length === 0 || !cache.isFeatureAvailable()) return { save: async () => {} };
   const restored = new Set<string>();

@@ -107,7 +107,10 @@ export async function targetFiles(
 ): Promise<{ ok: true; training: string; validation?: string } | { ok: false; issues: PathIssue[] }> {
   const issues: PathIssue[] = [];
   const real: Partial<Record<'training_file' | 'validation_file', string>> = {};
-  for (const [key, file] of [['training_file', t.trainingFile], ['validation_file', t.validationFile]] as const) {
+  for (const [key, file] of [
+    ['training_file', t.trainingFile],
+    ['validation_file', t.validationFile],
+  ] as const) {
     if (!file) continue;
     const c = await confine(workspace, file);
     if (c.ok) {
@@ -127,7 +130,9 @@ export async function targetFiles(
     const where = s.configFound ? s.configPath : key === 'training_file' ? 'the training-file input' : 'the validation-file input';
     const fix =
       c.problem === 'missing'
-        ? s.configFound ? `fix ${key} in ${s.configPath} or add the file` : `fix ${where} or add the file`
+        ? s.configFound
+          ? `fix ${key} in ${s.configPath} or add the file`
+          : `fix ${where} or add the file`
         : `finetune-ci reads only regular files inside the repository: point ${key} in ${where} at one (the file itself, not a link to it)`;
     const line = t.lines?.[key] ?? t.lines?.target ?? null;
     issues.push({
@@ -418,12 +423,7 @@ export async function runCheck(s: Settings, depsIn: CheckDeps): Promise<CheckOut
         : 'Give the workflow `permissions: pull-requests: write`; the full report is in the job summary. ') +
       'The check result does not depend on the comment.';
     try {
-      const r = await upsertStickyComment(
-        deps.github,
-        { owner: ev.owner, repo: ev.repo, issueNumber: ev.pullRequest.number },
-        commentBody,
-        { id: `check-${s.commentId}` },
-      );
+      const r = await upsertStickyComment(deps.github, { owner: ev.owner, repo: ev.repo, issueNumber: ev.pullRequest.number }, commentBody, { id: `check-${s.commentId}` });
       if (r.ok) {
         commentUrl = r.url;
         io.info(`PR comment ${r.action}: ${r.url}`);
@@ -488,15 +488,7 @@ function relabel(t: TargetReport, workspace: string, labels: [real: string, labe
   for (const n of t.notices) n.file = strip(n.file);
 }
 
-async function checkBase(
-  item: WorkItem,
-  spec: TargetSpec,
-  ev: EventContext,
-  deps: CheckDeps,
-  scratch: string,
-  day: string,
-  cache: CacheStore,
-): Promise<TargetReport | null | 'failed'> {
+async function checkBase(item: WorkItem, spec: TargetSpec, ev: EventContext, deps: CheckDeps, scratch: string, day: string, cache: CacheStore): Promise<TargetReport | null | 'failed'> {
   if (!item.basePath || !ev.baseSha) return null;
   // From local git the base is streamed, and its summary or line results found by content: no
   // temp copy, and only the lines the head does not have are analysed.
@@ -523,7 +515,10 @@ async function checkBase(
     const validation = item.baseValidationPath ? await read(item.baseValidationPath) : null;
     const files: NonNullable<CheckRunOptions['files']> = { [training.file]: training.run };
     if (validation) files[validation.file] = validation.run;
-    for (const [path, content] of [[item.basePath, training], [item.baseValidationPath, validation]] as const) {
+    for (const [path, content] of [
+      [item.basePath, training],
+      [item.baseValidationPath, validation],
+    ] as const) {
       // A streamed blob is over the size of any LFS pointer (see fromGit).
       if (!content || !path || content.run.source || !(await isLfsPointer(content.file))) continue;
       // Stored in Git LFS at base: fetch the content, or skip the comparison and say why.
@@ -557,12 +552,7 @@ function specAtBase(base: Settings, head: TargetConfig, headSpec: TargetSpec): T
 }
 
 /** The settings at the base commit, when this change edits the config file. */
-async function loadBaseSettings(
-  s: Settings,
-  changed: ChangedFile[] | null,
-  deps: CheckDeps,
-  scratch: string,
-): Promise<Settings | 'failed' | undefined> {
+async function loadBaseSettings(s: Settings, changed: ChangedFile[] | null, deps: CheckDeps, scratch: string): Promise<Settings | 'failed' | undefined> {
   const ev = deps.event;
   const edit = changed?.find((f) => f.path === s.configPath || f.previousPath === s.configPath);
   if (!edit || !ev?.baseSha || !deps.settingsAt) return undefined;

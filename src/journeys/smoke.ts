@@ -99,9 +99,7 @@ function annotateSuite(io: ActionIO, diags: readonly Diagnostic[]): void {
 
 function invalidSuiteMarkdown(file: string, diags: readonly Diagnostic[]): string {
   const errors = diags.filter((d) => d.severity === 'error');
-  const rows = diags
-    .slice(0, 50)
-    .map((d) => [d.severity === 'error' ? '❌' : '⚠️', `${cell(d.file, 60)}${d.line ? `:${d.line}` : ''}`, `\`${d.code}\``, cell(d.message, 160), cell(d.hint, 120)]);
+  const rows = diags.slice(0, 50).map((d) => [d.severity === 'error' ? '❌' : '⚠️', `${cell(d.file, 60)}${d.line ? `:${d.line}` : ''}`, `\`${d.code}\``, cell(d.message, 160), cell(d.hint, 120)]);
   return [
     '### Smoke test ❌ not run: the suite is invalid',
     '',
@@ -320,10 +318,7 @@ export async function runSmokeStage(opts: SmokeStageOptions): Promise<SmokeStage
         try {
           await provider.closeChatSession(s);
         } catch (e) {
-          io.warning(
-            `finetune-ci: could not close the chat session for ${s.model} (${(e as Error).message}); ` +
-              `if the provider keeps an endpoint for it (${s.target}), delete it by hand`,
-          );
+          io.warning(`finetune-ci: could not close the chat session for ${s.model} (${(e as Error).message}); ` + `if the provider keeps an endpoint for it (${s.target}), delete it by hand`);
         }
       }),
     );
@@ -347,9 +342,7 @@ export const runSmokeJourney: JourneyRunner = async (settings, ctx) => {
   const workspace = ctx.workspace;
   const model = settings.smoke.model?.trim();
   if (!model) {
-    io.setFailed(
-      'finetune-ci: input smoke-model is required in mode: smoke; set it to the model to test, e.g. smoke-model: ft:gpt-4.1-mini-2025-04-14:my-org:weather:abc123',
-    );
+    io.setFailed('finetune-ci: input smoke-model is required in mode: smoke; set it to the model to test, e.g. smoke-model: ft:gpt-4.1-mini-2025-04-14:my-org:weather:abc123');
     return;
   }
   let target: TargetConfig | null = null;

@@ -117,10 +117,7 @@ export function isProviderError(e: unknown): e is ProviderError {
 }
 
 /** `retry-after-ms`, then `retry-after` (seconds or an HTTP date), in milliseconds; null if absent. */
-export function parseRetryAfter(
-  get: (name: string) => string | null | undefined,
-  now: () => number = Date.now,
-): number | null {
+export function parseRetryAfter(get: (name: string) => string | null | undefined, now: () => number = Date.now): number | null {
   const ms = get('retry-after-ms');
   if (ms != null && ms.trim() !== '') {
     const n = Number(ms);
@@ -238,10 +235,7 @@ export class Retrier {
     const jittered = exp * (0.75 + Math.random() * 0.25);
     const delay = pe.retryAfterMs != null ? Math.min(pe.retryAfterMs, this.retry.maxRetryAfterMs) : jittered;
     const why = pe.status != null ? `HTTP ${pe.status}${pe.code ? ` ${pe.code}` : ''}` : pe.message;
-    this.log(
-      `${pe.operation}: ${why}${pe.requestId ? ` (request id ${pe.requestId})` : ''}; ` +
-        `try ${attempt + 1} of ${this.retry.attempts} in ${(delay / 1000).toFixed(delay < 1000 ? 3 : 1)} s`,
-    );
+    this.log(`${pe.operation}: ${why}${pe.requestId ? ` (request id ${pe.requestId})` : ''}; ` + `try ${attempt + 1} of ${this.retry.attempts} in ${(delay / 1000).toFixed(delay < 1000 ? 3 : 1)} s`);
     await this.sleep(delay);
   }
 }

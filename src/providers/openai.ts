@@ -43,8 +43,7 @@ export const DEFAULT_PART_THRESHOLD_BYTES = 512 * MB;
 /** Uploads API limit per part. */
 export const MAX_PART_BYTES = 64 * MB;
 export const BILLING_HINT =
-  'The organisation is out of credit or over its spend limit: add credit or raise the limit at ' +
-  'https://platform.openai.com/settings/organization/billing. Retrying will not help.';
+  'The organisation is out of credit or over its spend limit: add credit or raise the limit at ' + 'https://platform.openai.com/settings/organization/billing. Retrying will not help.';
 
 export type { RetryOptions } from './errors.js';
 
@@ -143,10 +142,7 @@ export class OpenAIProvider implements Provider {
       return { id: existing.id, name, bytes: size, reused: true, via: null };
     }
     const via = size > this.threshold ? 'uploads' : 'files';
-    const file =
-      via === 'uploads'
-        ? await this.uploadInParts(localPath, size, options)
-        : await this.uploadWhole(localPath, size, options);
+    const file = via === 'uploads' ? await this.uploadInParts(localPath, size, options) : await this.uploadWhole(localPath, size, options);
     await this.waitUntilProcessed(file.id);
     return { id: file.id, name: file.filename, bytes: file.bytes, reused: false, via };
   }
@@ -186,12 +182,7 @@ export class OpenAIProvider implements Provider {
 
   private async uploadInParts(localPath: string, size: number, options: UploadOptions): Promise<OpenAI.Files.FileObject> {
     // Creating an upload twice only leaves an unused pending upload that expires in an hour.
-    const upload = await this.call('createUpload', () =>
-      this.client.uploads.create(
-        { bytes: size, filename: options.name, purpose: options.purpose, mime_type: 'text/jsonl' },
-        { maxRetries: 0 },
-      ),
-    );
+    const upload = await this.call('createUpload', () => this.client.uploads.create({ bytes: size, filename: options.name, purpose: options.purpose, mime_type: 'text/jsonl' }, { maxRetries: 0 }));
     this.log(`Uploading ${options.name} (${size} bytes) through the Uploads API in parts of ${this.partSize} bytes (${upload.id})`);
     const md5 = createHash('md5');
     const partIds: string[] = [];
@@ -211,9 +202,7 @@ export class OpenAIProvider implements Provider {
         }
         md5.update(buf);
         const data = await toFile(buf, options.name, { type: 'application/octet-stream' });
-        const part = await this.call('uploadPart', () =>
-          this.client.uploads.parts.create(upload.id, { data }, { maxRetries: 0 }),
-        );
+        const part = await this.call('uploadPart', () => this.client.uploads.parts.create(upload.id, { data }, { maxRetries: 0 }));
         partIds.push(part.id);
         offset += len;
         options.onProgress?.(offset, size);
@@ -368,13 +357,8 @@ export class OpenAIProvider implements Provider {
     if (this.name === 'openai') {
       const now = this.today();
       const events = PLATFORM_EVENTS.filter((e) => e.provider === 'openai');
-      const said = events
-        .map((e) => `${e.date <= now ? 'since' : 'from'} ${e.date}, ${e.what}${e.confirmed ? '' : ' (unconfirmed)'}`)
-        .join('; ');
-      lines.push(
-        `OpenAI is winding down self-serve fine-tuning: ${said}. ` +
-          'If this organisation is affected, move this target to another provider (Azure OpenAI or Together, `provider` input).',
-      );
+      const said = events.map((e) => `${e.date <= now ? 'since' : 'from'} ${e.date}, ${e.what}${e.confirmed ? '' : ' (unconfirmed)'}`).join('; ');
+      lines.push(`OpenAI is winding down self-serve fine-tuning: ${said}. ` + 'If this organisation is affected, move this target to another provider (Azure OpenAI or Together, `provider` input).');
     } else {
       lines.push('Check that the key may create fine-tuning jobs on this resource and that the base model is open to you.');
     }
@@ -457,7 +441,11 @@ export class OpenAIProvider implements Provider {
   async chat(session: ChatSession, messages: ChatMessage[], options: ChatOptions = {}): Promise<ChatResult> {
     return this.call('chat', async () => {
       const started = performance.now();
-      const { data, request_id: xRequestId, response } = await this.client.chat.completions
+      const {
+        data,
+        request_id: xRequestId,
+        response,
+      } = await this.client.chat.completions
         .create(
           {
             model: session.target,
@@ -488,9 +476,7 @@ export class OpenAIProvider implements Provider {
       return {
         text,
         latencyMs,
-        usage: u
-          ? { promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens, totalTokens: u.total_tokens }
-          : null,
+        usage: u ? { promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens, totalTokens: u.total_tokens } : null,
         finishReason: first.finish_reason ?? null,
         requestId: request_id,
       };

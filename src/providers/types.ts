@@ -73,14 +73,7 @@ export interface FindJobHints {
 
 /** OpenAI's status words; other providers map theirs onto these where they mean the same. */
 export type KnownJobStatus = 'validating_files' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-export const KNOWN_JOB_STATUSES: readonly KnownJobStatus[] = [
-  'validating_files',
-  'queued',
-  'running',
-  'succeeded',
-  'failed',
-  'cancelled',
-];
+export const KNOWN_JOB_STATUSES: readonly KnownJobStatus[] = ['validating_files', 'queued', 'running', 'succeeded', 'failed', 'cancelled'];
 /** A known status, or anything a provider invents later (`paused`, `compressing`, …). */
 export type JobStatus = KnownJobStatus | (string & {});
 

@@ -6,7 +6,10 @@
 
 /** Text for a Mermaid label: letters, digits, spaces and a few signs; nothing that ends a string. */
 export function mermaidText(s: string, max = 60): string {
-  const clean = s.replace(/[^\p{L}\p{N} .,:/()+\-–%]/gu, ' ').replace(/\s+/g, ' ').trim();
+  const clean = s
+    .replace(/[^\p{L}\p{N} .,:/()+\-–%]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return Array.from(clean).slice(0, max).join('');
 }
 

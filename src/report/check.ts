@@ -9,16 +9,7 @@ import type { FileReport } from '../dataset/check.js';
 import type { TargetDiff } from '../dataset/diff.js';
 import { isNotice, type TargetReport } from '../dataset/target.js';
 import type { Diagnostic, Distribution } from '../dataset/types.js';
-import {
-  cell,
-  details,
-  escapeText,
-  formatDelta,
-  formatInt,
-  formatUsd,
-  formatUsdDelta,
-  table,
-} from './markdown.js';
+import { cell, details, escapeText, formatDelta, formatInt, formatUsd, formatUsdDelta, table } from './markdown.js';
 import { barChart, histogram } from './charts.js';
 import { plain } from './text.js';
 
@@ -288,9 +279,7 @@ export function renderText(targets: readonly TargetReport[], opts: TextOptions):
     const e = t.estimate;
     out.push(
       `  estimate: ${e.epochs} epochs (${e.epochsSource}) × ${formatInt(e.billableTokens)} billable = ${formatInt(e.trainedTokens)} trained tokens` +
-        (e.pricePerMillion === null
-          ? ' — price unknown: set --price'
-          : ` × $${e.pricePerMillion}/1M = ${bold(formatUsd(e.costUsd))}`) +
+        (e.pricePerMillion === null ? ' — price unknown: set --price' : ` × $${e.pricePerMillion}/1M = ${bold(formatUsd(e.costUsd))}`) +
         (e.minimumChargeUsd !== null ? ` (the minimum charge per job)` : ''),
     );
     if (t.overBudget) out.push(red(`  over budget: the estimate is above max-cost ${formatUsd(t.maxCost)}`));
@@ -367,12 +356,7 @@ function problemRows(targets: readonly TargetReport[], opts: MarkdownOptions, ma
     const d = g.first;
     // No code span around escaped text: entities would show literally inside one.
     const file = cell(d.file, 60);
-    const loc =
-      g.lines.length > 1
-        ? `${file}: lines ${lineList(g.lines, g.count > g.lines.length)}`
-        : d.line === null
-          ? file
-          : `${file}:${d.line}`;
+    const loc = g.lines.length > 1 ? `${file}: lines ${lineList(g.lines, g.count > g.lines.length)}` : d.line === null ? file : `${file}:${d.line}`;
     const link = d.line !== null && opts.lineUrl ? `[${loc}](${opts.lineUrl(d.file, d.line)})` : loc;
     const times = g.count > 1 ? ` (×${formatInt(g.count)}${g.lines.length > 1 ? ', first shown' : ''})` : '';
     return [ICON[d.severity], link, `\`${d.code}\``, cell(d.message, 160) + times, cell(d.hint, 200)];
@@ -446,17 +430,12 @@ export function renderMarkdown(targets: readonly TargetReport[], opts: MarkdownO
     if (last.length <= limit) return last;
   }
   // Still too long (thousands of targets): cut at a line and say so.
-  const note = '\n\n_The report was cut to fit GitHub\'s comment limit; the job summary and the JSON report have everything._\n';
+  const note = "\n\n_The report was cut to fit GitHub's comment limit; the job summary and the JSON report have everything._\n";
   const cut = last.slice(0, limit - note.length);
   return cut.slice(0, cut.lastIndexOf('\n')) + note;
 }
 
-function renderMarkdownOnce(
-  targets: readonly TargetReport[],
-  opts: MarkdownOptions,
-  shape: { problems: number; dists: boolean; methods: boolean },
-  folded: boolean,
-): string {
+function renderMarkdownOnce(targets: readonly TargetReport[], opts: MarkdownOptions, shape: { problems: number; dists: boolean; methods: boolean }, folded: boolean): string {
   const removed = opts.removed ?? [];
   const tot = totals(targets, opts.diffs, removed);
   const diffs = opts.diffs;
@@ -502,13 +481,7 @@ function renderMarkdownOnce(
       withDelta(formatUsd(0), r.costUsd === null ? 'unknown' : formatUsdDelta(-r.costUsd)),
     ]);
   }
-  out.push(
-    table(
-      ['dataset', 'status', 'model', 'examples', 'billable tokens', 'epochs', 'trained tokens', 'est. cost'],
-      rows,
-      ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r'],
-    ),
-  );
+  out.push(table(['dataset', 'status', 'model', 'examples', 'billable tokens', 'epochs', 'trained tokens', 'est. cost'], rows, ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r']));
   if (diffs?.some((d) => d) || removed.length) {
     const changes = targets
       .map((t, i) => ({ t, d: diffs?.[i] ?? null }))
@@ -545,8 +518,7 @@ function renderMarkdownOnce(
     out.push('');
     if (problems.length) out.push(table(['', 'where', 'code', 'problem', 'fix'], problems));
     const counts = new Map<string, number>();
-    for (const t of targets)
-      for (const f of [t.training, ...(t.validation ? [t.validation] : [])]) for (const c of f.byCode) counts.set(c.code, (counts.get(c.code) ?? 0) + c.count);
+    for (const t of targets) for (const f of [t.training, ...(t.validation ? [t.validation] : [])]) for (const c of f.byCode) counts.set(c.code, (counts.get(c.code) ?? 0) + c.count);
     if (problems.length < total && counts.size) {
       out.push('');
       out.push(`All counted: ${[...counts].map(([c, n]) => `\`${c}\` ×${formatInt(n)}`).join(', ')}.`);
@@ -584,7 +556,7 @@ function renderMarkdownOnce(
   }
   if (folded) {
     out.push('');
-    out.push('_Some details were folded to keep this comment under GitHub\'s size limit; the job summary and the JSON report have everything._');
+    out.push("_Some details were folded to keep this comment under GitHub's size limit; the job summary and the JSON report have everything._");
   }
   return out.join('\n') + '\n';
 }

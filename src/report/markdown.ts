@@ -34,16 +34,18 @@ const ENTITIES: Record<string, string> = {
  */
 export function escapeText(text: string): string {
   // Credentials are masked first, on the raw text: escaping would hide them from a later pass.
-  return visible(redact(text))
-    .replace(/\r?\n|\r/g, ' ')
-    // Before the entities: `&#35;` itself is a `#` and digits.
-    .replace(/#(?=\d)/g, '#\u200d')
-    .replace(/\b(gh)-(?=\d)/gi, '$1-\u200d')
-    .replace(/[&<>"'|`\\*_[\]~#!]/g, (c) => ENTITIES[c] ?? c)
-    .replace(/@/g, '@\u200d')
-    .replace(/:\/\//g, ':&#47;&#47;')
-    .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}\u200d.`)
-    .replace(/\$/g, '&#36;');
+  return (
+    visible(redact(text))
+      .replace(/\r?\n|\r/g, ' ')
+      // Before the entities: `&#35;` itself is a `#` and digits.
+      .replace(/#(?=\d)/g, '#\u200d')
+      .replace(/\b(gh)-(?=\d)/gi, '$1-\u200d')
+      .replace(/[&<>"'|`\\*_[\]~#!]/g, (c) => ENTITIES[c] ?? c)
+      .replace(/@/g, '@\u200d')
+      .replace(/:\/\//g, ':&#47;&#47;')
+      .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}\u200d.`)
+      .replace(/\$/g, '&#36;')
+  );
 }
 
 /**
@@ -51,7 +53,14 @@ export function escapeText(text: string): string {
  * the characters that could end the span or a table cell are neutralised.
  */
 export function code(text: string, max = 80): string {
-  const t = truncate(visible(text).replace(/[\s\u0085]+/g, ' ').trim(), max).replace(/`/g, "'").replace(/\|/g, '\\|');
+  const t = truncate(
+    visible(text)
+      .replace(/[\s\u0085]+/g, ' ')
+      .trim(),
+    max,
+  )
+    .replace(/`/g, "'")
+    .replace(/\|/g, '\\|');
   return `\`${t || ' '}\``;
 }
 

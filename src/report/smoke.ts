@@ -23,7 +23,7 @@ export interface SmokeReportOptions {
 const DEFAULT_LABELS = { model: 'tested', compare: 'compared' } as const;
 
 function labelOf(s: ModelSummary, opts: SmokeReportOptions): string {
-  return s.role === 'model' ? opts.labels?.model ?? DEFAULT_LABELS.model : opts.labels?.compare ?? DEFAULT_LABELS.compare;
+  return s.role === 'model' ? (opts.labels?.model ?? DEFAULT_LABELS.model) : (opts.labels?.compare ?? DEFAULT_LABELS.compare);
 }
 
 /** 0.9 → "90%", 2/3 → "66.7%". */
@@ -121,10 +121,9 @@ export function renderSmokeMarkdown(run: SmokeRun, opts: SmokeReportOptions = {}
     out.push('');
   }
 
-  const cost = run.cost !== null ? formatUsd(run.cost) : run.models.some((s) => s.cost !== null) ? `${formatUsd(run.models.reduce((a, s) => a + (s.cost ?? 0), 0))} + unknown` : 'unknown (no inference price)';
-  out.push(
-    `Smoke run: ${run.calls} calls, concurrency ${run.concurrency}, ${(run.wallMs / 1000).toFixed(2)} s from the first call to the last answer; cost ${cost}.`,
-  );
+  const cost =
+    run.cost !== null ? formatUsd(run.cost) : run.models.some((s) => s.cost !== null) ? `${formatUsd(run.models.reduce((a, s) => a + (s.cost ?? 0), 0))} + unknown` : 'unknown (no inference price)';
+  out.push(`Smoke run: ${run.calls} calls, concurrency ${run.concurrency}, ${(run.wallMs / 1000).toFixed(2)} s from the first call to the last answer; cost ${cost}.`);
   return out.join('\n');
 }
 

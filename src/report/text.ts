@@ -50,7 +50,12 @@ export function truncate(text: string, max: number): string {
  */
 export function plain(text: string, max = 200): string {
   // Our credentials are masked first, on the raw text: a cut key is still a key (../redact.ts).
-  return truncate(visible(redact(text)).replace(/[\s\u0085]+/g, ' ').trim(), max);
+  return truncate(
+    visible(redact(text))
+      .replace(/[\s\u0085]+/g, ' ')
+      .trim(),
+    max,
+  );
 }
 
 /**

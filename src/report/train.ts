@@ -64,14 +64,10 @@ export interface ProviderQuote {
 
 /** Our estimate against the provider's quote: "ours $X for N tokens; theirs $Y for M tokens (±p%)". */
 export function quoteText(provider: string, q: ProviderQuote): string {
-  const side = (cost: number | null, tokens: number | null) =>
-    `${formatCost(cost)}${tokens === null ? '' : ` for ${formatInt(tokens)} tokens`}`;
+  const side = (cost: number | null, tokens: number | null) => `${formatCost(cost)}${tokens === null ? '' : ` for ${formatInt(tokens)} tokens`}`;
   const costDiff = differencePct(q.costUsd, q.ourCostUsd);
   const tokenDiff = differencePct(q.trainTokens, q.ourTokens);
-  const diffs = [
-    costDiff === null ? null : `cost ${formatPct(costDiff)}`,
-    tokenDiff === null ? null : `tokens ${formatPct(tokenDiff)}`,
-  ].filter(Boolean);
+  const diffs = [costDiff === null ? null : `cost ${formatPct(costDiff)}`, tokenDiff === null ? null : `tokens ${formatPct(tokenDiff)}`].filter(Boolean);
   return `ours ${side(q.ourCostUsd, q.ourTokens)}; ${escapeText(provider)}'s ${side(q.costUsd, q.trainTokens)}${diffs.length ? ` (${escapeText(provider)} vs ours: ${diffs.join(', ')})` : ''}`;
 }
 
@@ -267,12 +263,7 @@ function renderOne(r: TrainTargetResult, level: number): string {
   if (r.jobId) rows.push(['job', `${cell(r.jobId, 80)}${r.status ? ` — status ${code(r.status, 30)}` : ''}`]);
   if (r.fineTunedModel) rows.push(['fine-tuned model', `**${cell(r.fineTunedModel, 120)}**`]);
   if (r.trainedTokens !== null || r.estimatedTokens !== null) {
-    rows.push([
-      'trained tokens',
-      `${r.trainedTokens === null ? 'not known yet' : formatInt(r.trainedTokens)}${
-        r.estimatedTokens !== null ? ` (estimated ${formatInt(r.estimatedTokens)})` : ''
-      }`,
-    ]);
+    rows.push(['trained tokens', `${r.trainedTokens === null ? 'not known yet' : formatInt(r.trainedTokens)}${r.estimatedTokens !== null ? ` (estimated ${formatInt(r.estimatedTokens)})` : ''}`]);
   }
   if (r.actualCostUsd !== null || r.estimatedCostUsd !== null) {
     const actual = r.actualCostUsd === null ? 'not known yet' : formatCost(r.actualCostUsd);
@@ -323,7 +314,10 @@ const CHART_POINTS = 60;
  * its last value between reports.
  */
 export function lossChart(curve: readonly LossPoint[]): string {
-  const points = curve.filter((p) => Number.isFinite(p.step)).slice().sort((a, b) => a.step - b.step);
+  const points = curve
+    .filter((p) => Number.isFinite(p.step))
+    .slice()
+    .sort((a, b) => a.step - b.step);
   if (points.length < 2 || !points.some((p) => p.trainLoss !== null)) return '';
   const first = points[0]!.step;
   const last = points[points.length - 1]!.step;
@@ -366,10 +360,7 @@ export function renderTrainMarkdown(results: readonly TrainTargetResult[], opts:
   const failed = results.filter(isFailure).length;
   const title = `${h} finetune-ci training${opts.where ? ` — ${cell(opts.where, 100)}` : ''}`;
   if (results.length === 0) return `${title}\n\nNo targets to train.`;
-  const head =
-    results.length > 1
-      ? `${results.length} targets, ${results.filter((r) => r.outcome === 'succeeded').length} succeeded${failed ? `, ${failed} failed` : ''}.`
-      : '';
+  const head = results.length > 1 ? `${results.length} targets, ${results.filter((r) => r.outcome === 'succeeded').length} succeeded${failed ? `, ${failed} failed` : ''}.` : '';
   return [title, head, ...results.map((r) => renderOne(r, level))].filter(Boolean).join('\n\n') + '\n';
 }
 

@@ -144,9 +144,7 @@ function positive(type: string, value: unknown, answer: ChatAnswer): string | nu
     }
     case 'icontains': {
       const want = asText(value);
-      return text.toLowerCase().includes(want.toLowerCase())
-        ? null
-        : `expected to contain ${quote(want)} (case-insensitive); ${answerStarts(text)}`;
+      return text.toLowerCase().includes(want.toLowerCase()) ? null : `expected to contain ${quote(want)} (case-insensitive); ${answerStarts(text)}`;
     }
     case 'starts-with': {
       const want = asText(value);
@@ -214,14 +212,10 @@ function negative(type: string, value: unknown, answer: ChatAnswer): string | nu
     case 'icontains': {
       const want = asText(value);
       const i = text.toLowerCase().indexOf(want.toLowerCase());
-      return i < 0
-        ? null
-        : `expected not to contain ${quote(want)} (case-insensitive); found: "${around(text, i, want.length)}"`;
+      return i < 0 ? null : `expected not to contain ${quote(want)} (case-insensitive); found: "${around(text, i, want.length)}"`;
     }
     case 'starts-with':
-      return text.startsWith(asText(value))
-        ? `expected not to start with ${quote(asText(value))}; ${answerStarts(text)}`
-        : null;
+      return text.startsWith(asText(value)) ? `expected not to start with ${quote(asText(value))}; ${answerStarts(text)}` : null;
     case 'regex': {
       const re = compileRegex(asText(value));
       if (!re.ok) return `the pattern /${asText(value)}/ does not compile: ${re.error}`;
@@ -252,10 +246,7 @@ export function evaluate(assertion: Pick<Assertion, 'type' | 'value' | 'line'>, 
 }
 
 /** Evaluate every check; the answer passes when all of them pass. */
-export function evaluateAll(
-  assertions: readonly Pick<Assertion, 'type' | 'value' | 'line'>[],
-  answer: ChatAnswer,
-): { pass: boolean; checks: CheckResult[]; failed: CheckResult[] } {
+export function evaluateAll(assertions: readonly Pick<Assertion, 'type' | 'value' | 'line'>[], answer: ChatAnswer): { pass: boolean; checks: CheckResult[]; failed: CheckResult[] } {
   const checks = assertions.map((a) => evaluate(a, answer));
   const failed = checks.filter((c) => !c.pass);
   return { pass: failed.length === 0, checks, failed };

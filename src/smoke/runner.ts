@@ -5,16 +5,7 @@
  * (after the provider's retries, which live in the ChatFn) fails its case with the reason.
  */
 import { evaluateAll } from './checks.js';
-import type {
-  CaseOutcome,
-  CaseRow,
-  ChatFn,
-  ChatOptions,
-  ModelSummary,
-  Price,
-  SmokeRun,
-  SmokeSuite,
-} from './types.js';
+import type { CaseOutcome, CaseRow, ChatFn, ChatOptions, ModelSummary, Price, SmokeRun, SmokeSuite } from './types.js';
 
 export const DEFAULT_CONCURRENCY = 4;
 
@@ -73,9 +64,7 @@ export function callCost(price: Price | null, promptTokens: number, completionTo
 export async function runSuite(suite: SmokeSuite, opts: RunOptions): Promise<SmokeRun> {
   const concurrency = validateOptions(opts);
   const now = opts.now ?? (() => performance.now());
-  const models: { role: 'model' | 'compare'; model: string; price: Price | null }[] = [
-    { role: 'model', model: opts.model, price: opts.prices?.model ?? null },
-  ];
+  const models: { role: 'model' | 'compare'; model: string; price: Price | null }[] = [{ role: 'model', model: opts.model, price: opts.prices?.model ?? null }];
   if (opts.compare) models.push({ role: 'compare', model: opts.compare, price: opts.prices?.compare ?? null });
 
   const chatOpts: ChatOptions = {};
@@ -97,7 +86,11 @@ export async function runSuite(suite: SmokeSuite, opts: RunOptions): Promise<Smo
     first ??= started;
     let outcome: CaseOutcome;
     try {
-      const answer = await opts.chat(m.model, c.messages.map((x) => ({ ...x })), { ...chatOpts });
+      const answer = await opts.chat(
+        m.model,
+        c.messages.map((x) => ({ ...x })),
+        { ...chatOpts },
+      );
       const text = typeof answer?.text === 'string' ? answer.text : '';
       const latencyMs = Number.isFinite(answer?.latencyMs) ? answer.latencyMs : now() - started;
       const result = evaluateAll(c.assert, { text, latencyMs });

@@ -21,15 +21,7 @@ import type { Diagnostic } from '../dataset/types.js';
 import { confine } from '../paths.js';
 import { compileSchema } from './checks.js';
 import { compileRegex, schemaPatterns } from './patterns.js';
-import {
-  CHECK_TYPES,
-  type Assertion,
-  type ChatMessage,
-  type CheckType,
-  type SmokeCase,
-  type SmokeDefaults,
-  type SmokeSuite,
-} from './types.js';
+import { CHECK_TYPES, type Assertion, type ChatMessage, type CheckType, type SmokeCase, type SmokeDefaults, type SmokeSuite } from './types.js';
 
 export interface ParsedSuite {
   /** null when there is any error; warnings alone still give a suite. */
@@ -40,7 +32,8 @@ export interface ParsedSuite {
 const STRING_VALUE = new Set<string>(['equals', 'contains', 'icontains', 'starts-with', 'regex']);
 const NUMBER_VALUE = new Set<string>(['min-length', 'max-length', 'max-latency-ms']);
 /** Types people bring from promptfoo that finetune-ci does not run. */
-const NOT_SUPPORTED = /^(not-)?(contains-any|contains-all|icontains-any|icontains-all|javascript|python|llm-rubric|model-graded-.*|similar|levenshtein|rouge-n|bleu|perplexity.*|cost|latency|webhook|is-valid-openai-.*|is-sql|contains-json|is-xml|contains-xml|g-eval|factuality|answer-relevance|context-.*|select-best|classifier|moderation|guardrails|finish-reason|trace-.*)$/;
+const NOT_SUPPORTED =
+  /^(not-)?(contains-any|contains-all|icontains-any|icontains-all|javascript|python|llm-rubric|model-graded-.*|similar|levenshtein|rouge-n|bleu|perplexity.*|cost|latency|webhook|is-valid-openai-.*|is-sql|contains-json|is-xml|contains-xml|g-eval|factuality|answer-relevance|context-.*|select-best|classifier|moderation|guardrails|finish-reason|trace-.*)$/;
 
 function issue(ctx: z.RefinementCtx, code: string, message: string, path: (string | number)[], extra: Record<string, unknown> = {}) {
   ctx.addIssue({ code: 'custom', message, path, params: { code, ...extra } });
@@ -48,19 +41,22 @@ function issue(ctx: z.RefinementCtx, code: string, message: string, path: (strin
 
 const Message = z.strictObject(
   {
-  role: z.enum(['system', 'developer', 'user', 'assistant'], {
-    error: 'role must be one of system, developer, user, assistant',
-  }),
-  content: z.string({ error: 'content must be text' }),
+    role: z.enum(['system', 'developer', 'user', 'assistant'], {
+      error: 'role must be one of system, developer, user, assistant',
+    }),
+    content: z.string({ error: 'content must be text' }),
   },
   { error: 'a message must be a mapping {role, content}' },
 );
 
 const Check = z
-  .strictObject({
-    type: z.string({ error: (i) => (i.input === undefined ? 'the check has no type' : 'type must be text') }),
-    value: z.unknown().optional(),
-  }, { error: 'a check must be a mapping {type, value}' })
+  .strictObject(
+    {
+      type: z.string({ error: (i) => (i.input === undefined ? 'the check has no type' : 'type must be text') }),
+      value: z.unknown().optional(),
+    },
+    { error: 'a check must be a mapping {type, value}' },
+  )
   .superRefine((check, ctx) => {
     const { type, value } = check;
     if (!(CHECK_TYPES as readonly string[]).includes(type)) {
@@ -109,13 +105,19 @@ const Check = z
   });
 
 const Case = z
-  .strictObject({
-    name: z.string({ error: (i) => (i.input === undefined ? 'the case has no name' : 'name must be text') }).trim().min(1, { error: 'name is empty' }),
-    description: z.string().optional(),
-    prompt: z.string({ error: 'prompt must be text' }).min(1, { error: 'prompt is empty' }).optional(),
-    messages: z.array(Message, { error: 'messages must be a list of {role, content}' }).min(1, { error: 'messages is empty' }).optional(),
-    assert: z.array(Check, { error: 'assert must be a list of {type, value}' }).optional(),
-  }, { error: 'a case must be a mapping with name, prompt (or messages) and assert' })
+  .strictObject(
+    {
+      name: z
+        .string({ error: (i) => (i.input === undefined ? 'the case has no name' : 'name must be text') })
+        .trim()
+        .min(1, { error: 'name is empty' }),
+      description: z.string().optional(),
+      prompt: z.string({ error: 'prompt must be text' }).min(1, { error: 'prompt is empty' }).optional(),
+      messages: z.array(Message, { error: 'messages must be a list of {role, content}' }).min(1, { error: 'messages is empty' }).optional(),
+      assert: z.array(Check, { error: 'assert must be a list of {type, value}' }).optional(),
+    },
+    { error: 'a case must be a mapping with name, prompt (or messages) and assert' },
+  )
   .superRefine((c, ctx) => {
     if (c.prompt !== undefined && c.messages !== undefined) {
       issue(ctx, 'prompt-and-messages', `case "${c.name}" has both prompt and messages`, ['messages']);
@@ -127,8 +129,16 @@ const Case = z
 const Defaults = z.strictObject(
   {
     system: z.string({ error: 'defaults.system must be text' }).optional(),
-    temperature: z.number({ error: 'defaults.temperature must be a number' }).min(0, { error: 'defaults.temperature must be from 0 to 2' }).max(2, { error: 'defaults.temperature must be from 0 to 2' }).optional(),
-    max_tokens: z.number({ error: 'defaults.max_tokens must be a number' }).int({ error: 'defaults.max_tokens must be a whole number' }).positive({ error: 'defaults.max_tokens must be 1 or more' }).optional(),
+    temperature: z
+      .number({ error: 'defaults.temperature must be a number' })
+      .min(0, { error: 'defaults.temperature must be from 0 to 2' })
+      .max(2, { error: 'defaults.temperature must be from 0 to 2' })
+      .optional(),
+    max_tokens: z
+      .number({ error: 'defaults.max_tokens must be a number' })
+      .int({ error: 'defaults.max_tokens must be a whole number' })
+      .positive({ error: 'defaults.max_tokens must be 1 or more' })
+      .optional(),
     seed: z.number({ error: 'defaults.seed must be a number' }).int({ error: 'defaults.seed must be a whole number' }).optional(),
   },
   { error: 'defaults must be a mapping' },
@@ -310,8 +320,7 @@ function codeFor(issue: z.core.$ZodIssue, path: readonly PathSeg[], data: unknow
 export function parseSuite(text: string, file: string): ParsedSuite {
   const diagnostics: Diagnostic[] = [];
   const lc = new LineCounter();
-  const lineOf = (node: Node | null | undefined): number | null =>
-    node?.range ? lc.linePos(node.range[0]).line : null;
+  const lineOf = (node: Node | null | undefined): number | null => (node?.range ? lc.linePos(node.range[0]).line : null);
   const diag = (code: string, line: number | null, path: readonly PathSeg[], message: string, hint = HINTS[code] ?? '', severity: Diagnostic['severity'] = 'error') =>
     diagnostics.push({ code, severity, file, line, path: pathText(path), message, hint });
 
@@ -320,8 +329,13 @@ export function parseSuite(text: string, file: string): ParsedSuite {
     for (const e of doc.errors) {
       const line = e.linePos?.[0]?.line ?? lc.linePos(e.pos[0]).line;
       const duplicate = e.code === 'DUPLICATE_KEY';
-      diag('suite-syntax-error', line, [], duplicate ? 'a key appears twice in the same mapping' : e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
-        duplicate ? 'keep one of the two keys' : HINTS['suite-syntax-error']);
+      diag(
+        'suite-syntax-error',
+        line,
+        [],
+        duplicate ? 'a key appears twice in the same mapping' : e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
+        duplicate ? 'keep one of the two keys' : HINTS['suite-syntax-error'],
+      );
     }
     return { suite: null, diagnostics };
   }
@@ -347,8 +361,13 @@ export function parseSuite(text: string, file: string): ParsedSuite {
         for (const key of iss.keys) {
           const near = closest(key, fieldsFor(path));
           const where = path.length ? ` in ${pathText(path)}` : '';
-          diag(code, lineOf(keyAt(doc, path, key)) ?? lineOf(nodeAt(doc, path)), [...path, key], `unknown field "${key}"${where}`,
-            near ? `did you mean "${near}"? Fields here: ${fieldsFor(path).join(', ')}` : `fields here: ${fieldsFor(path).join(', ')}`);
+          diag(
+            code,
+            lineOf(keyAt(doc, path, key)) ?? lineOf(nodeAt(doc, path)),
+            [...path, key],
+            `unknown field "${key}"${where}`,
+            near ? `did you mean "${near}"? Fields here: ${fieldsFor(path).join(', ')}` : `fields here: ${fieldsFor(path).join(', ')}`,
+          );
         }
         continue;
       }
@@ -358,9 +377,7 @@ export function parseSuite(text: string, file: string): ParsedSuite {
       if (code === 'unknown-check-type' && params?.type !== undefined) {
         const t = params.type;
         const near = closest(t, CHECK_TYPES);
-        hint = NOT_SUPPORTED.test(t)
-          ? `finetune-ci does not run "${t}" checks; it runs: ${CHECK_TYPES.join(', ')}`
-          : `${near ? `did you mean "${near}"? ` : ''}check types: ${CHECK_TYPES.join(', ')}`;
+        hint = NOT_SUPPORTED.test(t) ? `finetune-ci does not run "${t}" checks; it runs: ${CHECK_TYPES.join(', ')}` : `${near ? `did you mean "${near}"? ` : ''}check types: ${CHECK_TYPES.join(', ')}`;
       }
       if (code === 'duplicate-case-name' && params?.first !== undefined) {
         const firstLine = lineOf(nodeAt(doc, ['cases', params.first, 'name']));
@@ -374,8 +391,14 @@ export function parseSuite(text: string, file: string): ParsedSuite {
   const suite = build(parsed.data, file, (path) => lineOf(nodeAt(doc, path)));
   suite.cases.forEach((c, i) => {
     if (c.assert.length === 0) {
-      diag('case-without-checks', c.line, ['cases', i], `case "${c.name}" has no checks: it passes whenever the model answers`,
-        'add `assert:` with at least one check, e.g. { type: max-length, value: 500 }', 'warning');
+      diag(
+        'case-without-checks',
+        c.line,
+        ['cases', i],
+        `case "${c.name}" has no checks: it passes whenever the model answers`,
+        'add `assert:` with at least one check, e.g. { type: max-length, value: 500 }',
+        'warning',
+      );
     }
   });
   return { suite, diagnostics };
@@ -396,8 +419,7 @@ function build(raw: Raw, file: string, lineAt: (path: PathSeg[]) => number | nul
     const assert: Assertion[] = (c.assert ?? []).map((a, j) => {
       const type = a.type as CheckType;
       const base = type.replace(/^not-/, '');
-      const value =
-        STRING_VALUE.has(base) && a.value !== undefined && a.value !== null ? String(a.value) : a.value ?? undefined;
+      const value = STRING_VALUE.has(base) && a.value !== undefined && a.value !== null ? String(a.value) : (a.value ?? undefined);
       const out: Assertion = { type, line: lineAt(['cases', i, 'assert', j]) };
       if (value !== undefined) out.value = value;
       return out;
@@ -432,7 +454,7 @@ export async function readSuite(path: string, opts: { workspace?: string } = {})
         line: null,
         path: '',
         message,
-        hint: 'check the `smoke-tests` input or the target\'s smoke_tests (a path relative to the repository root, to a regular file in it)',
+        hint: "check the `smoke-tests` input or the target's smoke_tests (a path relative to the repository root, to a regular file in it)",
       },
     ],
   });

@@ -35,11 +35,7 @@ export const OTHER_CHECKS = ['json-schema', 'min-length', 'max-length', 'max-lat
 export type OtherCheck = (typeof OTHER_CHECKS)[number];
 export type CheckType = TextCheck | `not-${TextCheck}` | OtherCheck;
 
-export const CHECK_TYPES: readonly CheckType[] = [
-  ...TEXT_CHECKS,
-  ...TEXT_CHECKS.map((t) => `not-${t}` as const),
-  ...OTHER_CHECKS,
-];
+export const CHECK_TYPES: readonly CheckType[] = [...TEXT_CHECKS, ...TEXT_CHECKS.map((t) => `not-${t}` as const), ...OTHER_CHECKS];
 
 /**
  * One check, as `parseSuite` normalises it: text values are strings (numbers and booleans

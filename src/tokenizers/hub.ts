@@ -84,21 +84,33 @@ async function download(pin: TokenizerPin, file: TokenizerFile, opts: HubOptions
     });
   } catch (e) {
     const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
-    throw new Unavailable('tokenizer-unavailable', `could not download ${file.path} of ${pin.repo}@${pin.revision.slice(0, 8)} (${cause})`, 'run once with network access to cache it, or keep the approximate count');
+    throw new Unavailable(
+      'tokenizer-unavailable',
+      `could not download ${file.path} of ${pin.repo}@${pin.revision.slice(0, 8)} (${cause})`,
+      'run once with network access to cache it, or keep the approximate count',
+    );
   }
   if (res.status === 401 || res.status === 403) {
     throw new Unavailable(
       'tokenizer-needs-token',
       `${pin.repo} is gated: its tokenizer needs a Hugging Face token${opts.token ? ' with access to it (the one given was refused)' : ''}`,
-      opts.token ? 'accept the model\'s license on huggingface.co with the token\'s account' : 'set the hf-token input (or HF_TOKEN for the CLI) to a token that has accepted the model\'s license',
+      opts.token ? "accept the model's license on huggingface.co with the token's account" : "set the hf-token input (or HF_TOKEN for the CLI) to a token that has accepted the model's license",
     );
   }
   if (!res.ok) {
-    throw new Unavailable('tokenizer-unavailable', `downloading ${file.path} of ${pin.repo}@${pin.revision.slice(0, 8)} answered HTTP ${res.status}`, 'check that the catalog\'s pinned revision still exists');
+    throw new Unavailable(
+      'tokenizer-unavailable',
+      `downloading ${file.path} of ${pin.repo}@${pin.revision.slice(0, 8)} answered HTTP ${res.status}`,
+      "check that the catalog's pinned revision still exists",
+    );
   }
   const body = Buffer.from(await res.arrayBuffer());
   if (file.sha256 && sha256(body) !== file.sha256) {
-    throw new Unavailable('tokenizer-mismatch', `${file.path} of ${pin.repo}@${pin.revision.slice(0, 8)} does not match the pinned sha256`, 'the download was altered or the pin is wrong: counts stay approximate until the catalog is fixed');
+    throw new Unavailable(
+      'tokenizer-mismatch',
+      `${file.path} of ${pin.repo}@${pin.revision.slice(0, 8)} does not match the pinned sha256`,
+      'the download was altered or the pin is wrong: counts stay approximate until the catalog is fixed',
+    );
   }
   return body;
 }
@@ -132,7 +144,12 @@ export async function resolveTokenizer(pin: TokenizerPin, opts: HubOptions): Pro
     }
   } catch (e) {
     if (e instanceof Unavailable) return { ok: false, code: e.code, message: e.message, hint: e.hint };
-    return { ok: false, code: 'tokenizer-unavailable', message: `the tokenizer cache at ${dir} could not be used: ${(e as Error).message}`, hint: 'check that the cache folder is writable (FINETUNE_CI_CACHE_DIR)' };
+    return {
+      ok: false,
+      code: 'tokenizer-unavailable',
+      message: `the tokenizer cache at ${dir} could not be used: ${(e as Error).message}`,
+      hint: 'check that the cache folder is writable (FINETUNE_CI_CACHE_DIR)',
+    };
   }
   return { ok: true, files: { pin, dir, downloaded, sha256: hashes } };
 }

@@ -122,7 +122,13 @@ export async function loadOpenTokenizer(ref: OpenTokenizerRef): Promise<OpenCoun
     readFile(ref.tokenizerConfig, 'utf8').then(JSON.parse) as Promise<Record<string, unknown>>,
     ref.chatTemplate ? readFile(ref.chatTemplate, 'utf8') : Promise.resolve(null),
   ]);
-  const source = template ?? (typeof config.chat_template === 'string' ? config.chat_template : Array.isArray(config.chat_template) ? (config.chat_template as { name: string; template: string }[]).find((t) => t.name === 'default')?.template : undefined);
+  const source =
+    template ??
+    (typeof config.chat_template === 'string'
+      ? config.chat_template
+      : Array.isArray(config.chat_template)
+        ? (config.chat_template as { name: string; template: string }[]).find((t) => t.name === 'default')?.template
+        : undefined);
   if (!source) throw new Error(`${ref.label} has no chat template`);
   const tok = new Tokenizer(json, config);
   const tpl = new Template(source);

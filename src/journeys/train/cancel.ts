@@ -98,16 +98,12 @@ export function watchCancellation(o: CancellationOptions): Cancellation {
           io.info(`finetune-ci: cancelled job ${jobId} at the provider (status ${status}).`);
         }
       } else if (jobId) {
-        io.info(
-          `finetune-ci: job ${jobId} keeps running at the provider (cancel-on-abort is false). Follow it with job-id: ${jobId}, a rerun of this commit, or a scheduled workflow.`,
-        );
+        io.info(`finetune-ci: job ${jobId} keeps running at the provider (cancel-on-abort is false). Follow it with job-id: ${jobId}, a rerun of this commit, or a scheduled workflow.`);
       }
       io.setOutput('job-id', jobId ?? '');
       io.setOutput('job-status', status ?? '');
       await Promise.race([
-        io.appendSummary(
-          `### finetune-ci training: cancelled\n\nThe workflow was cancelled (${sig}).${jobId ? ` Fine-tuning job \`${jobId}\`${status ? `, status \`${status}\`` : ''}.` : ''}\n`,
-        ),
+        io.appendSummary(`### finetune-ci training: cancelled\n\nThe workflow was cancelled (${sig}).${jobId ? ` Fine-tuning job \`${jobId}\`${status ? `, status \`${status}\`` : ''}.` : ''}\n`),
         sleep(500),
       ]);
       io.setFailed(`finetune-ci: cancelled by ${sig}${jobId ? `; job ${jobId}${status ? ` is ${status}` : ''}` : ''}`);

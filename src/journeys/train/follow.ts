@@ -134,9 +134,7 @@ export async function followJob(provider: Pick<Provider, 'getJob' | 'listEvents'
       const phase = jobPhase(j.status);
       if (phase === 'unknown' && !warnedUnknown.has(j.status)) {
         warnedUnknown.add(j.status);
-        (o.warn ?? o.log)(
-          `Job ${j.id} reports status "${plainText(j.status, 40)}", which finetune-ci does not know (known: ${KNOWN_JOB_STATUSES.join(', ')}); following it as still in progress.`,
-        );
+        (o.warn ?? o.log)(`Job ${j.id} reports status "${plainText(j.status, 40)}", which finetune-ci does not know (known: ${KNOWN_JOB_STATUSES.join(', ')}); following it as still in progress.`);
       }
       const now = o.now();
       if (j.status !== lastStatus || now - lastBeat >= heartbeatMs) {

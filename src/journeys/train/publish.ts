@@ -60,7 +60,8 @@ export async function publish(ctx: TrainContext): Promise<TrainRunResult> {
   if (failures.length) {
     const why = failures.map((r) => {
       if (r.smoke?.failed && r.outcome === 'succeeded') return `${r.target}: the smoke tests failed`;
-      if (r.error) return `${r.target}: ${r.outcome === 'failed' ? `job ${r.jobId} failed` : r.outcome}: ${r.error.code}: ${plainText(r.error.message, 300)}${r.requestId ? ` (request id ${r.requestId})` : ''}${r.hint ? ` — ${r.hint}` : ''}`;
+      if (r.error)
+        return `${r.target}: ${r.outcome === 'failed' ? `job ${r.jobId} failed` : r.outcome}: ${r.error.code}: ${plainText(r.error.message, 300)}${r.requestId ? ` (request id ${r.requestId})` : ''}${r.hint ? ` — ${r.hint}` : ''}`;
       return `${r.target}: ${r.outcome}${r.reason ? `: ${r.reason}` : ''}`;
     });
     io.setFailed(`finetune-ci: ${why.join('; ')}`);

@@ -34,13 +34,16 @@ export async function prepareAndRun(ctx: TrainContext, t: TargetConfig, r: Train
   // Each file resolved inside the workspace: a committed link to anything outside it (or into
   // .git) is refused before a byte is read, let alone uploaded.
   const files = await targetFiles(s, t, deps.workspace);
-  if (!files.ok) refuse(ctx, r, files.issues[0]!.message, files.issues.map((i) => i.message));
+  if (!files.ok)
+    refuse(
+      ctx,
+      r,
+      files.issues[0]!.message,
+      files.issues.map((i) => i.message),
+    );
   const spec = toSpec(t);
   io.info(`Checking ${plain(t.trainingFile, 200)}${t.validationFile ? ` and ${plain(t.validationFile, 200)}` : ''} for ${plain(t.model, 100)}…`);
-  const report = await checkTarget(
-    { ...spec, trainingFile: local(t.trainingFile), validationFile: t.validationFile ? local(t.validationFile) : undefined },
-    { today: day },
-  );
+  const report = await checkTarget({ ...spec, trainingFile: local(t.trainingFile), validationFile: t.validationFile ? local(t.validationFile) : undefined }, { today: day });
   fillEstimate(r, report, t);
   for (const n of report.notices) {
     if (n.severity === 'warning') {
@@ -61,7 +64,11 @@ export async function prepareAndRun(ctx: TrainContext, t: TargetConfig, r: Train
     if (report.errors > 0) {
       const diags = [...report.notices, ...report.training.diagnostics, ...(report.validation?.diagnostics ?? [])].filter((d) => d.severity === 'error');
       for (const d of diags.slice(0, 10)) {
-        io.error(`${d.message}. Fix: ${d.hint}`, { title: `finetune-ci: ${d.code}`, file: d.file.startsWith(deps.workspace + '/') ? d.file.slice(deps.workspace.length + 1) : d.file, startLine: d.line ?? undefined });
+        io.error(`${d.message}. Fix: ${d.hint}`, {
+          title: `finetune-ci: ${d.code}`,
+          file: d.file.startsWith(deps.workspace + '/') ? d.file.slice(deps.workspace.length + 1) : d.file,
+          startLine: d.line ?? undefined,
+        });
       }
       refuse(
         ctx,
@@ -75,7 +82,11 @@ export async function prepareAndRun(ctx: TrainContext, t: TargetConfig, r: Train
     }
     const shutdown = report.model.shutdownDate;
     if (shutdown && daysBetween(day, shutdown) <= 0) {
-      refuse(ctx, r, `${t.model} was shut down on ${shutdown} (catalog): it can no longer be fine-tuned; ${replacementHint(report.model.id) ? `move to ${replacementHint(report.model.id)}` : 'choose another model or provider'}`);
+      refuse(
+        ctx,
+        r,
+        `${t.model} was shut down on ${shutdown} (catalog): it can no longer be fine-tuned; ${replacementHint(report.model.id) ? `move to ${replacementHint(report.model.id)}` : 'choose another model or provider'}`,
+      );
     }
   }
   const provider = await providerFor(t.provider);
@@ -198,7 +209,11 @@ export async function prepareAndRun(ctx: TrainContext, t: TargetConfig, r: Train
       r.quote = { costUsd: quote.totalPrice, trainTokens: quote.trainTokens, ourCostUsd: r.estimatedCostUsd, ourTokens: r.estimatedTokens };
       if (quote.totalPrice !== null) r.estimatedCostUsd = quote.totalPrice;
       if (!quote.allowedToProceed) {
-        refuse(ctx, r, `${provider.name} would refuse this job (not enough credit: the quote is ${quote.totalPrice === null ? 'unknown' : formatCost(quote.totalPrice)}${quote.userLimit ? `, the limit ${formatCost(quote.userLimit)}` : ''}); add credit or shrink the data`);
+        refuse(
+          ctx,
+          r,
+          `${provider.name} would refuse this job (not enough credit: the quote is ${quote.totalPrice === null ? 'unknown' : formatCost(quote.totalPrice)}${quote.userLimit ? `, the limit ${formatCost(quote.userLimit)}` : ''}); add credit or shrink the data`,
+        );
       }
       if (quote.totalPrice !== null && t.maxCost !== undefined && quote.totalPrice > t.maxCost) {
         refuse(ctx, r, `${provider.name} quotes ${formatCost(quote.totalPrice)}, above max-cost $${t.maxCost}; raise max-cost or shrink the data`);

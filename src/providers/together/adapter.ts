@@ -280,9 +280,7 @@ export class TogetherProvider implements Provider {
     for (const k of ['training_file', 'validation_file', 'model', 'n_epochs', 'n_evals', 'training_method', 'training_type', 'from_checkpoint']) {
       if (full[k] !== undefined) body[k] = full[k];
     }
-    const r = await this.retrier.call('estimate', async () =>
-      (await this.request<Record<string, unknown>>('POST', '/fine-tunes/estimate-price', body)).data,
-    );
+    const r = await this.retrier.call('estimate', async () => (await this.request<Record<string, unknown>>('POST', '/fine-tunes/estimate-price', body)).data);
     const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
     const available = r.estimation_available !== false;
     return {
@@ -372,9 +370,7 @@ export class TogetherProvider implements Provider {
 
   listCheckpoints(jobId: string): Promise<Checkpoint[]> {
     return this.retrier.call('listCheckpoints', async () => {
-      const r = await this.get<{ data?: { step: number; path: string; created_at: string; checkpoint_type: string }[] }>(
-        `/fine-tunes/${encodeURIComponent(jobId)}/checkpoints`,
-      );
+      const r = await this.get<{ data?: { step: number; path: string; created_at: string; checkpoint_type: string }[] }>(`/fine-tunes/${encodeURIComponent(jobId)}/checkpoints`);
       return (r.data ?? [])
         .map((c) => ({
           id: c.path || `${jobId}:${c.step}`,
@@ -408,10 +404,7 @@ export class TogetherProvider implements Provider {
     if (typeof j.learning_rate === 'number') hp.learning_rate_multiplier = round(j.learning_rate / TOGETHER_BASE_LEARNING_RATE);
     if (typeof j.training_method?.dpo_beta === 'number') hp.beta = j.training_method.dpo_beta;
     const terminal = status === 'succeeded' || status === 'failed' || status === 'cancelled';
-    const lastError =
-      status === 'failed'
-        ? [...(j.events ?? [])].reverse().find((e) => e.type === 'job_error' || e.level === 'error')?.message ?? null
-        : null;
+    const lastError = status === 'failed' ? ([...(j.events ?? [])].reverse().find((e) => e.type === 'job_error' || e.level === 'error')?.message ?? null) : null;
     const secs = j.progress?.estimate_available ? j.progress.seconds_remaining : undefined;
     return {
       id: j.id,
@@ -478,9 +471,7 @@ export class TogetherProvider implements Provider {
       return session;
     } catch (e) {
       // Whoever asked never got a session to close: release the endpoint here.
-      await this.closeChatSession(session).catch((err: unknown) =>
-        this.log(`Could not delete endpoint ${created.id}: ${(err as Error).message}; delete it at https://api.together.ai/endpoints`),
-      );
+      await this.closeChatSession(session).catch((err: unknown) => this.log(`Could not delete endpoint ${created.id}: ${(err as Error).message}; delete it at https://api.together.ai/endpoints`));
       throw e;
     }
   }
@@ -539,10 +530,7 @@ export class TogetherProvider implements Provider {
       return {
         text: typeof first.message.content === 'string' ? first.message.content : '',
         latencyMs,
-        usage:
-          u && typeof u.prompt_tokens === 'number'
-            ? { promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens ?? 0, totalTokens: u.total_tokens ?? 0 }
-            : null,
+        usage: u && typeof u.prompt_tokens === 'number' ? { promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens ?? 0, totalTokens: u.total_tokens ?? 0 } : null,
         finishReason: typeof first.finish_reason === 'string' ? first.finish_reason : null,
         requestId,
       };

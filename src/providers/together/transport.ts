@@ -45,11 +45,7 @@ export class TogetherTransport {
     this.timeoutMs = o.timeoutMs;
   }
 
-  async request<T>(
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ data: T; headers: Headers; requestId: string | null }> {
+  async request<T>(method: string, path: string, body?: unknown): Promise<{ data: T; headers: Headers; requestId: string | null }> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.apiKey}`, accept: 'application/json' };
     let payload: BodyInit | undefined;
     if (body instanceof FormData) payload = body;
@@ -100,8 +96,7 @@ export class TogetherTransport {
       const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
       const code = str(err.code);
       const type = str(err.type);
-      const message =
-        str(err.message) ?? str(b.message) ?? (typeof e.body === 'string' && e.body ? e.body.slice(0, 300) : `HTTP ${e.status}`);
+      const message = str(err.message) ?? str(b.message) ?? (typeof e.body === 'string' && e.body ? e.body.slice(0, 300) : `HTTP ${e.status}`);
       const kind = classifyHttpError(e.status, code, type);
       return new ProviderError({
         ...base,

@@ -20,9 +20,7 @@ export const TOGETHER_DEFAULT_INACTIVE_TIMEOUT_MIN = 10;
 export const TOGETHER_DEFAULT_LORA = { lora_r: 64, lora_alpha: 128 } as const;
 /** `total_price` on a job is in nanodollars (Together's SDK divides by 1e9). */
 export const NANODOLLARS = 1e9;
-export const TOGETHER_BILLING_HINT =
-  'The Together account is out of credit or over its limit: add credit at https://api.together.ai/settings/billing. ' +
-  'Retrying will not help.';
+export const TOGETHER_BILLING_HINT = 'The Together account is out of credit or over its limit: add credit at https://api.together.ai/settings/billing. ' + 'Retrying will not help.';
 
 export interface TFile {
   id: string;
@@ -171,7 +169,10 @@ export function normalizeEvents(raw: readonly TEvent[]): JobEvent[] {
   const out: (JobEvent & { order: number })[] = [];
   raw.forEach((e, order) => {
     const content = `${e.created_at ?? ''}|${e.type ?? ''}|${e.message ?? ''}|${e.step ?? ''}`;
-    const id = `ev-${createHash('sha256').update(e.hash ? `${e.hash}|${content}` : content).digest('hex').slice(0, 16)}`;
+    const id = `ev-${createHash('sha256')
+      .update(e.hash ? `${e.hash}|${content}` : content)
+      .digest('hex')
+      .slice(0, 16)}`;
     if (seen.has(id)) return;
     seen.add(id);
     const data: Record<string, unknown> = { together_type: e.type ?? null };
