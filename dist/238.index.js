@@ -201,8 +201,7 @@ class Retrier {
         const jittered = exp * (0.75 + Math.random() * 0.25);
         const delay = pe.retryAfterMs != null ? Math.min(pe.retryAfterMs, this.retry.maxRetryAfterMs) : jittered;
         const why = pe.status != null ? `HTTP ${pe.status}${pe.code ? ` ${pe.code}` : ''}` : pe.message;
-        this.log(`${pe.operation}: ${why}${pe.requestId ? ` (request id ${pe.requestId})` : ''}; ` +
-            `try ${attempt + 1} of ${this.retry.attempts} in ${(delay / 1000).toFixed(delay < 1000 ? 3 : 1)} s`);
+        this.log(`${pe.operation}: ${why}${pe.requestId ? ` (request id ${pe.requestId})` : ''}; ` + `try ${attempt + 1} of ${this.retry.attempts} in ${(delay / 1000).toFixed(delay < 1000 ? 3 : 1)} s`);
         await this.sleep(delay);
     }
 }
@@ -252,8 +251,7 @@ const MB = 1024 * 1024;
 const DEFAULT_PART_THRESHOLD_BYTES = 512 * MB;
 /** Uploads API limit per part. */
 const MAX_PART_BYTES = 64 * MB;
-const BILLING_HINT = 'The organisation is out of credit or over its spend limit: add credit or raise the limit at ' +
-    'https://platform.openai.com/settings/organization/billing. Retrying will not help.';
+const BILLING_HINT = 'The organisation is out of credit or over its spend limit: add credit or raise the limit at ' + 'https://platform.openai.com/settings/organization/billing. Retrying will not help.';
 class OpenAIProvider {
     name;
     baseURL;
@@ -314,9 +312,7 @@ class OpenAIProvider {
             return { id: existing.id, name, bytes: size, reused: true, via: null };
         }
         const via = size > this.threshold ? 'uploads' : 'files';
-        const file = via === 'uploads'
-            ? await this.uploadInParts(localPath, size, options)
-            : await this.uploadWhole(localPath, size, options);
+        const file = via === 'uploads' ? await this.uploadInParts(localPath, size, options) : await this.uploadWhole(localPath, size, options);
         await this.waitUntilProcessed(file.id);
         return { id: file.id, name: file.filename, bytes: file.bytes, reused: false, via };
     }
@@ -523,11 +519,8 @@ class OpenAIProvider {
         if (this.name === 'openai') {
             const now = this.today();
             const events = _catalog_platform_js__WEBPACK_IMPORTED_MODULE_4__/* .PLATFORM_EVENTS */ .Qk.filter((e) => e.provider === 'openai');
-            const said = events
-                .map((e) => `${e.date <= now ? 'since' : 'from'} ${e.date}, ${e.what}${e.confirmed ? '' : ' (unconfirmed)'}`)
-                .join('; ');
-            lines.push(`OpenAI is winding down self-serve fine-tuning: ${said}. ` +
-                'If this organisation is affected, move this target to another provider (Azure OpenAI or Together, `provider` input).');
+            const said = events.map((e) => `${e.date <= now ? 'since' : 'from'} ${e.date}, ${e.what}${e.confirmed ? '' : ' (unconfirmed)'}`).join('; ');
+            lines.push(`OpenAI is winding down self-serve fine-tuning: ${said}. ` + 'If this organisation is affected, move this target to another provider (Azure OpenAI or Together, `provider` input).');
         }
         else {
             lines.push('Check that the key may create fine-tuning jobs on this resource and that the base model is open to you.');
@@ -606,7 +599,7 @@ class OpenAIProvider {
     async chat(session, messages, options = {}) {
         return this.call('chat', async () => {
             const started = performance.now();
-            const { data, request_id: xRequestId, response } = await this.client.chat.completions
+            const { data, request_id: xRequestId, response, } = await this.client.chat.completions
                 .create({
                 model: session.target,
                 messages,
@@ -634,9 +627,7 @@ class OpenAIProvider {
             return {
                 text,
                 latencyMs,
-                usage: u
-                    ? { promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens, totalTokens: u.total_tokens }
-                    : null,
+                usage: u ? { promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens, totalTokens: u.total_tokens } : null,
                 finishReason: first.finish_reason ?? null,
                 requestId: request_id,
             };
@@ -780,14 +771,7 @@ function normalizeEvent(e) {
 /* harmony export */   fe: () => (/* binding */ KNOWN_JOB_STATUSES),
 /* harmony export */   zq: () => (/* binding */ jobPhase)
 /* harmony export */ });
-const KNOWN_JOB_STATUSES = [
-    'validating_files',
-    'queued',
-    'running',
-    'succeeded',
-    'failed',
-    'cancelled',
-];
+const KNOWN_JOB_STATUSES = ['validating_files', 'queued', 'running', 'succeeded', 'failed', 'cancelled'];
 function jobPhase(status) {
     switch (status) {
         case 'validating_files':

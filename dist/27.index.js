@@ -52,10 +52,7 @@ function quoteText(provider, q) {
     const side = (cost, tokens) => `${formatCost(cost)}${tokens === null ? '' : ` for ${(0,markdown/* formatInt */.Dw)(tokens)} tokens`}`;
     const costDiff = differencePct(q.costUsd, q.ourCostUsd);
     const tokenDiff = differencePct(q.trainTokens, q.ourTokens);
-    const diffs = [
-        costDiff === null ? null : `cost ${formatPct(costDiff)}`,
-        tokenDiff === null ? null : `tokens ${formatPct(tokenDiff)}`,
-    ].filter(Boolean);
+    const diffs = [costDiff === null ? null : `cost ${formatPct(costDiff)}`, tokenDiff === null ? null : `tokens ${formatPct(tokenDiff)}`].filter(Boolean);
     return `ours ${side(q.ourCostUsd, q.ourTokens)}; ${(0,markdown/* escapeText */.X1)(provider)}'s ${side(q.costUsd, q.trainTokens)}${diffs.length ? ` (${(0,markdown/* escapeText */.X1)(provider)} vs ours: ${diffs.join(', ')})` : ''}`;
 }
 function emptyResult(target, provider, model) {
@@ -192,10 +189,7 @@ function renderOne(r, level) {
     if (r.fineTunedModel)
         rows.push(['fine-tuned model', `**${(0,markdown/* cell */.Hn)(r.fineTunedModel, 120)}**`]);
     if (r.trainedTokens !== null || r.estimatedTokens !== null) {
-        rows.push([
-            'trained tokens',
-            `${r.trainedTokens === null ? 'not known yet' : (0,markdown/* formatInt */.Dw)(r.trainedTokens)}${r.estimatedTokens !== null ? ` (estimated ${(0,markdown/* formatInt */.Dw)(r.estimatedTokens)})` : ''}`,
-        ]);
+        rows.push(['trained tokens', `${r.trainedTokens === null ? 'not known yet' : (0,markdown/* formatInt */.Dw)(r.trainedTokens)}${r.estimatedTokens !== null ? ` (estimated ${(0,markdown/* formatInt */.Dw)(r.estimatedTokens)})` : ''}`]);
     }
     if (r.actualCostUsd !== null || r.estimatedCostUsd !== null) {
         const actual = r.actualCostUsd === null ? 'not known yet' : formatCost(r.actualCostUsd);
@@ -262,7 +256,10 @@ const CHART_POINTS = 60;
  * its last value between reports.
  */
 function lossChart(curve) {
-    const points = curve.filter((p) => Number.isFinite(p.step)).slice().sort((a, b) => a.step - b.step);
+    const points = curve
+        .filter((p) => Number.isFinite(p.step))
+        .slice()
+        .sort((a, b) => a.step - b.step);
     if (points.length < 2 || !points.some((p) => p.trainLoss !== null))
         return '';
     const first = points[0].step;
@@ -307,9 +304,7 @@ function renderTrainMarkdown(results, opts = {}) {
     const title = `${h} finetune-ci training${opts.where ? ` — ${(0,markdown/* cell */.Hn)(opts.where, 100)}` : ''}`;
     if (results.length === 0)
         return `${title}\n\nNo targets to train.`;
-    const head = results.length > 1
-        ? `${results.length} targets, ${results.filter((r) => r.outcome === 'succeeded').length} succeeded${failed ? `, ${failed} failed` : ''}.`
-        : '';
+    const head = results.length > 1 ? `${results.length} targets, ${results.filter((r) => r.outcome === 'succeeded').length} succeeded${failed ? `, ${failed} failed` : ''}.` : '';
     return [title, head, ...results.map((r) => renderOne(r, level))].filter(Boolean).join('\n\n') + '\n';
 }
 /** The JSON report (all targets). */
@@ -428,7 +423,7 @@ class Stop extends Error {
 }
 async function exists(p) {
     try {
-        await (0,promises_.access)(p);
+        await access(p);
         return true;
     }
     catch {
@@ -443,14 +438,16 @@ function fileRef(f) {
 var abort = __webpack_require__(42334);
 // EXTERNAL MODULE: ./src/redact.ts
 var src_redact = __webpack_require__(76670);
+// EXTERNAL MODULE: ./src/report/text.ts
+var report_text = __webpack_require__(65655);
 ;// CONCATENATED MODULE: ./src/journeys/train/text.ts
 /** Provider text on its way into a log line. */
 
-/** Untrusted provider text for a log line: no control characters, never a workflow command. */
+
+/** Untrusted provider text for a log line: one line, no hidden characters (report/text.ts `plain`). */
 function plainText(text, max = 400) {
     // Credentials masked first: a cut or escaped key no longer matches.
-    const clean = (0,src_redact/* redact */.E$)(text).replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-    return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+    return (0,report_text/* plain */.pj)((0,src_redact/* redact */.E$)(text), max);
 }
 function clock(unixSeconds) {
     return new Date(unixSeconds * 1000).toISOString().slice(11, 19);
@@ -675,7 +672,7 @@ async function followById(ctx, jobId) {
         r.jobKey = job.metadata[src_providers/* TAG_KEYS */.SE.key] ?? null;
         r.action = 'followed-by-id';
         r.pricePerMillion = t?.pricePerMillion ?? (0,catalog/* resolveModel */.AX)(job.model).trainingPricePerMillion;
-        if (t && (await exists(local(t.trainingFile)))) {
+        if (t && (await (0,check/* targetFiles */.jA)(s, t, ctx.deps.workspace)).ok) {
             try {
                 const report = await (0,target/* checkTarget */.e$)({ ...(0,check/* toSpec */.Fj)(t), trainingFile: local(t.trainingFile), validationFile: t.validationFile ? local(t.validationFile) : undefined }, { today: day, keepDiagnostics: 0 });
                 fillEstimate(r, report, t);
@@ -991,6 +988,7 @@ function jobHyperparameters(hp, method) {
 
 
 
+
 async function trainTarget(ctx, t) {
     const r = emptyResult(t.name, t.provider, t.model);
     try {
@@ -1007,15 +1005,13 @@ async function prepareAndRun(ctx, t, r) {
     const { s, io, deps, local, day, providerFor, live, signal, ev } = ctx;
     const resumeOnly = s.train.resumeOnly;
     // --- validate again -----------------------------------------------------------------------
-    const missing = [];
-    for (const [key, f] of [['training_file', t.trainingFile], ['validation_file', t.validationFile]]) {
-        if (f && !(await exists(local(f))))
-            missing.push(`${f}: the ${key} of target "${t.name}" does not exist`);
-    }
-    if (missing.length)
-        refuse(ctx, r, missing[0], missing);
+    // Each file resolved inside the workspace: a committed link to anything outside it (or into
+    // .git) is refused before a byte is read, let alone uploaded.
+    const files = await (0,check/* targetFiles */.jA)(s, t, deps.workspace);
+    if (!files.ok)
+        refuse(ctx, r, files.issues[0].message, files.issues.map((i) => i.message));
     const spec = (0,check/* toSpec */.Fj)(t);
-    io.info(`Checking ${t.trainingFile}${t.validationFile ? ` and ${t.validationFile}` : ''} for ${t.model}…`);
+    io.info(`Checking ${(0,report_text/* plain */.pj)(t.trainingFile, 200)}${t.validationFile ? ` and ${(0,report_text/* plain */.pj)(t.validationFile, 200)}` : ''} for ${(0,report_text/* plain */.pj)(t.model, 100)}…`);
     const report = await (0,target/* checkTarget */.e$)({ ...spec, trainingFile: local(t.trainingFile), validationFile: t.validationFile ? local(t.validationFile) : undefined }, { today: day });
     fillEstimate(r, report, t);
     for (const n of report.notices) {
@@ -1034,7 +1030,11 @@ async function prepareAndRun(ctx, t, r) {
         if (report.errors > 0) {
             const diags = [...report.notices, ...report.training.diagnostics, ...(report.validation?.diagnostics ?? [])].filter((d) => d.severity === 'error');
             for (const d of diags.slice(0, 10)) {
-                io.error(`${d.message}. Fix: ${d.hint}`, { title: `finetune-ci: ${d.code}`, file: d.file.startsWith(deps.workspace + '/') ? d.file.slice(deps.workspace.length + 1) : d.file, startLine: d.line ?? undefined });
+                io.error(`${d.message}. Fix: ${d.hint}`, {
+                    title: `finetune-ci: ${d.code}`,
+                    file: d.file.startsWith(deps.workspace + '/') ? d.file.slice(deps.workspace.length + 1) : d.file,
+                    startLine: d.line ?? undefined,
+                });
             }
             refuse(ctx, r, `${report.errors} error${report.errors === 1 ? '' : 's'} in the data or the model choice; fix them first (the pull-request check lists them)`, diags.slice(0, 10).map((d) => `${d.file.startsWith(deps.workspace + '/') ? d.file.slice(deps.workspace.length + 1) : d.file}${d.line ? `:${d.line}` : ''}: ${d.code}: ${d.message}`));
         }
@@ -1529,8 +1529,7 @@ class Retrier {
         const jittered = exp * (0.75 + Math.random() * 0.25);
         const delay = pe.retryAfterMs != null ? Math.min(pe.retryAfterMs, this.retry.maxRetryAfterMs) : jittered;
         const why = pe.status != null ? `HTTP ${pe.status}${pe.code ? ` ${pe.code}` : ''}` : pe.message;
-        this.log(`${pe.operation}: ${why}${pe.requestId ? ` (request id ${pe.requestId})` : ''}; ` +
-            `try ${attempt + 1} of ${this.retry.attempts} in ${(delay / 1000).toFixed(delay < 1000 ? 3 : 1)} s`);
+        this.log(`${pe.operation}: ${why}${pe.requestId ? ` (request id ${pe.requestId})` : ''}; ` + `try ${attempt + 1} of ${this.retry.attempts} in ${(delay / 1000).toFixed(delay < 1000 ? 3 : 1)} s`);
         await this.sleep(delay);
     }
 }
@@ -1583,14 +1582,7 @@ async function createProvider(s) {
 /* harmony export */   fe: () => (/* binding */ KNOWN_JOB_STATUSES),
 /* harmony export */   zq: () => (/* binding */ jobPhase)
 /* harmony export */ });
-const KNOWN_JOB_STATUSES = [
-    'validating_files',
-    'queued',
-    'running',
-    'succeeded',
-    'failed',
-    'cancelled',
-];
+const KNOWN_JOB_STATUSES = ['validating_files', 'queued', 'running', 'succeeded', 'failed', 'cancelled'];
 function jobPhase(status) {
     switch (status) {
         case 'validating_files':

@@ -31,11 +31,14 @@ var config = __webpack_require__(56740);
 var providers = __webpack_require__(87486);
 // EXTERNAL MODULE: ./src/report/markdown.ts
 var markdown = __webpack_require__(54285);
+// EXTERNAL MODULE: ./src/report/text.ts
+var report_text = __webpack_require__(65655);
 ;// CONCATENATED MODULE: ./src/report/smoke.ts
+
 
 const DEFAULT_LABELS = { model: 'tested', compare: 'compared' };
 function labelOf(s, opts) {
-    return s.role === 'model' ? opts.labels?.model ?? DEFAULT_LABELS.model : opts.labels?.compare ?? DEFAULT_LABELS.compare;
+    return s.role === 'model' ? (opts.labels?.model ?? DEFAULT_LABELS.model) : (opts.labels?.compare ?? DEFAULT_LABELS.compare);
 }
 /** 0.9 → "90%", 2/3 → "66.7%". */
 function formatRate(rate) {
@@ -122,34 +125,28 @@ function renderSmokeMarkdown(run, opts = {}) {
     out.push(`Smoke run: ${run.calls} calls, concurrency ${run.concurrency}, ${(run.wallMs / 1000).toFixed(2)} s from the first call to the last answer; cost ${cost}.`);
     return out.join('\n');
 }
-/** Untrusted text for a terminal: one line, no control characters or bidi overrides, shortened. */
-function plain(text, max = 80) {
-    const flat = text
-        .replace(/\s+/g, ' ')
-        .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
-        .trim();
-    return (0,markdown/* truncate */.xv)(flat, max);
-}
+/** Untrusted text for a terminal: one line, hidden and bidi characters shown, shortened (text.ts). */
+
 /** Plain text for the terminal (and logs): every line starts with fixed text, then the data. */
 function renderSmokeText(run, opts = {}) {
     const width = opts.answerWidth ?? 60;
     const labels = run.models.map((s) => labelOf(s, opts));
     const pad = Math.max(...labels.map((l) => l.length));
     const out = [];
-    out.push(`Smoke test ${run.verdict === 'pass' ? 'PASSED' : 'FAILED'}: ${plain(run.models[0].model)}, ${verdictSentence(run)}`);
-    out.push(`  suite  ${plain(run.file, 120)}`);
+    out.push(`Smoke test ${run.verdict === 'pass' ? 'PASSED' : 'FAILED'}: ${(0,report_text/* plain */.pj)(run.models[0].model, 80)}, ${verdictSentence(run)}`);
+    out.push(`  suite  ${(0,report_text/* plain */.pj)(run.file, 120)}`);
     run.models.forEach((s, i) => {
-        out.push(`  ${labels[i].padEnd(pad)}  ${s.passed}/${s.total} passed (${formatRate(s.passRate)})  tokens ${(0,markdown/* formatInt */.Dw)(s.promptTokens)} in / ${(0,markdown/* formatInt */.Dw)(s.completionTokens)} out  cost ${costText(s)}  model ${plain(s.model)}`);
+        out.push(`  ${labels[i].padEnd(pad)}  ${s.passed}/${s.total} passed (${formatRate(s.passRate)})  tokens ${(0,markdown/* formatInt */.Dw)(s.promptTokens)} in / ${(0,markdown/* formatInt */.Dw)(s.completionTokens)} out  cost ${costText(s)}  model ${(0,report_text/* plain */.pj)(s.model, 80)}`);
     });
     for (const row of run.cases) {
-        out.push(`  case   ${plain(row.name, 80)}`);
+        out.push(`  case   ${(0,report_text/* plain */.pj)(row.name, 80)}`);
         row.outcomes.forEach((o, mi) => {
             const mark = o.pass ? 'pass' : 'FAIL';
             const tok = tokens(o);
-            const answer = o.error !== null ? `(${plain(o.error, width)})` : `"${plain(firstLine(o.answer), width)}"`;
+            const answer = o.error !== null ? `(${(0,report_text/* plain */.pj)(o.error, width)})` : `"${(0,report_text/* plain */.pj)(firstLine(o.answer), width)}"`;
             out.push(`    ${mark} ${labels[mi].padEnd(pad)}  ${formatMs(o.latencyMs).padStart(8)}  ${tok.padStart(9)}  ${answer}`);
             for (const f of o.failed)
-                out.push(`         - ${f.type}: ${plain(f.reason, 200)}`);
+                out.push(`         - ${f.type}: ${(0,report_text/* plain */.pj)(f.reason, 200)}`);
         });
     }
     const cost = run.cost !== null ? (0,markdown/* formatUsd */.UK)(run.cost) : 'unknown';
@@ -202,9 +199,7 @@ function callCost(price, promptTokens, completionTokens) {
 async function runSuite(suite, opts) {
     const concurrency = validateOptions(opts);
     const now = opts.now ?? (() => performance.now());
-    const models = [
-        { role: 'model', model: opts.model, price: opts.prices?.model ?? null },
-    ];
+    const models = [{ role: 'model', model: opts.model, price: opts.prices?.model ?? null }];
     if (opts.compare)
         models.push({ role: 'compare', model: opts.compare, price: opts.prices?.compare ?? null });
     const chatOpts = {};
@@ -390,9 +385,7 @@ function annotateSuite(io, diags) {
 }
 function invalidSuiteMarkdown(file, diags) {
     const errors = diags.filter((d) => d.severity === 'error');
-    const rows = diags
-        .slice(0, 50)
-        .map((d) => [d.severity === 'error' ? '❌' : '⚠️', `${(0,markdown/* cell */.Hn)(d.file, 60)}${d.line ? `:${d.line}` : ''}`, `\`${d.code}\``, (0,markdown/* cell */.Hn)(d.message, 160), (0,markdown/* cell */.Hn)(d.hint, 120)]);
+    const rows = diags.slice(0, 50).map((d) => [d.severity === 'error' ? '❌' : '⚠️', `${(0,markdown/* cell */.Hn)(d.file, 60)}${d.line ? `:${d.line}` : ''}`, `\`${d.code}\``, (0,markdown/* cell */.Hn)(d.message, 160), (0,markdown/* cell */.Hn)(d.hint, 120)]);
     return [
         '### Smoke test ❌ not run: the suite is invalid',
         '',
@@ -465,10 +458,10 @@ async function preflight(provider, sessions, io, signal) {
         try {
             const info = await provider.getModel(s.model);
             if (info === null) {
-                io.warning(`finetune-ci: ${provider.name} does not list the model ${s.model}; its smoke calls will probably fail (check the model id)`);
+                io.warning(`finetune-ci: ${provider.name} does not list the model ${(0,report_text/* plain */.pj)(s.model, 100)}; its smoke calls will probably fail (check the model id)`);
             }
             else if (info.shutdownDate) {
-                io.info(`${s.model}: ${provider.name} lists it, shutdown date ${info.shutdownDate}`);
+                io.info(`${(0,report_text/* plain */.pj)(s.model, 100)}: ${provider.name} lists it, shutdown date ${info.shutdownDate}`);
             }
         }
         catch {
@@ -510,7 +503,8 @@ async function runSmokeStage(opts) {
         model: opts.labels?.model ?? 'tuned',
         compare: opts.labels?.compare ?? (settings.smoke.compare.trim() === 'base' ? 'base' : 'compared'),
     };
-    const parsed = await (0,smoke_suite/* readSuite */.x)((0,external_node_path_.resolve)(workspace, suitePath));
+    // Resolved inside the workspace (or refused, located, quoting nothing of a link's target).
+    const parsed = await (0,smoke_suite/* readSuite */.x)(suitePath, { workspace });
     const diagnostics = parsed.diagnostics.map((d) => ({ ...d, file }));
     annotateSuite(io, diagnostics);
     const finish = async (run, markdown, reason) => {
@@ -544,7 +538,7 @@ async function runSmokeStage(opts) {
     const openErrors = new Map();
     let run;
     try {
-        io.info(`Smoke suite ${plain(file, 200)}: ${suite.cases.length} cases against ${models.map((m) => plain(m)).join(' and ')}, concurrency ${settings.smoke.concurrency}`);
+        io.info(`Smoke suite ${(0,report_text/* plain */.pj)(file, 200)}: ${suite.cases.length} cases against ${models.map((m) => (0,report_text/* plain */.pj)(m, 80)).join(' and ')}, concurrency ${settings.smoke.concurrency}`);
         // Opened before the first call, so that wall time is the calls' own (a Together endpoint
         // can take minutes to come up). Not raced against cancellation: whatever opens is closed.
         await Promise.all(models.map(async (m) => {
@@ -587,7 +581,7 @@ async function runSmokeStage(opts) {
             prices: { model: priceOf(opts.model), compare: compare ? priceOf(compare) : null },
             onOutcome: (e) => {
                 const why = e.outcome.error ?? e.outcome.failed.map((f) => f.type).join(', ');
-                io.info(`  ${e.outcome.pass ? 'pass' : 'FAIL'} ${e.role === 'model' ? labels.model : labels.compare}: ${plain(e.caseName, 80)}${why ? ` (${plain(why, 160)})` : ''}`);
+                io.info(`  ${e.outcome.pass ? 'pass' : 'FAIL'} ${e.role === 'model' ? labels.model : labels.compare}: ${(0,report_text/* plain */.pj)(e.caseName, 80)}${why ? ` (${(0,report_text/* plain */.pj)(why, 160)})` : ''}`);
             },
         });
     }
@@ -599,8 +593,7 @@ async function runSmokeStage(opts) {
                 await provider.closeChatSession(s);
             }
             catch (e) {
-                io.warning(`finetune-ci: could not close the chat session for ${s.model} (${e.message}); ` +
-                    `if the provider keeps an endpoint for it (${s.target}), delete it by hand`);
+                io.warning(`finetune-ci: could not close the chat session for ${s.model} (${e.message}); ` + `if the provider keeps an endpoint for it (${s.target}), delete it by hand`);
             }
         }));
     }

@@ -201,8 +201,7 @@ class Retrier {
         const jittered = exp * (0.75 + Math.random() * 0.25);
         const delay = pe.retryAfterMs != null ? Math.min(pe.retryAfterMs, this.retry.maxRetryAfterMs) : jittered;
         const why = pe.status != null ? `HTTP ${pe.status}${pe.code ? ` ${pe.code}` : ''}` : pe.message;
-        this.log(`${pe.operation}: ${why}${pe.requestId ? ` (request id ${pe.requestId})` : ''}; ` +
-            `try ${attempt + 1} of ${this.retry.attempts} in ${(delay / 1000).toFixed(delay < 1000 ? 3 : 1)} s`);
+        this.log(`${pe.operation}: ${why}${pe.requestId ? ` (request id ${pe.requestId})` : ''}; ` + `try ${attempt + 1} of ${this.retry.attempts} in ${(delay / 1000).toFixed(delay < 1000 ? 3 : 1)} s`);
         await this.sleep(delay);
     }
 }
@@ -220,14 +219,7 @@ class Retrier {
 /* harmony export */   fe: () => (/* binding */ KNOWN_JOB_STATUSES),
 /* harmony export */   zq: () => (/* binding */ jobPhase)
 /* harmony export */ });
-const KNOWN_JOB_STATUSES = [
-    'validating_files',
-    'queued',
-    'running',
-    'succeeded',
-    'failed',
-    'cancelled',
-];
+const KNOWN_JOB_STATUSES = ['validating_files', 'queued', 'running', 'succeeded', 'failed', 'cancelled'];
 function jobPhase(status) {
     switch (status) {
         case 'validating_files':

@@ -201,8 +201,7 @@ class Retrier {
         const jittered = exp * (0.75 + Math.random() * 0.25);
         const delay = pe.retryAfterMs != null ? Math.min(pe.retryAfterMs, this.retry.maxRetryAfterMs) : jittered;
         const why = pe.status != null ? `HTTP ${pe.status}${pe.code ? ` ${pe.code}` : ''}` : pe.message;
-        this.log(`${pe.operation}: ${why}${pe.requestId ? ` (request id ${pe.requestId})` : ''}; ` +
-            `try ${attempt + 1} of ${this.retry.attempts} in ${(delay / 1000).toFixed(delay < 1000 ? 3 : 1)} s`);
+        this.log(`${pe.operation}: ${why}${pe.requestId ? ` (request id ${pe.requestId})` : ''}; ` + `try ${attempt + 1} of ${this.retry.attempts} in ${(delay / 1000).toFixed(delay < 1000 ? 3 : 1)} s`);
         await this.sleep(delay);
     }
 }
@@ -252,8 +251,7 @@ const TOGETHER_DEFAULT_INACTIVE_TIMEOUT_MIN = 10;
 const TOGETHER_DEFAULT_LORA = { lora_r: 64, lora_alpha: 128 };
 /** `total_price` on a job is in nanodollars (Together's SDK divides by 1e9). */
 const NANODOLLARS = 1e9;
-const TOGETHER_BILLING_HINT = 'The Together account is out of credit or over its limit: add credit at https://api.together.ai/settings/billing. ' +
-    'Retrying will not help.';
+const TOGETHER_BILLING_HINT = 'The Together account is out of credit or over its limit: add credit at https://api.together.ai/settings/billing. ' + 'Retrying will not help.';
 const STATUS_MAP = {
     pending: 'queued',
     queued: 'queued',
@@ -347,7 +345,10 @@ function normalizeEvents(raw) {
     const out = [];
     raw.forEach((e, order) => {
         const content = `${e.created_at ?? ''}|${e.type ?? ''}|${e.message ?? ''}|${e.step ?? ''}`;
-        const id = `ev-${(0,external_node_crypto_.createHash)('sha256').update(e.hash ? `${e.hash}|${content}` : content).digest('hex').slice(0, 16)}`;
+        const id = `ev-${(0,external_node_crypto_.createHash)('sha256')
+            .update(e.hash ? `${e.hash}|${content}` : content)
+            .digest('hex')
+            .slice(0, 16)}`;
         if (seen.has(id))
             return;
         seen.add(id);
@@ -841,9 +842,7 @@ class TogetherProvider {
         if (typeof j.training_method?.dpo_beta === 'number')
             hp.beta = j.training_method.dpo_beta;
         const terminal = status === 'succeeded' || status === 'failed' || status === 'cancelled';
-        const lastError = status === 'failed'
-            ? [...(j.events ?? [])].reverse().find((e) => e.type === 'job_error' || e.level === 'error')?.message ?? null
-            : null;
+        const lastError = status === 'failed' ? ([...(j.events ?? [])].reverse().find((e) => e.type === 'job_error' || e.level === 'error')?.message ?? null) : null;
         const secs = j.progress?.estimate_available ? j.progress.seconds_remaining : undefined;
         return {
             id: j.id,
@@ -964,9 +963,7 @@ class TogetherProvider {
             return {
                 text: typeof first.message.content === 'string' ? first.message.content : '',
                 latencyMs,
-                usage: u && typeof u.prompt_tokens === 'number'
-                    ? { promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens ?? 0, totalTokens: u.total_tokens ?? 0 }
-                    : null,
+                usage: u && typeof u.prompt_tokens === 'number' ? { promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens ?? 0, totalTokens: u.total_tokens ?? 0 } : null,
                 finishReason: typeof first.finish_reason === 'string' ? first.finish_reason : null,
                 requestId,
             };
@@ -1005,14 +1002,7 @@ class TogetherProvider {
 /* harmony export */   SE: () => (/* binding */ TAG_KEYS)
 /* harmony export */ });
 /* unused harmony exports KNOWN_JOB_STATUSES, jobPhase, isTerminal */
-const KNOWN_JOB_STATUSES = (/* unused pure expression or super */ null && ([
-    'validating_files',
-    'queued',
-    'running',
-    'succeeded',
-    'failed',
-    'cancelled',
-]));
+const KNOWN_JOB_STATUSES = (/* unused pure expression or super */ null && (['validating_files', 'queued', 'running', 'succeeded', 'failed', 'cancelled']));
 function jobPhase(status) {
     switch (status) {
         case 'validating_files':

@@ -1197,13 +1197,7 @@ function openWeight(provider, id, trainingContext, methods, extraUnconfirmed = [
         inferencePricePerMillion: null,
         methods,
         shutdownDate: null,
-        unconfirmed: [
-            'encoding',
-            ...(trainingContext === null ? ['trainingContext'] : []),
-            'trainingPricePerMillion',
-            'shutdownDate',
-            ...extraUnconfirmed,
-        ],
+        unconfirmed: ['encoding', ...(trainingContext === null ? ['trainingContext'] : []), 'trainingPricePerMillion', 'shutdownDate', ...extraUnconfirmed],
         source: PROVIDERS_FACTS,
         asOf: AS_OF,
         // Together's create-job and estimate-price: `n_epochs` defaults to 1 (API reference, read
@@ -1343,7 +1337,7 @@ const OVERHEADS = {
     /** Extra per message that has a `name`, on top of tok(name). */
     perName: { value: 1, confirmed: true, note: '1 extra token per named message (cookbook)' },
     /** Per example (the cookbook's "+3 reply priming" is billed as 1). */
-    perExample: { value: 1, confirmed: true, note: '1 token per example (a billed job: 681 = 551 + 30 × 4 + 10 × 1, not the cookbook\'s +3)' },
+    perExample: { value: 1, confirmed: true, note: "1 token per example (a billed job: 681 = 551 + 30 × 4 + 10 × 1, not the cookbook's +3)" },
     /**
      * Tool definitions are billed as the TypeScript-like namespace the model sees
      * (dataset/tool-render.ts), counted with the model's encoding. Sources: hmarr/openai-chat-tokens
@@ -1467,7 +1461,8 @@ function baseModelId(id) {
     const azure = /^(.+)\.ft-[0-9a-f]{8,}$/i.exec(base);
     if (azure?.[1])
         base = azure[1];
-    return ALIASES[base] ?? base;
+    // Own keys only: a model named `constructor` or `__proto__` is no alias of anything.
+    return Object.hasOwn(ALIASES, base) ? ALIASES[base] : base;
 }
 /**
  * The catalog row for an id. With a provider, only that provider's rows count (Azure's
@@ -1580,9 +1575,7 @@ function modelNotices(profile, on, requestedId = profile.id) {
                 severity: 'warning',
                 code: 'model-shutdown-soon',
                 message: `${requestedId} shuts down on ${profile.shutdownDate} (in ${days} day${days === 1 ? '' : 's'}); fine-tunes built on it stop working then too`,
-                hint: replacementHint(profile.id)
-                    ? `plan a move before that date, e.g. ${replacementHint(profile.id)}`
-                    : 'plan a move to another model or provider before that date',
+                hint: replacementHint(profile.id) ? `plan a move before that date, e.g. ${replacementHint(profile.id)}` : 'plan a move to another model or provider before that date',
             });
         }
     }
@@ -11489,14 +11482,7 @@ const FunctionMessage = object({
     name: schemas_string(),
     content: schemas_string().nullable(),
 });
-const Message = discriminatedUnion('role', [
-    SystemMessage,
-    DeveloperMessage,
-    UserMessage,
-    AssistantMessage,
-    ToolMessage,
-    FunctionMessage,
-]);
+const Message = discriminatedUnion('role', [SystemMessage, DeveloperMessage, UserMessage, AssistantMessage, ToolMessage, FunctionMessage]);
 const FunctionDefinition = object({
     name: schemas_string().min(1),
     description: schemas_string().optional(),
@@ -12299,7 +12285,7 @@ function checkMessages(messages, base, requireAssistant, floatWeights, profile) 
     if (!Array.isArray(messages))
         refuse('invalid-field', at0, `${at0} is not a list`, 'write messages as [{"role":…,"content":…}, …]');
     if (messages.length === 0)
-        refuse('no-messages', at0, `${at0} is empty`, 'add the conversation\'s messages');
+        refuse('no-messages', at0, `${at0} is empty`, "add the conversation's messages");
     messages.forEach((m, i) => {
         const at = `${at0}[${i}]`;
         if (!isObject(m))
@@ -12308,7 +12294,7 @@ function checkMessages(messages, base, requireAssistant, floatWeights, profile) 
             refuse('missing-field', `${at}.role`, `${at} has no "role"`, 'add "role": "user", "assistant" or "system"');
         const toolCalls = m.role === 'assistant' && Array.isArray(m.tool_calls) && m.tool_calls.length > 0;
         if (!('content' in m) && !toolCalls)
-            refuse('missing-field', `${at}.content`, `${at} has no "content"`, 'add the message\'s content');
+            refuse('missing-field', `${at}.content`, `${at} has no "content"`, "add the message's content");
     });
     let previous = null;
     let assistant = false;
@@ -12337,7 +12323,7 @@ function checkMessages(messages, base, requireAssistant, floatWeights, profile) 
         if (multimodal === null)
             multimodal = isMulti;
         else if (multimodal !== isMulti) {
-            refuse('mixed-content-shapes', `${at}.content`, `${at}.content is ${isMulti ? 'a list of parts' : 'a string'}, but earlier messages are ${isMulti ? 'strings' : 'lists of parts'}; Together needs one shape per example`, 'write every message\'s content as a string, or every one as a list of parts');
+            refuse('mixed-content-shapes', `${at}.content`, `${at}.content is ${isMulti ? 'a list of parts' : 'a string'}, but earlier messages are ${isMulti ? 'strings' : 'lists of parts'}; Together needs one shape per example`, "write every message's content as a string, or every one as a list of parts");
         }
         images += n;
     });
@@ -18812,7 +18798,7 @@ function commentLines(text, indent) {
     return text.split('\n').map((line) => `${indent}// ${line}`);
 }
 function tool_render_literal(v) {
-    return typeof v === 'string' ? `"${v}"` : JSON.stringify(v) ?? 'null';
+    return typeof v === 'string' ? `"${v}"` : (JSON.stringify(v) ?? 'null');
 }
 function defaultComment(p) {
     if (!('default' in p))
@@ -18949,11 +18935,7 @@ const CACHE_ENTRIES = 512;
 const CACHE_TOTAL_CHARS = 4 << 20;
 function coreOf(t) {
     const core = t.default?.bytePairEncodingCoreProcessor;
-    if (core &&
-        core.tokenSplitRegex instanceof RegExp &&
-        core.bytePairStringRankEncoder instanceof Map &&
-        typeof core.bytePairEncode === 'function' &&
-        typeof core.getBpeRankFromBytes === 'function') {
+    if (core && core.tokenSplitRegex instanceof RegExp && core.bytePairStringRankEncoder instanceof Map && typeof core.bytePairEncode === 'function' && typeof core.getBpeRankFromBytes === 'function') {
         return core;
     }
     return null;
@@ -19396,7 +19378,12 @@ async function loadOpenTokenizer(ref) {
         (0,promises_.readFile)(ref.tokenizerConfig, 'utf8').then(JSON.parse),
         ref.chatTemplate ? (0,promises_.readFile)(ref.chatTemplate, 'utf8') : Promise.resolve(null),
     ]);
-    const source = template ?? (typeof config.chat_template === 'string' ? config.chat_template : Array.isArray(config.chat_template) ? config.chat_template.find((t) => t.name === 'default')?.template : undefined);
+    const source = template ??
+        (typeof config.chat_template === 'string'
+            ? config.chat_template
+            : Array.isArray(config.chat_template)
+                ? config.chat_template.find((t) => t.name === 'default')?.template
+                : undefined);
     if (!source)
         throw new Error(`${ref.label} has no chat template`);
     const tok = new Tokenizer_default(json, config);
@@ -19916,7 +19903,10 @@ function analyzeLineUnmasked(bytes, line, ctx, secrets) {
             code: 'unknown-format',
             severity: 'error',
             path: '',
-            message: `the line has none of the keys of a training format (found: ${Object.keys(record).slice(0, 5).map((k) => shortKey(hideSecrets(k, secrets))).join(', ') || 'none'})`,
+            message: `the line has none of the keys of a training format (found: ${Object.keys(record)
+                .slice(0, 5)
+                .map((k) => shortKey(hideSecrets(k, secrets)))
+                .join(', ') || 'none'})`,
             hint: 'use {"messages": [...]} for chat, {"input", "preferred_output", "non_preferred_output"} for DPO, or {"prompt", "completion"}',
         });
         flagSecrets(obj);
@@ -20146,7 +20136,7 @@ function hexToWords(hex) {
 }
 /** Key `i` of a word array as 16 hex digits (tests, debugging). */
 function keyHex(words, i) {
-    return (words[i * 2].toString(16).padStart(8, '0') + words[i * 2 + 1].toString(16).padStart(8, '0'));
+    return words[i * 2].toString(16).padStart(8, '0') + words[i * 2 + 1].toString(16).padStart(8, '0');
 }
 /**
  * A map from 64-bit keys to u32 values: linear probing, load ≤ 1/2, no deletion (a count that
@@ -20564,9 +20554,7 @@ function sniffHead(bytes, display) {
         severity: 'error',
         path: '',
         message: `JSON, not JSONL: the file is ${array ? 'a JSON array' : 'a pretty-printed JSON document'}; fine-tuning takes one JSON object per line`,
-        hint: array
-            ? `convert: jq -c '.[]' ${shellWord(display)} > ${shellWord(tmp)}${then}`
-            : `convert: jq -c . ${shellWord(display)} > ${shellWord(tmp)}${then} (remove any comments first)`,
+        hint: array ? `convert: jq -c '.[]' ${shellWord(display)} > ${shellWord(tmp)}${then}` : `convert: jq -c . ${shellWord(display)} > ${shellWord(tmp)}${then} (remove any comments first)`,
     };
 }
 function shellWord(s) {
@@ -21134,10 +21122,10 @@ async function download(pin, file, opts) {
         throw new Unavailable('tokenizer-unavailable', `could not download ${file.path} of ${pin.repo}@${pin.revision.slice(0, 8)} (${cause})`, 'run once with network access to cache it, or keep the approximate count');
     }
     if (res.status === 401 || res.status === 403) {
-        throw new Unavailable('tokenizer-needs-token', `${pin.repo} is gated: its tokenizer needs a Hugging Face token${opts.token ? ' with access to it (the one given was refused)' : ''}`, opts.token ? 'accept the model\'s license on huggingface.co with the token\'s account' : 'set the hf-token input (or HF_TOKEN for the CLI) to a token that has accepted the model\'s license');
+        throw new Unavailable('tokenizer-needs-token', `${pin.repo} is gated: its tokenizer needs a Hugging Face token${opts.token ? ' with access to it (the one given was refused)' : ''}`, opts.token ? "accept the model's license on huggingface.co with the token's account" : "set the hf-token input (or HF_TOKEN for the CLI) to a token that has accepted the model's license");
     }
     if (!res.ok) {
-        throw new Unavailable('tokenizer-unavailable', `downloading ${file.path} of ${pin.repo}@${pin.revision.slice(0, 8)} answered HTTP ${res.status}`, 'check that the catalog\'s pinned revision still exists');
+        throw new Unavailable('tokenizer-unavailable', `downloading ${file.path} of ${pin.repo}@${pin.revision.slice(0, 8)} answered HTTP ${res.status}`, "check that the catalog's pinned revision still exists");
     }
     const body = Buffer.from(await res.arrayBuffer());
     if (file.sha256 && hub_sha256(body) !== file.sha256) {
@@ -21178,7 +21166,12 @@ async function resolveTokenizer(pin, opts) {
     catch (e) {
         if (e instanceof Unavailable)
             return { ok: false, code: e.code, message: e.message, hint: e.hint };
-        return { ok: false, code: 'tokenizer-unavailable', message: `the tokenizer cache at ${dir} could not be used: ${e.message}`, hint: 'check that the cache folder is writable (FINETUNE_CI_CACHE_DIR)' };
+        return {
+            ok: false,
+            code: 'tokenizer-unavailable',
+            message: `the tokenizer cache at ${dir} could not be used: ${e.message}`,
+            hint: 'check that the cache folder is writable (FINETUNE_CI_CACHE_DIR)',
+        };
     }
     return { ok: true, files: { pin, dir, downloaded, sha256: hashes } };
 }
@@ -21292,7 +21285,7 @@ async function checkTarget(spec, run) {
             code: 'context-unknown',
             severity: 'info',
             message: `the training context of ${spec.model} is unknown, so truncation is not estimated`,
-            hint: 'set --context (CLI) or the target\'s training_context',
+            hint: "set --context (CLI) or the target's training_context",
         });
     }
     if (model.approximateTokens) {
@@ -21300,7 +21293,7 @@ async function checkTarget(spec, run) {
             code: 'approximate-tokens',
             severity: 'info',
             message: `${spec.model}'s tokenizer is not shipped with finetune-ci: token counts use ${model.encoding} and are approximate`,
-            hint: 'set --encoding if you know the model\'s encoding',
+            hint: "set --encoding if you know the model's encoding",
         });
     }
     const est = estimate(training.examples, training.tokens.billable, model, spec.epochs);
@@ -21423,13 +21416,95 @@ const METHODS = ['supervised', 'dpo', 'reinforcement'];
 
 // EXTERNAL MODULE: ./src/redact.ts
 var src_redact = __nccwpck_require__(6670);
+;// CONCATENATED MODULE: ./src/report/text.ts
+/**
+ * The one sanitizer for untrusted text (dataset keys and excerpts, file names, config patterns,
+ * target names, model ids, provider and suite messages) on its way out of the process: into a log
+ * line, an annotation, a terminal, a comment. Markdown adds its own escaping on top
+ * (`escapeText` in markdown.ts) and uses the same character class.
+ *
+ * Two dangers, two functions:
+ * - `visible`: characters that act instead of showing — C0/C1 controls (terminal escapes, a bare
+ *   `\r` that rewrites a line), bidirectional overrides, embeddings, isolates and marks (text that
+ *   reads differently from what it is, "Trojan Source"), tag characters (invisible ASCII) — each
+ *   become U+FFFD, so a reader sees that something was there.
+ * - `defuseCommands`: the runner executes any stdout line that starts with `::name …::` (after
+ *   blanks) and any line that contains `##[name]` as a workflow command. Every line we print goes
+ *   through it at the output boundary (`coreIO`, the CLI's writes); `plain` makes data one line.
+ */
+
+/**
+ * Controls (except tab, LF, CR), the bidi controls (ALM, LRM, RLM, LRE…RLO, LRI…PDI), the
+ * deprecated format characters U+206A–U+206F, interlinear annotation marks and the tag block.
+ * Zero-width joiners (emoji, Indic and Persian scripts) and variation selectors stay.
+ */
+const HIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u206f\ufff9-\ufffb]|\udb40[\udc00-\udc7f]/g;
+/** The same set, for tests and callers that only need to know. */
+function hasHidden(text) {
+    HIDDEN.lastIndex = 0;
+    const found = HIDDEN.test(text);
+    HIDDEN.lastIndex = 0;
+    return found;
+}
+/** Every control or invisible formatting character (see HIDDEN) becomes U+FFFD; line breaks stay. */
+function text_visible(text) {
+    return text.replace(HIDDEN, '\ufffd');
+}
+/** Shorten to `max` characters (by code point), marking the cut with an ellipsis. */
+function truncate(text, max) {
+    if (text.length <= max)
+        return text;
+    // A code point is at most two code units: nothing past 2 × max can be kept.
+    const chars = Array.from(text.length > 2 * max + 2 ? text.slice(0, 2 * max + 2) : text);
+    if (chars.length <= max)
+        return text;
+    return `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
+}
+/**
+ * Untrusted text for one line of a log or a terminal: hidden characters shown as U+FFFD, every
+ * run of whitespace (newlines included) one space, trimmed, at most `max` characters.
+ */
+function plain(text, max = 200) {
+    // Our credentials are masked first, on the raw text: a cut key is still a key (../redact.ts).
+    return truncate(text_visible((0,src_redact/* redact */.E$)(text))
+        .replace(/[\s\u0085]+/g, ' ')
+        .trim(), max);
+}
+/**
+ * Text about to be printed where the runner reads workflow commands: a line that would start a
+ * command (`::` first after blanks) or that holds a legacy `##[` command gets a zero-width space
+ * inside the marker. Nothing else changes; text that is no command passes as it is.
+ */
+function defuseCommands(text) {
+    // The blanks .NET trims, without line breaks: each scan stops at its line's end (linear time).
+    return text.replace(/^([\t\v\f \u00a0\u0085\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff]*):(?=:)/gm, '$1:\u200b').replace(/#(?=#\[)/g, '#\u200b');
+}
+/** A log message: hidden characters shown, CR line breaks made LF, no line a workflow command. */
+function logText(message) {
+    return defuseCommands(text_visible(message.replace(/\r\n?/g, '\n')));
+}
+/**
+ * JSON for a terminal or a file someone may `cat`: the same value, but every hidden character
+ * (and `#` of a `##[`, and U+2028/U+2029) written as a `\u` escape, which any JSON reader turns
+ * back into the same string. Pretty-printed JSON never starts a line with `::`.
+ */
+function safeJson(value, indent = 2) {
+    const hex = (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    return JSON.stringify(value, null, indent)
+        .replace(HIDDEN, (c) => c.split('').map(hex).join(''))
+        .replace(/[\u2028\u2029]/g, hex)
+        .replace(/#(?=#\[)/g, '\\u0023');
+}
+
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
 /**
  * Markdown for GitHub comments and job summaries. Dataset text and model answers are
- * untrusted: `escapeText` makes them inert (no HTML tags or comments, no @mentions or #refs
- * that notify, no table breaks, no markdown syntax), `code` puts them in an inline code span.
+ * untrusted: `escapeText` makes them inert (no HTML tags or comments, no @mentions, #refs or
+ * GH-refs that notify or link, no table breaks, no markdown syntax, no hidden or bidi characters),
+ * `code` puts them in an inline code span. Hidden characters are those of `visible` (text.ts).
  * Both mask our own credentials (src/redact.ts) before they escape or shorten anything.
  */
+
 
 const ENTITIES = {
     '&': '&amp;',
@@ -21450,40 +21525,43 @@ const ENTITIES = {
 };
 /**
  * Escape untrusted text for use anywhere in GitHub-flavoured markdown, table cells included.
- * Newlines become spaces (a cell is one line); `@` gets a zero-width joiner after it so that
- * no one is mentioned; control characters are dropped.
+ * Newlines become spaces (a cell is one line); `@`, a `#` before a digit and `GH-` before a digit
+ * get a zero-width joiner so that no one is mentioned and no issue is linked (GitHub resolves
+ * references after decoding entities); control, bidi and other hidden characters show as U+FFFD.
  */
 function escapeText(text) {
     // Credentials are masked first, on the raw text: escaping would hide them from a later pass.
-    return (0,src_redact/* redact */.E$)(text)
-        .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+    return (text_visible((0,src_redact/* redact */.E$)(text))
         .replace(/\r?\n|\r/g, ' ')
+        // Before the entities: `&#35;` itself is a `#` and digits.
+        .replace(/#(?=\d)/g, '#\u200d')
+        .replace(/\b(gh)-(?=\d)/gi, '$1-\u200d')
         .replace(/[&<>"'|`\\*_[\]~#!]/g, (c) => ENTITIES[c] ?? c)
         .replace(/@/g, '@\u200d')
         .replace(/:\/\//g, ':&#47;&#47;')
         .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}\u200d.`)
-        .replace(/\$/g, '&#36;');
+        .replace(/\$/g, '&#36;'));
 }
 /**
  * Untrusted text inside an inline code span: entities would show literally there, so instead
  * the characters that could end the span or a table cell are neutralised.
  */
 function code(text, max = 80) {
-    const t = truncate(text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim(), max).replace(/`/g, "'").replace(/\|/g, '\\|');
+    const t = markdown_truncate(visible(text)
+        .replace(/[\s\u0085]+/g, ' ')
+        .trim(), max)
+        .replace(/`/g, "'")
+        .replace(/\|/g, '\\|');
     return `\`${t || ' '}\``;
 }
 /** Shorten to `max` characters (by code point), marking the cut with an ellipsis. */
-function truncate(text, max) {
+function markdown_truncate(text, max) {
     // Masked before the cut: a cut credential is still one.
-    text = (0,src_redact/* redact */.E$)(text);
-    const chars = Array.from(text);
-    if (chars.length <= max)
-        return text;
-    return `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
+    return truncate((0,src_redact/* redact */.E$)(text), max);
 }
 /** Untrusted text, first line-ish, shortened and escaped: for table cells and lists. */
 function cell(text, max = 80) {
-    return escapeText(truncate(text.replace(/\s+/g, ' ').trim(), max));
+    return escapeText(markdown_truncate(text.replace(/\s+/g, ' ').trim(), max));
 }
 function table(header, rows, align) {
     const sep = header.map((_, i) => {
@@ -21528,7 +21606,10 @@ function formatUsdDelta(n) {
  */
 /** Text for a Mermaid label: letters, digits, spaces and a few signs; nothing that ends a string. */
 function mermaidText(s, max = 60) {
-    const clean = s.replace(/[^\p{L}\p{N} .,:/()+\-–%]/gu, ' ').replace(/\s+/g, ' ').trim();
+    const clean = s
+        .replace(/[^\p{L}\p{N} .,:/()+\-–%]/gu, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
     return Array.from(clean).slice(0, max).join('');
 }
 function num(n) {
@@ -21601,6 +21682,7 @@ function histogram(values, maxBins = 12) {
  * three renderers share what they say (totals, run notices, grouped findings, the unconfirmed
  * rules) and must not drift apart.
  */
+
 
 
 
@@ -21775,10 +21857,8 @@ function groupSummary(g) {
     return `${g.code} ×${formatInt(g.count)} on lines ${lineList(g.lines, true)}`;
 }
 // ---------------------------------------------------------------- text (terminal)
-/** Strip what could drive a terminal (escape sequences, control characters) from data text. */
-function safe(s) {
-    return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '�');
-}
+/** Data text for one terminal line: no control, bidi or hidden characters, no line breaks (text.ts). */
+const safe = (s) => plain(s, 1000);
 function renderText(targets, opts) {
     const c = (code, s) => (opts.color ? `\u001b[${code}m${s}\u001b[0m` : s);
     const red = (s) => c('31', s);
@@ -21789,7 +21869,7 @@ function renderText(targets, opts) {
     for (const t of targets) {
         const files = [t.training, ...(t.validation ? [t.validation] : [])];
         for (const f of files) {
-            out.push(bold(`${safe(f.path)}`) + dim(`  (${f.role}, ${f.format ?? 'unknown format'}, ${t.requestedModel}, ${t.method})`));
+            out.push(bold(`${safe(f.path)}`) + dim(`  (${f.role}, ${f.format ?? 'unknown format'}, ${safe(t.requestedModel)}, ${t.method})`));
             const own = f.role === 'training' ? targetDiagnostics(t) : [];
             const groups = groupDiagnostics([...own, ...f.diagnostics], new Map(f.byCode.map((b) => [b.code, b.count])));
             // Repeated findings of one code are one entry, and take one of the --max-problems slots.
@@ -21830,9 +21910,7 @@ function renderText(targets, opts) {
         }
         const e = t.estimate;
         out.push(`  estimate: ${e.epochs} epochs (${e.epochsSource}) × ${formatInt(e.billableTokens)} billable = ${formatInt(e.trainedTokens)} trained tokens` +
-            (e.pricePerMillion === null
-                ? ' — price unknown: set --price'
-                : ` × $${e.pricePerMillion}/1M = ${bold(formatUsd(e.costUsd))}`) +
+            (e.pricePerMillion === null ? ' — price unknown: set --price' : ` × $${e.pricePerMillion}/1M = ${bold(formatUsd(e.costUsd))}`) +
             (e.minimumChargeUsd !== null ? ` (the minimum charge per job)` : ''));
         if (t.overBudget)
             out.push(red(`  over budget: the estimate is above max-cost ${formatUsd(t.maxCost)}`));
@@ -21884,11 +21962,7 @@ function problemRows(targets, opts, max) {
         const d = g.first;
         // No code span around escaped text: entities would show literally inside one.
         const file = cell(d.file, 60);
-        const loc = g.lines.length > 1
-            ? `${file}: lines ${lineList(g.lines, g.count > g.lines.length)}`
-            : d.line === null
-                ? file
-                : `${file}:${d.line}`;
+        const loc = g.lines.length > 1 ? `${file}: lines ${lineList(g.lines, g.count > g.lines.length)}` : d.line === null ? file : `${file}:${d.line}`;
         const link = d.line !== null && opts.lineUrl ? `[${loc}](${opts.lineUrl(d.file, d.line)})` : loc;
         const times = g.count > 1 ? ` (×${formatInt(g.count)}${g.lines.length > 1 ? ', first shown' : ''})` : '';
         return [ICON[d.severity], link, `\`${d.code}\``, cell(d.message, 160) + times, cell(d.hint, 200)];
@@ -21957,7 +22031,7 @@ function renderMarkdown(targets, opts = {}) {
             return last;
     }
     // Still too long (thousands of targets): cut at a line and say so.
-    const note = '\n\n_The report was cut to fit GitHub\'s comment limit; the job summary and the JSON report have everything._\n';
+    const note = "\n\n_The report was cut to fit GitHub's comment limit; the job summary and the JSON report have everything._\n";
     const cut = last.slice(0, limit - note.length);
     return cut.slice(0, cut.lastIndexOf('\n')) + note;
 }
@@ -22075,7 +22149,7 @@ function renderMarkdownOnce(targets, opts, shape, folded) {
     }
     if (folded) {
         out.push('');
-        out.push('_Some details were folded to keep this comment under GitHub\'s size limit; the job summary and the JSON report have everything._');
+        out.push("_Some details were folded to keep this comment under GitHub's size limit; the job summary and the JSON report have everything._");
     }
     return out.join('\n') + '\n';
 }
@@ -22537,11 +22611,102 @@ function decodeSummary(payload, path) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/paths.ts
+/**
+ * Which files the check may read. Every dataset, smoke suite and config path comes from the
+ * repository (a pull request can set any of them, and can commit a symbolic link anywhere), so
+ * each is resolved to its real path before it is opened, and refused when that is outside the
+ * workspace, inside a `.git` directory (where actions/checkout keeps the token), or not a regular
+ * file. A refusal says what is wrong and never quotes where a link leads or anything it holds.
+ */
+
+
+/** The part of `path` under `root`, or null when it is not under it. */
+function inside(root, path) {
+    const rel = (0,external_node_path_.relative)(root, path);
+    if (rel === '')
+        return '';
+    if (rel === '..' || rel.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(rel))
+        return null;
+    return rel;
+}
+const realRoots = new Map();
+/** The workspace's own real path (a temp dir on macOS is behind /var → /private/var). */
+function realRoot(workspace) {
+    const key = (0,external_node_path_.resolve)(workspace);
+    let p = realRoots.get(key);
+    if (!p) {
+        p = (0,promises_.realpath)(key).catch(() => key);
+        realRoots.set(key, p);
+    }
+    return p;
+}
+/**
+ * Resolve `path` (relative to `workspace`, or absolute) to a regular file inside the workspace.
+ * `allowOutside`: a path that itself names a place outside the workspace is the caller's own
+ * choice and allowed (the CLI's arguments); a path inside it that leads outside never is.
+ */
+async function confine(workspace, path, opts = {}) {
+    const root = (0,external_node_path_.resolve)(workspace);
+    const abs = (0,external_node_path_.resolve)(root, path);
+    const lexical = inside(root, abs);
+    if (lexical === null && !opts.allowOutside)
+        return { ok: false, problem: 'outside', reason: 'is outside the workspace' };
+    let real;
+    try {
+        real = await (0,promises_.realpath)(abs);
+    }
+    catch (e) {
+        const code = e.code;
+        if (code === 'ENOENT' || code === 'ENOTDIR') {
+            return { ok: false, problem: 'missing', reason: 'does not exist' };
+        }
+        return { ok: false, problem: 'unreadable', reason: 'cannot be read' };
+    }
+    const viaLink = real !== abs;
+    const realRel = inside(await realRoot(root), real);
+    if (realRel === null) {
+        // A path that itself names a place outside (a CLI argument such as ../other/train.jsonl) is
+        // the caller's choice; a path inside that leads outside is a link someone committed.
+        if (!(opts.allowOutside && lexical === null)) {
+            return {
+                ok: false,
+                problem: 'outside',
+                reason: viaLink ? 'is a symbolic link that leads outside the workspace' : 'is outside the workspace',
+            };
+        }
+    }
+    else if (realRel.split(external_node_path_.sep).some((s) => s.toLowerCase() === '.git')) {
+        return {
+            ok: false,
+            problem: 'git-dir',
+            reason: viaLink ? "is a symbolic link into the repository's .git directory" : "is inside the repository's .git directory",
+        };
+    }
+    let isFile;
+    try {
+        isFile = (await (0,promises_.stat)(real)).isFile();
+    }
+    catch {
+        return { ok: false, problem: 'unreadable', reason: 'cannot be read' };
+    }
+    if (!isFile) {
+        return { ok: false, problem: 'not-file', reason: viaLink ? 'is a symbolic link to something that is not a regular file' : 'is not a regular file' };
+    }
+    return { ok: true, path: real };
+}
+/** A refusal as one sentence about `label` (the path as the user wrote it). */
+function refusal(label, c) {
+    return `${label} ${c.reason}`;
+}
+
 ;// CONCATENATED MODULE: ./src/cli.ts
 /**
  * The command line: `finetune-ci check <file>...`. The same engine as the Action, with a
  * terminal report. Works on Node 20 and later with no install: nothing on this path needs more.
  */
+
+
 
 
 
@@ -22590,7 +22755,7 @@ function cli_int(name, v, min = 0) {
         return undefined;
     const n = Number(v);
     if (!Number.isInteger(n) || n < min)
-        throw new UsageError(`--${name} must be a whole number ≥ ${min}, got "${v}"`);
+        throw new UsageError(`--${name} must be a whole number ≥ ${min}, got "${plain(v, 60)}"`);
     return n;
 }
 function cli_num(name, v) {
@@ -22598,7 +22763,7 @@ function cli_num(name, v) {
         return undefined;
     const n = Number(v);
     if (!Number.isFinite(n) || n < 0)
-        throw new UsageError(`--${name} must be a number ≥ 0, got "${v}"`);
+        throw new UsageError(`--${name} must be a number ≥ 0, got "${plain(v, 60)}"`);
     return n;
 }
 /** `finetune-ci convert <file> --to vertex [-o out.jsonl]`: OpenAI chat JSONL in the provider's own form. */
@@ -22679,31 +22844,35 @@ async function main(argv) {
     }
     const [command, ...files] = positionals;
     if (command !== 'check') {
-        throw new UsageError(command ? `unknown command "${command}"; the commands are check and convert` : 'missing command: finetune-ci check <file>...');
+        throw new UsageError(command ? `unknown command "${plain(command, 60)}"; the commands are check and convert` : 'missing command: finetune-ci check <file>...');
     }
     if (files.length === 0)
         throw new UsageError('no files given: finetune-ci check <file>...');
     for (const f of [...files, ...(v.validation ? [v.validation] : [])]) {
-        let isFile;
-        try {
-            isFile = (await (0,promises_.stat)(f)).isFile();
+        // A path given here is the user's choice, even outside this directory; a path inside it that
+        // is (or passes through) a symbolic link leading outside it, or into .git, is not: it may
+        // have come with the repository being checked (`finetune-ci check data/*.jsonl` in CI).
+        const c = await confine(process.cwd(), f, { allowOutside: true });
+        if (c.ok)
+            continue;
+        const name = plain(f, 300);
+        if (c.problem === 'missing')
+            throw new UsageError(`cannot read ${name}: no such file`);
+        if (c.problem === 'not-file' && !c.reason.includes('link')) {
+            throw new UsageError(`${name} is not a file: give the JSONL dataset's path (e.g. ${name.replace(/\/+$/, '')}/train.jsonl)`);
         }
-        catch {
-            throw new UsageError(`cannot read ${f}: no such file`);
-        }
-        if (!isFile)
-            throw new UsageError(`${f} is not a file: give the JSONL dataset's path (e.g. ${f.replace(/\/+$/, '')}/train.jsonl)`);
+        throw new UsageError(`${name} ${c.reason.replace('the workspace', 'the current directory')}; finetune-ci reads only regular files, and follows no link out of the current directory (give the file's own path)`);
     }
     if (v.method !== undefined && v.method !== 'auto' && !METHODS.includes(v.method)) {
-        throw new UsageError(`--method must be one of ${METHODS.join(', ')} (or auto), got "${v.method}"`);
+        throw new UsageError(`--method must be one of ${METHODS.join(', ')} (or auto), got "${plain(v.method, 60)}"`);
     }
     if (v.encoding !== undefined && !ENCODINGS.includes(v.encoding)) {
-        throw new UsageError(`--encoding must be one of ${ENCODINGS.join(', ')}, got "${v.encoding}"`);
+        throw new UsageError(`--encoding must be one of ${ENCODINGS.join(', ')}, got "${plain(v.encoding, 60)}"`);
     }
-    if (!(v.provider in profiles/* PROFILES */.j))
-        throw new UsageError(`--provider must be one of ${Object.keys(profiles/* PROFILES */.j).join(', ')}, got "${v.provider}"`);
+    if (!Object.hasOwn(profiles/* PROFILES */.j, v.provider))
+        throw new UsageError(`--provider must be one of ${Object.keys(profiles/* PROFILES */.j).join(', ')}, got "${plain(v.provider, 60)}"`);
     if (!['text', 'json', 'markdown'].includes(v.format))
-        throw new UsageError(`--format must be text, json or markdown, got "${v.format}"`);
+        throw new UsageError(`--format must be text, json or markdown, got "${plain(v.format, 60)}"`);
     const epochs = v.epochs === 'auto' ? 'auto' : cli_int('epochs', v.epochs, 1);
     const maxProblems = cli_int('max-problems', v['max-problems']);
     const jobs = cli_int('jobs', v.jobs) ?? defaultWorkerThreads();
@@ -22725,13 +22894,11 @@ async function main(argv) {
             return;
         lastShown = now;
         const mb = (x) => (x / 1048576).toFixed(1);
-        process.stderr.write(`\r${file}: ${mb(n)} / ${mb(total)} MB (${Math.round((100 * n) / Math.max(1, total))}%)   `);
+        process.stderr.write(`\r${plain(file, 100)}: ${mb(n)} / ${mb(total)} MB (${Math.round((100 * n) / Math.max(1, total))}%)   `);
     };
     // Results by content: an unchanged file is not read again past its hash, an unchanged line
     // is not analysed again. Problems with the cache only ever cost time.
-    const cache = v['no-cache']
-        ? undefined
-        : new CacheStore(userCacheDir(), engineId(new URL(import.meta.url)), (m) => process.stderr.write(`finetune-ci: ${m}\n`));
+    const cache = v['no-cache'] ? undefined : new CacheStore(userCacheDir(), engineId(new URL(import.meta.url)), (m) => process.stderr.write(`finetune-ci: ${m}\n`));
     const reports = [];
     for (const file of files) {
         reports.push(await checkTarget({
@@ -22754,12 +22921,13 @@ async function main(argv) {
     if (progress && Date.now() - started >= 1000)
         process.stderr.write('\r\u001b[2K');
     await cache?.flush();
+    // Every write of data is safe to print where a CI runner reads workflow commands (text.ts).
     if (v.format === 'json')
-        process.stdout.write(`${JSON.stringify(toJson(reports), null, 2)}\n`);
+        process.stdout.write(`${safeJson(toJson(reports))}\n`);
     else if (v.format === 'markdown')
-        process.stdout.write(renderMarkdown(reports));
+        process.stdout.write(defuseCommands(renderMarkdown(reports)));
     else
-        process.stdout.write(renderText(reports, { color: terminal.stdoutTTY && !process.env.NO_COLOR, maxDiagnostics: maxProblems }));
+        process.stdout.write(defuseCommands(renderText(reports, { color: terminal.stdoutTTY && !process.env.NO_COLOR, maxDiagnostics: maxProblems })));
     const failed = reports.some((r) => r.errors > 0 || r.overBudget);
     return failed ? 1 : 0;
 }
@@ -22781,11 +22949,11 @@ function runCommand(term, post) {
     terminal = term;
     main(process.argv.slice(2)).then(post, (e) => {
         if (e instanceof UsageError) {
-            process.stderr.write(`finetune-ci: ${e.message} (see finetune-ci --help)\n`);
+            process.stderr.write(logText(`finetune-ci: ${e.message} (see finetune-ci --help)\n`));
             post(2);
         }
         else {
-            process.stderr.write(`finetune-ci: unexpected failure: ${e.stack ?? String(e)}\n`);
+            process.stderr.write(logText(`finetune-ci: unexpected failure: ${e.stack ?? String(e)}\n`));
             post(3);
         }
     });
@@ -22834,7 +23002,7 @@ else {
             }
         });
         w.on('error', (e) => {
-            process.stderr.write(`finetune-ci: unexpected failure: ${e.stack ?? String(e)}\n`);
+            process.stderr.write(logText(`finetune-ci: unexpected failure: ${e.stack ?? String(e)}\n`));
             exitCode = 3;
         });
         w.on('exit', () => {
