@@ -40,8 +40,12 @@ function defaultWorkerUrl(): URL {
 /** Run the action; never throws (a failure is reported with `core.setFailed`). */
 export async function run(opts: RunOptions = {}): Promise<void> {
   // The journey runs in its own thread, under the CLI's memory discipline (journeys/thread.ts).
+  // Only a check: signals (the train journey's cancel-on-abort) reach the main thread alone.
   const entry = opts.workerUrl ?? defaultWorkerUrl();
-  if (entry.pathname.endsWith('.js') && shouldMoveToThread()) {
+  const mode = core.getInput('mode').trim() || 'auto';
+  const event = process.env.GITHUB_EVENT_NAME;
+  const checking = mode === 'check' || (mode === 'auto' && (event === 'pull_request' || event === 'pull_request_target'));
+  if (checking && entry.pathname.endsWith('.js') && shouldMoveToThread()) {
     process.exitCode = await runInJourneyThread(entry);
     return;
   }

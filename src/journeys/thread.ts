@@ -3,7 +3,8 @@
  * discipline as the CLI's command (src/cli.ts). On Node 24 a main thread that streams hundreds of
  * MB grows its young generation to ~100 MB of RSS; a worker's resource limits keep it down
  * (measured: README, Benchmark). The main thread only waits and relays the exit status.
- * FINETUNE_CI_IN_PROCESS=1 runs the journey on the main thread instead.
+ * FINETUNE_CI_IN_PROCESS=1 runs the journey on the main thread instead. Only the check moves:
+ * signals reach the main thread alone, and the train journey handles SIGINT (cancel-on-abort).
  */
 import { Worker, isMainThread } from 'node:worker_threads';
 import { WORKER_YOUNG_GENERATION_MB } from '../dataset/workers.js';
